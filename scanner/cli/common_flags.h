@@ -1,0 +1,41 @@
+#ifndef MXSCAN_SCANNER_CLI_COMMON_FLAGS_H_
+#define MXSCAN_SCANNER_CLI_COMMON_FLAGS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/flags/declare.h"
+#include "absl/status/statusor.h"
+#include "scanner/dns/client.h"
+
+// Flags shared by the mxscan commands (DESIGN.md's command-line contract).
+ABSL_DECLARE_FLAG(std::string, input);
+ABSL_DECLARE_FLAG(std::string, output);
+ABSL_DECLARE_FLAG(std::string, format);
+ABSL_DECLARE_FLAG(std::vector<std::string>, resolver);
+ABSL_DECLARE_FLAG(int, concurrency);
+ABSL_DECLARE_FLAG(double, rate);
+ABSL_DECLARE_FLAG(int, timeout_ms);
+ABSL_DECLARE_FLAG(int, retries);
+ABSL_DECLARE_FLAG(int, workers);
+ABSL_DECLARE_FLAG(bool, no_progress);
+
+namespace mxscan::cli {
+
+// RepeatedFlagValues returns every value given for `--name` in argv
+// ("--name=a", "--name a", comma-separated lists), in order; absl keeps
+// only the last occurrence of a flag, but --resolver is repeatable.
+std::vector<std::string> RepeatedFlagValues(int argc, char** argv,
+                                            const std::string& name);
+
+// DnsClientOptionsFromFlags builds the DNS client options (resolvers from
+// `resolvers`, else /etc/resolv.conf) shared by `dns` and `scan`.
+absl::StatusOr<dns::ClientOptions> DnsClientOptionsFromFlags(
+    const std::vector<std::string>& resolvers, int workers);
+
+// WorkerCount is --workers, or one per core.
+int WorkerCount();
+
+}  // namespace mxscan::cli
+
+#endif  // MXSCAN_SCANNER_CLI_COMMON_FLAGS_H_

@@ -1,0 +1,17 @@
+#ifndef MXSCAN_SCANNER_CORE_JSON_H_
+#define MXSCAN_SCANNER_CORE_JSON_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace mxscan {
+
+// AppendJsonString appends `s` as a JSON string literal (RFC 8259): quotes,
+// backslashes and control characters escaped; bytes that are not valid
+// UTF-8 become U+FFFD so that every line stays parseable.
+void AppendJsonString(absl::string_view s, std::string* out);
+
+}  // namespace mxscan
+
+#endif  // MXSCAN_SCANNER_CORE_JSON_H_

@@ -1,0 +1,43 @@
+#ifndef MXSCAN_SCANNER_CORE_OUTPUT_SINK_H_
+#define MXSCAN_SCANNER_CORE_OUTPUT_SINK_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace mxscan {
+
+// OutputSink is one output file (or standard output) shared by all
+// workers. Workers fill their own buffers and hand over large chunks, so
+// that there is no syscall per record; each chunk holds whole records and
+// is written whole, in order of arrival. Thread-safe.
+class OutputSink {
+ public:
+  // Opens `path` for writing (truncating), or standard output for "-".
+  static absl::StatusOr<std::unique_ptr<OutputSink>> Open(
+      const std::string& path);
+  ~OutputSink();
+
+  // Write appends `chunk`; the first failure is kept and returned by every
+  // later call (a full disk must not lose silently).
+  absl::Status Write(const std::string& chunk);
+  // Close writes out, fsyncs a regular file and closes it.
+  absl::Status Close();
+
+ private:
+  OutputSink(int fd, bool owned, std::string path);
+  absl::Status WriteLocked(const char* data, size_t size);
+
+  std::mutex mutex_;
+  int fd_;
+  bool owned_;
+  std::string path_;
+  absl::Status status_;
+};
+
+}  // namespace mxscan
+
+#endif  // MXSCAN_SCANNER_CORE_OUTPUT_SINK_H_

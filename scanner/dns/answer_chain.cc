@@ -1,0 +1,67 @@
+#include "scanner/dns/answer_chain.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "scanner/dns/rdata_text.h"
+#include "scanner/dns/rr_type.h"
+
+namespace mxscan::dns {
+
+ChainStep FollowAnswer(absl::Span<const uint8_t> packet,
+                       const ParsedResponse& response,
+                       const std::string& name, uint16_t type,
+                       std::vector<std::string>* visited, size_t max_cnames) {
+  ChainStep step;
+  std::string current = name;
+  while (true) {
+    bool found = false;
+    const RecordView* cname = nullptr;
+    for (const RecordView& rr : response.answers) {
+      if (rr.rr_class != kClassIn || rr.name != current) continue;
+      if (rr.type == type) {
+        absl::StatusOr<std::string> data = RdataToText(packet, rr);
+        if (!data.ok()) {
+          step.error = data.status();
+          return step;
+        }
+        step.answers.push_back(Answer{rr.name, rr.type, rr.ttl, *data});
+        found = true;
+      } else if (rr.type == rr_type::kCname && cname == nullptr) {
+        cname = &rr;
+      }
+    }
+    if (found || cname == nullptr) {
+      // NODATA / NXDOMAIN at the end of a chain this answer did follow
+      // (not the name asked) may come from a server that does not hold the
+      // target: ask again there.
+      if (!found && current != name && response.rcode == rcode::kNoError) {
+        step.next_name = current;
+      }
+      return step;
+    }
+    absl::StatusOr<std::string> target = RdataToText(packet, *cname);
+    if (!target.ok()) {
+      step.error = target.status();
+      return step;
+    }
+    step.answers.push_back(
+        Answer{cname->name, rr_type::kCname, cname->ttl, *target});
+    step.cnames.push_back(current);
+    if (std::find(visited->begin(), visited->end(), *target) !=
+        visited->end()) {
+      step.error = absl::DataLossError(
+          absl::StrCat("CNAME loop at ", *target));
+      return step;
+    }
+    if (visited->size() > max_cnames) {
+      step.error = absl::DataLossError(
+          absl::StrCat("CNAME chain longer than ", max_cnames));
+      return step;
+    }
+    visited->push_back(*target);
+    current = *target;
+  }
+}
+
+}  // namespace mxscan::dns

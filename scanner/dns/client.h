@@ -1,0 +1,160 @@
+#ifndef MXSCAN_SCANNER_DNS_CLIENT_H_
+#define MXSCAN_SCANNER_DNS_CLIENT_H_
+
+#include <uv.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/random/random.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "scanner/core/timer_wheel.h"
+#include "scanner/core/token_bucket.h"
+#include "scanner/core/uv_handle.h"
+#include "scanner/dns/lookup.h"
+#include "scanner/dns/message.h"
+#include "scanner/dns/resolver_address.h"
+
+namespace mxscan::dns {
+
+struct ClientOptions {
+  std::vector<ResolverAddress> resolvers;
+  // Time allowed for the first attempt; each retry doubles it (capped at 4x).
+  int timeout_ms = 2000;
+  // Attempts after the first one, rotating over the resolvers.
+  int retries = 2;
+  // UDP sockets per address family: source-port spread and separate ID
+  // spaces (RFC 5452).
+  int udp_sockets = 16;
+  int socket_buffer_bytes = 4 << 20;
+  size_t max_cnames = 8;
+  // Transmissions per second from this client; 0 = unlimited.
+  double rate_qps = 0;
+  // Granularity of deadlines.
+  int tick_ms = 10;
+  QueryOptions query;
+};
+
+struct ClientStats {
+  uint64_t sent = 0;            // UDP datagrams and TCP queries
+  uint64_t received = 0;        // datagrams read
+  uint64_t unexpected = 0;      // datagrams that answered no pending query
+  uint64_t malformed = 0;       // matching answers that failed to parse
+  uint64_t timeouts = 0;        // attempts that ran out of time
+  uint64_t tcp_fallbacks = 0;   // truncated answers retried over TCP
+  uint64_t send_errors = 0;
+};
+
+class TcpExchange;
+
+// Client is an asynchronous DNS stub client on one libuv loop: it keeps any
+// number of questions in flight over a pool of UDP sockets, matches answers
+// strictly (resolver address and port, socket, ID, question), retries over
+// TCP when an answer is truncated, retries on timeout with backoff and
+// resolver failover, and follows CNAME chains. Every Resolve() call gets
+// exactly one callback, never from inside Resolve() itself.
+//
+// Lives on the thread of its loop; not thread-safe. Destroying it drops the
+// callbacks of lookups still in flight.
+class Client {
+ public:
+  using Callback = absl::AnyInvocable<void(LookupResult)>;
+
+  static absl::StatusOr<std::unique_ptr<Client>> Create(uv_loop_t* loop,
+                                                        ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Resolve asks (name, type, IN). `name` is presentation form; an invalid
+  // one completes with kError.
+  void Resolve(absl::string_view name, uint16_t type, Callback done);
+
+  size_t in_flight() const { return in_flight_; }
+  const ClientStats& stats() const { return stats_; }
+
+ private:
+  friend class TcpExchange;
+  enum class State { kFree, kWaitingToken, kUdp, kTcp, kFinishing };
+
+  struct Transaction {
+    State state = State::kFree;
+    std::string asked_name;  // the current question (moves along CNAMEs)
+    uint16_t type = 0;
+    std::string query;  // wire form of the current question
+    Callback done;
+    LookupResult result;
+    std::vector<std::string> visited;
+    int attempt = 0;  // attempts at the current question
+    bool use_tcp = false;  // the current attempt goes over TCP
+    size_t resolver = 0;
+    uint32_t socket = 0;
+    uint16_t id = 0;
+    std::string last_problem;  // e.g. a malformed answer seen meanwhile
+    TcpExchange* tcp = nullptr;
+    uint32_t next_free = UINT32_MAX;
+  };
+
+  struct UdpSocket {
+    Client* client = nullptr;
+    uint32_t index = 0;
+    int family = 0;
+    UvHandle<uv_udp_t> handle;
+    std::vector<uint32_t> id_owner;  // ID -> slot + 1; 0 when free
+  };
+
+  Client(uv_loop_t* loop, ClientOptions options);
+  absl::Status OpenSockets();
+
+  uint32_t AllocateSlot();
+  void StartQuestion(uint32_t slot);
+  // Transmit sends the current attempt once the rate limit allows it.
+  void Transmit(uint32_t slot);
+  void SendNow(uint32_t slot);
+  void SendUdp(uint32_t slot);
+  void SendTcp(uint32_t slot);
+  void ReleaseId(Transaction& t);
+  void OnDatagram(UdpSocket& socket, absl::Span<const uint8_t> packet,
+                  const sockaddr* from);
+  void OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet, bool tcp);
+  void OnTcpFailure(uint32_t slot, absl::string_view why);
+  void OnAttemptFailed(uint32_t slot, LookupStatus status,
+                       absl::string_view why);
+  void OnTick();
+  void OnTokenTimer();
+  void ArmTickTimer();
+  void Finish(uint32_t slot, LookupStatus status, std::string error);
+  void CompleteLater(uint32_t slot);
+  int64_t AttemptTimeoutMs(int attempt) const;
+
+  uv_loop_t* loop_;
+  ClientOptions options_;
+  std::vector<std::unique_ptr<UdpSocket>> sockets_;
+  std::vector<uint32_t> sockets_v4_, sockets_v6_;
+  std::vector<Transaction> slots_;
+  uint32_t free_head_ = UINT32_MAX;
+  size_t in_flight_ = 0;
+  TimerWheel wheel_;
+  UvHandle<uv_timer_t> tick_timer_;
+  bool tick_armed_ = false;
+  TokenBucket bucket_;
+  UvHandle<uv_timer_t> token_timer_;
+  std::deque<uint32_t> waiting_for_token_;
+  // Lookups completed without any I/O (invalid names) are reported from an
+  // idle callback, keeping "never from inside Resolve()".
+  UvHandle<uv_idle_t> completer_;
+  std::vector<uint32_t> to_complete_;
+  size_t next_resolver_ = 0;
+  absl::BitGen random_;
+  std::unique_ptr<char[]> receive_buffer_;
+  ClientStats stats_;
+};
+
+}  // namespace mxscan::dns
+
+#endif  // MXSCAN_SCANNER_DNS_CLIENT_H_

@@ -1,0 +1,68 @@
+// mxscan: measures the email security of a whole sector. See README.md.
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "scanner/cli/dns_command.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "mxscan: email-security scanner for whole sectors\n"
+    "\n"
+    "  mxscan dns --type T [--resolver HOST:PORT]... [--concurrency N]\n"
+    "             [--input FILE|-] [--output FILE|-] [--format jsonl|proto]\n"
+    "             [--rate QPS] [--timeout-ms N] [--retries N] [--workers N]\n"
+    "             [--no-progress]\n"
+    "\n"
+    "Run `mxscan COMMAND --help` for the flags.\n";
+
+// The contract spells flags with dashes (--timeout-ms); absl names them
+// with underscores. Rewrites "--a-b[=v]" to "--a_b[=v]".
+std::string NormalizeFlag(const char* arg) {
+  std::string s(arg);
+  if (!absl::StartsWith(s, "--") || s == "--") return s;
+  const size_t end = std::min(s.find('='), s.size());
+  for (size_t i = 2; i < end; ++i) {
+    if (s[i] == '-') s[i] = '_';
+  }
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  // argv without the command word, flags normalised.
+  std::vector<std::string> storage;
+  storage.push_back(std::string(argv[0]) + " " + command);
+  for (int i = 2; i < argc; ++i) storage.push_back(NormalizeFlag(argv[i]));
+  std::vector<char*> args;
+  for (std::string& s : storage) args.push_back(s.data());
+  args.push_back(nullptr);
+  int sub_argc = static_cast<int>(storage.size());
+  std::vector<char*> positional = absl::ParseCommandLine(sub_argc, args.data());
+
+  if (command == "dns") {
+    if (positional.size() > 1) {
+      std::fprintf(stderr, "mxscan dns: unexpected argument \"%s\"\n",
+                   positional[1]);
+      return 2;
+    }
+    return mxscan::cli::RunDnsCommand(sub_argc, args.data());
+  }
+  std::fprintf(stderr, "mxscan: unknown command \"%s\"\n\n%s",
+               command.c_str(), kUsage);
+  return 2;
+}
