@@ -225,7 +225,7 @@ int RunDnsCommand(int argc, char** argv) {
     return 1;
   }
   absl::StatusOr<std::unique_ptr<OutputSink>> sink =
-      OutputSink::Open(absl::GetFlag(FLAGS_output));
+      OutputSink::Open(absl::GetFlag(FLAGS_output), /*durable=*/false);
   if (!sink.ok()) {
     std::fprintf(stderr, "mxscan dns: %s\n",
                  std::string(sink.status().message()).c_str());

@@ -12,20 +12,22 @@
 namespace mxscan {
 
 absl::StatusOr<std::unique_ptr<OutputSink>> OutputSink::Open(
-    const std::string& path) {
+    const std::string& path, bool durable) {
   if (path == "-") {
-    return std::unique_ptr<OutputSink>(new OutputSink(1, false, "stdout"));
+    return std::unique_ptr<OutputSink>(
+        new OutputSink(1, false, false, "stdout"));
   }
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     return absl::PermissionDeniedError(
         absl::StrCat("cannot write ", path, ": ", strerror(errno)));
   }
-  return std::unique_ptr<OutputSink>(new OutputSink(fd, true, path));
+  return std::unique_ptr<OutputSink>(
+      new OutputSink(fd, true, durable, path));
 }
 
-OutputSink::OutputSink(int fd, bool owned, std::string path)
-    : fd_(fd), owned_(owned), path_(std::move(path)) {}
+OutputSink::OutputSink(int fd, bool owned, bool durable, std::string path)
+    : fd_(fd), owned_(owned), durable_(durable), path_(std::move(path)) {}
 
 OutputSink::~OutputSink() { Close().IgnoreError(); }
 
@@ -55,8 +57,8 @@ absl::Status OutputSink::Close() {
   if (fd_ < 0) return status_;
   if (owned_) {
     struct stat st;
-    if (fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd_) != 0 &&
-        status_.ok()) {
+    if (durable_ && fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) &&
+        fsync(fd_) != 0 && status_.ok()) {
       status_ = absl::ResourceExhaustedError(
           absl::StrCat("fsync ", path_, ": ", strerror(errno)));
     }

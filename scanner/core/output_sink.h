@@ -17,23 +17,25 @@ namespace mxscan {
 class OutputSink {
  public:
   // Opens `path` for writing (truncating), or standard output for "-".
+  // `durable` files are fsync'ed at Close().
   static absl::StatusOr<std::unique_ptr<OutputSink>> Open(
-      const std::string& path);
+      const std::string& path, bool durable);
   ~OutputSink();
 
   // Write appends `chunk`; the first failure is kept and returned by every
   // later call (a full disk must not lose silently).
   absl::Status Write(const std::string& chunk);
-  // Close writes out, fsyncs a regular file and closes it.
+  // Close fsyncs a durable regular file and closes it.
   absl::Status Close();
 
  private:
-  OutputSink(int fd, bool owned, std::string path);
+  OutputSink(int fd, bool owned, bool durable, std::string path);
   absl::Status WriteLocked(const char* data, size_t size);
 
   std::mutex mutex_;
   int fd_;
   bool owned_;
+  bool durable_;
   std::string path_;
   absl::Status status_;
 };

@@ -53,9 +53,26 @@ Client::Client(uv_loop_t* loop, ClientOptions options)
   uv_idle_init(loop_, completer_.get());
   completer_.MarkInitialized();
   completer_.get()->data = this;
+  // Queued datagrams go out before the loop blocks (prepare) and after
+  // each round of I/O callbacks (check). Neither keeps the loop alive.
+  uv_prepare_init(loop_, flush_before_poll_.get());
+  flush_before_poll_.MarkInitialized();
+  flush_before_poll_.get()->data = this;
+  uv_prepare_start(flush_before_poll_.get(), [](uv_prepare_t* h) {
+    static_cast<Client*>(h->data)->batch_sender_.Flush();
+  });
+  uv_unref(flush_before_poll_.as_handle());
+  uv_check_init(loop_, flush_after_poll_.get());
+  flush_after_poll_.MarkInitialized();
+  flush_after_poll_.get()->data = this;
+  uv_check_start(flush_after_poll_.get(), [](uv_check_t* h) {
+    static_cast<Client*>(h->data)->batch_sender_.Flush();
+  });
+  uv_unref(flush_after_poll_.as_handle());
 }
 
 Client::~Client() {
+  batch_sender_.Flush();
   for (Transaction& t : slots_) {
     if (t.tcp != nullptr) t.tcp->Abandon();
     t.tcp = nullptr;
@@ -124,11 +141,19 @@ absl::Status Client::OpenSockets() {
         return absl::InternalError(
             absl::StrCat("uv_udp_recv_start: ", uv_strerror(rc)));
       }
+      uv_os_fd_t fd;
+      rc = uv_fileno(socket->handle.as_handle(), &fd);
+      if (rc != 0) {
+        return absl::InternalError(
+            absl::StrCat("uv_fileno: ", uv_strerror(rc)));
+      }
+      socket->fd = fd;
       (family == AF_INET ? sockets_v4_ : sockets_v6_)
           .push_back(socket->index);
       sockets_.push_back(std::move(socket));
     }
   }
+  batch_sender_ = UdpBatchSender(sockets_.size());
   return absl::OkStatus();
 }
 
@@ -248,17 +273,16 @@ void Client::SendUdp(uint32_t slot) {
   t.socket = socket->index;
   t.id = id;
   SetMessageId(id, &t.query);
-  uv_buf_t buf = uv_buf_init(t.query.data(),
-                             static_cast<unsigned>(t.query.size()));
-  int rc = uv_udp_try_send(socket->handle.get(), &buf, 1,
-                           resolver.sockaddr_ptr());
-  ++stats_.sent;
-  if (rc < 0) {
-    // A full socket buffer behaves like a lost datagram: the deadline below
-    // retries it.
+  // Sent with the rest of this loop iteration's batch; a datagram the
+  // kernel drops is retried by the deadline below, like one lost on the way.
+  if (!batch_sender_.Add(socket->index, socket->fd, resolver.sockaddr_ptr(),
+                         resolver.family() == AF_INET ? sizeof(sockaddr_in)
+                                                      : sizeof(sockaddr_in6),
+                         t.query)) {
     ++stats_.send_errors;
-    t.last_problem = absl::StrCat("UDP send: ", uv_strerror(rc));
+    t.last_problem = "query too large to send";
   }
+  ++stats_.sent;
   wheel_.Schedule(slot, static_cast<int64_t>(uv_now(loop_)) +
                             AttemptTimeoutMs(t.attempt));
   ArmTickTimer();

@@ -19,6 +19,7 @@
 #include "scanner/dns/lookup.h"
 #include "scanner/dns/message.h"
 #include "scanner/dns/resolver_address.h"
+#include "scanner/dns/udp_batch_sender.h"
 
 namespace mxscan::dns {
 
@@ -104,6 +105,7 @@ class Client {
     Client* client = nullptr;
     uint32_t index = 0;
     int family = 0;
+    int fd = -1;
     UvHandle<uv_udp_t> handle;
     std::vector<uint32_t> id_owner;  // ID -> slot + 1; 0 when free
   };
@@ -152,6 +154,9 @@ class Client {
   size_t next_resolver_ = 0;
   absl::BitGen random_;
   std::unique_ptr<char[]> receive_buffer_;
+  UdpBatchSender batch_sender_{0};
+  UvHandle<uv_prepare_t> flush_before_poll_;
+  UvHandle<uv_check_t> flush_after_poll_;
   ClientStats stats_;
 };
 

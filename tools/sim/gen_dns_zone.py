@@ -4,9 +4,11 @@
     gen_dns_zone.py --names N --seed S [--zone sim.test] --out DIR
 
 DIR/<zone>.zone      zone file for NSD (SOA, NS, A/AAAA/MX/TXT/CNAME mix)
-DIR/names-<T>.txt    N query names per type T in A, AAAA, MX, TXT (~5%
-                     NXDOMAIN, ~10% CNAME chains, a few in mixed case)
+DIR/names-<T>.txt    the N query names, shuffled, for each type T in A,
+                     AAAA, MX, TXT (~5% NXDOMAIN, ~10% CNAME chains of 1-3,
+                     ~3% in mixed case; no trailing dot)
 DIR/truth-<T>.jsonl  the expected `mxscan dns --format jsonl` line per name
+                     (name lowercased with a trailing dot, TTLs 3600)
 
 The truth is computed from the same in-memory records the zone file is
 written from, so the two cannot drift; tests/sim/gen_dns_zone_test.sh checks
@@ -89,7 +91,7 @@ class Generator:
             out = []
             for _ in range(r.randrange(2, 4)):
                 start = r.randrange(len(self.filler) - 256)
-                out.append(self.filler[start:start + r.randrange(100, 256)])
+                out.append(self.filler[start:start + r.randrange(150, 256)])
             return out
         if kind < 0.8:  # quotes, backslashes and spaces
             return ['say "hi" to C:\\path\\' + str(r.randrange(1000)),
@@ -141,7 +143,7 @@ class Generator:
                         seen.append(d)
                 rrsets[t] = seen
 
-        with_a = [name for name in plain if "A" in self.records[name]]
+        with_a = [name for name in plain if "A" in self.records[name]] or mx_hosts
         cnames = []
         for i in range(n_cname):
             chain = [self.fqdn(f"c{i}")] + [self.fqdn(f"c{i}-{k}")

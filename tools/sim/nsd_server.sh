@@ -79,10 +79,13 @@ EOF
 }
 
 stop() {
-  local dir=$1 pid i
+  local dir pid i
+  dir=$(cd "$1" && pwd)
   [[ -f "$dir/nsd.pid" ]] || return 0
   pid=$(cat "$dir/nsd.pid")
-  if [[ -n "$pid" ]] && kill "$pid" 2>/dev/null; then
+  # Only our NSD: a stale pidfile's pid may belong to another process now.
+  if [[ -n "$pid" ]] && grep -qa "$dir/nsd.conf" "/proc/$pid/cmdline" 2>/dev/null &&
+      kill "$pid" 2>/dev/null; then
     # NSD exits within a second on SIGTERM; wait at most ~10 s.
     for ((i = 0; i < 100; i++)); do
       kill -0 "$pid" 2>/dev/null || break
