@@ -241,11 +241,16 @@ void MisbehavingDnsServer::Stop() {
 
 absl::StatusOr<std::unique_ptr<MisbehavingDnsServer>>
 MisbehavingDnsServer::Start(uv_loop_t* loop, const Options& options) {
-  std::unique_ptr<MisbehavingDnsServer> server(
-      new MisbehavingDnsServer(loop, options));
-  absl::Status s = server->Listen();
-  if (!s.ok()) return s;
-  return server;
+  // With port 0 the UDP port is the kernel's pick, and TCP may find that
+  // port taken: try another one.
+  absl::Status s;
+  for (int attempt = 0; attempt < (options.port == 0 ? 20 : 1); ++attempt) {
+    std::unique_ptr<MisbehavingDnsServer> server(
+        new MisbehavingDnsServer(loop, options));
+    s = server->Listen();
+    if (s.ok()) return server;
+  }
+  return s;
 }
 
 absl::Status MisbehavingDnsServer::Listen() {
@@ -483,8 +488,9 @@ void MisbehavingDnsServer::OnUdpQuery(absl::string_view bytes,
     return;
   }
   if (b == "badrdata") {
+    // Three octets are a bad A, TXT, MX or AAAA alike.
     reply(Response(q, 0, false,
-                   {{kSelf, rr::kA, std::string("\x7f\x00\x01", 3)}}));
+                   {{kSelf, q.type, std::string("\x7f\x00\x01", 3)}}));
     return;
   }
   if (absl::StartsWith(b, "chain") && b != "chain0") {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, whatever mxscan needs to build, test and
+# run its demo that is not on this machine yet. Safe to run again.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  bazel-bootstrap g++ libuv1-dev libldns-dev android-libboringssl-dev
+  libabsl-dev libprotobuf-dev protobuf-compiler libgtest-dev libgmock-dev
+  libbenchmark-dev
+  # data
+  publicsuffix ca-certificates
+  # real peers and tools of the tests, the demo and the benchmarks
+  nsd ldnsutils dnsperf python3 clang libclang-rt-14-dev time procps
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "install_deps: installing ${missing[*]}" >&2
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO=sudo
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# NSD's package starts a system-wide server on port 53; the tests start
+# their own on free loopback ports and do not need it.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nsd 2>/dev/null; then
+  systemctl stop nsd || true
+fi
