@@ -9,16 +9,24 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "scanner/cli/dns_command.h"
+#include "scanner/cli/dump_command.h"
+#include "scanner/cli/scan_command.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "mxscan: email-security scanner for whole sectors\n"
     "\n"
-    "  mxscan dns --type T [--resolver HOST:PORT]... [--concurrency N]\n"
-    "             [--input FILE|-] [--output FILE|-] [--format jsonl|proto]\n"
-    "             [--rate QPS] [--timeout-ms N] [--retries N] [--workers N]\n"
-    "             [--no-progress]\n"
+    "  mxscan scan --input FILE|- --output DIR [--resolver HOST:PORT]...\n"
+    "              [--concurrency N] [--rate QPS] [--timeout-ms N]\n"
+    "              [--retries N] [--dkim-selectors a,b] [--shard I/N]\n"
+    "              [--dmarc-profile rfc9989|rfc7489] [--no-smtp]\n"
+    "              [--no-progress] [--workers N]\n"
+    "  mxscan dns  --type T [--resolver HOST:PORT]... [--concurrency N]\n"
+    "              [--input FILE|-] [--output FILE|-] [--format jsonl|proto]\n"
+    "              [--rate QPS] [--timeout-ms N] [--retries N] [--workers N]\n"
+    "              [--no-progress]\n"
+    "  mxscan dump FILE|DIR... [--format jsonl|csv]\n"
     "\n"
     "Run `mxscan COMMAND --help` for the flags.\n";
 
@@ -61,6 +69,18 @@ int main(int argc, char** argv) {
       return 2;
     }
     return mxscan::cli::RunDnsCommand(sub_argc, args.data());
+  }
+  if (command == "scan") {
+    if (positional.size() > 1) {
+      std::fprintf(stderr, "mxscan scan: unexpected argument \"%s\"\n",
+                   positional[1]);
+      return 2;
+    }
+    return mxscan::cli::RunScanCommand(sub_argc, args.data());
+  }
+  if (command == "dump") {
+    return mxscan::cli::RunDumpCommand(
+        std::vector<std::string>(positional.begin() + 1, positional.end()));
   }
   std::fprintf(stderr, "mxscan: unknown command \"%s\"\n\n%s",
                command.c_str(), kUsage);

@@ -1,0 +1,248 @@
+#include "scanner/cli/scan_command.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "scanner/checks/default_dkim_selectors.h"
+#include "scanner/cli/common_flags.h"
+#include "scanner/core/pipeline.h"
+#include "scanner/dns/client.h"
+#include "scanner/scan/dns_cache.h"
+#include "scanner/scan/domain_input.h"
+#include "scanner/scan/domain_scan.h"
+#include "scanner/scan/result_writer.h"
+#include "scanner/scan/scan_options.h"
+#include "scanner/scan/shard.h"
+
+ABSL_FLAG(std::string, dkim_selectors, "",
+          "DKIM selectors to look up, comma-separated (default: a list of "
+          "common provider selectors)");
+ABSL_FLAG(std::string, dmarc_profile, "rfc9989",
+          "DMARC rules: rfc9989 (DNS tree walk) or rfc7489 (Public Suffix "
+          "List)");
+ABSL_FLAG(std::string, shard, "0/1", "scan shard I of N (stable hash)");
+ABSL_FLAG(bool, no_smtp, false, "DNS checks only");
+
+namespace mxscan::cli {
+namespace {
+
+// Counts shared by the workers.
+struct ScanCounts {
+  std::atomic<uint64_t> by_status[6] = {};
+  std::atomic<uint64_t> questions{0};
+  std::atomic<uint64_t> cache_hits{0};
+  std::atomic<uint64_t> coalesced{0};
+  std::atomic<uint64_t> queries{0};
+  std::atomic<uint64_t> records{0};
+};
+
+// Items travel from the reader to the workers as "domain\tsector\terror".
+std::string EncodeItem(const scan::DomainInput& input) {
+  auto clean = [](absl::string_view s) {
+    return absl::StrReplaceAll(s, {{"\t", " "}});
+  };
+  return absl::StrCat(clean(input.domain), "\t", clean(input.sector), "\t",
+                      clean(input.error.message()));
+}
+
+scan::DomainInput DecodeItem(const std::string& item) {
+  std::vector<std::string> f = absl::StrSplit(item, absl::MaxSplits('\t', 2));
+  scan::DomainInput input;
+  input.domain = f[0];
+  if (f.size() > 1) input.sector = f[1];
+  if (f.size() > 2 && !f[2].empty()) {
+    input.error = absl::InvalidArgumentError(f[2]);
+  }
+  return input;
+}
+
+// ScanJob scans the domains routed to one worker: its own DNS client and
+// cache (every domain of a worker shares them), its own result files.
+// Lives on its worker's thread.
+class ScanJob : public PipelineJob {
+ public:
+  ScanJob(std::unique_ptr<dns::Client> client,
+          std::unique_ptr<scan::ResultWriter> writer,
+          const scan::ScanOptions& options, uv_loop_t* loop,
+          ScanCounts& counts)
+      : client_(std::move(client)),
+        cache_(std::make_unique<scan::DnsCache>(loop, client_.get(),
+                                                scan::DnsCacheOptions())),
+        writer_(std::move(writer)),
+        options_(options),
+        counts_(counts) {}
+
+  void Process(std::string item,
+               absl::AnyInvocable<void(bool)> done) override {
+    scan::StartDomainScan(
+        *cache_, options_, DecodeItem(item),
+        [this, done = std::move(done)](DomainResult result) mutable {
+          counts_.by_status[std::min<int>(result.status(), 5)].fetch_add(1);
+          absl::Status s = writer_->Write(result);
+          if (!s.ok() && status_.ok()) status_ = s;
+          done(result.status() != DomainResult::OK);
+        });
+  }
+
+  absl::Status Finish() override {
+    absl::Status closed = writer_->Close();
+    if (status_.ok()) status_ = closed;
+    const scan::DnsCacheStats& stats = cache_->stats();
+    counts_.questions.fetch_add(stats.lookups);
+    counts_.cache_hits.fetch_add(stats.hits);
+    counts_.coalesced.fetch_add(stats.coalesced);
+    counts_.queries.fetch_add(client_->stats().sent);
+    counts_.records.fetch_add(writer_->records());
+    cache_.reset();
+    client_.reset();
+    return status_;
+  }
+
+ private:
+  std::unique_ptr<dns::Client> client_;
+  std::unique_ptr<scan::DnsCache> cache_;
+  std::unique_ptr<scan::ResultWriter> writer_;
+  const scan::ScanOptions& options_;
+  ScanCounts& counts_;
+  absl::Status status_;
+};
+
+int Fail(absl::string_view message, int code) {
+  std::fprintf(stderr, "mxscan scan: %s\n", std::string(message).c_str());
+  return code;
+}
+
+absl::Status MakeOutputDirectory(const std::string& path) {
+  if (path.empty() || path == "-") {
+    return absl::InvalidArgumentError("--output must name a directory");
+  }
+  std::string partial;
+  for (absl::string_view part : absl::StrSplit(path, '/')) {
+    absl::StrAppend(&partial, part, "/");
+    if (part.empty()) continue;
+    if (mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "cannot create output directory ", partial, ": ", strerror(errno)));
+    }
+  }
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("output ", path, " is not a directory"));
+  }
+  if (access(path.c_str(), W_OK) != 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("output directory ", path, " is not writable"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int RunScanCommand(int argc, char** argv) {
+  scan::ScanOptions options;
+  const std::string selectors = absl::GetFlag(FLAGS_dkim_selectors);
+  if (selectors.empty()) {
+    for (const char* s : checks::kDefaultDkimSelectors) {
+      options.dkim_selectors.push_back(s);
+    }
+  } else {
+    options.dkim_selectors =
+        absl::StrSplit(selectors, ',', absl::SkipWhitespace());
+  }
+  const std::string profile = absl::GetFlag(FLAGS_dmarc_profile);
+  if (profile == "rfc9989") {
+    options.dmarc_rules = scan::DmarcRules::kRfc9989;
+  } else if (profile == "rfc7489") {
+    options.dmarc_rules = scan::DmarcRules::kRfc7489;
+  } else {
+    return Fail("--dmarc-profile must be rfc9989 or rfc7489", 2);
+  }
+  absl::StatusOr<scan::Shard> shard = scan::ParseShard(absl::GetFlag(FLAGS_shard));
+  if (!shard.ok()) return Fail(shard.status().message(), 2);
+  const int workers = WorkerCount();
+  const int concurrency = absl::GetFlag(FLAGS_concurrency);
+  if (concurrency <= 0 || concurrency > 1000000) {
+    return Fail("--concurrency must be in 1..1000000", 2);
+  }
+  absl::StatusOr<dns::ClientOptions> client_options = DnsClientOptionsFromFlags(
+      RepeatedFlagValues(argc, argv, "resolver"), workers);
+  if (!client_options.ok()) return Fail(client_options.status().message(), 2);
+  const std::string output = absl::GetFlag(FLAGS_output);
+  absl::Status dir = MakeOutputDirectory(output);
+  if (!dir.ok()) return Fail(dir.message(), 1);
+  const std::string run_id = scan::UniqueRunId();
+
+  PipelineOptions pipeline;
+  pipeline.command = "mxscan scan";
+  pipeline.input_path = absl::GetFlag(FLAGS_input);
+  pipeline.workers = workers;
+  pipeline.max_in_flight_per_worker =
+      std::max<size_t>(1, static_cast<size_t>(concurrency) / workers);
+  pipeline.show_progress = !absl::GetFlag(FLAGS_no_progress);
+  ScanCounts counts;
+  absl::StatusOr<PipelineStats> stats = RunPipeline(
+      pipeline,
+      [&](std::string line, bool too_long) -> std::optional<RoutedItem> {
+        std::optional<scan::DomainInput> input = scan::ParseDomainLine(line);
+        if (!input) return std::nullopt;
+        if (too_long) {
+          input->error = absl::InvalidArgumentError("input line too long");
+        }
+        if (!shard->Contains(input->domain)) return std::nullopt;
+        std::string key = input->domain;
+        return RoutedItem{std::move(key), EncodeItem(*input)};
+      },
+      [&](Worker& w) -> absl::StatusOr<std::unique_ptr<PipelineJob>> {
+        absl::StatusOr<std::unique_ptr<dns::Client>> client =
+            dns::Client::Create(w.loop(), *client_options);
+        if (!client.ok()) return client.status();
+        absl::StatusOr<std::unique_ptr<scan::ResultWriter>> writer =
+            scan::ResultWriter::Open(
+                output, absl::StrCat("part-", run_id, "-w", w.index()));
+        if (!writer.ok()) return writer.status();
+        return std::make_unique<ScanJob>(*std::move(client),
+                                         *std::move(writer), options,
+                                         w.loop(), counts);
+      });
+  if (!stats.ok()) return Fail(stats.status().message(), 1);
+  const uint64_t questions = counts.questions.load();
+  std::fprintf(
+      stderr,
+      "mxscan scan: %llu domains in %.2f s (%.0f/s): %llu OK, %llu NXDOMAIN, "
+      "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
+      "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
+      "%llu queries sent; %llu records in %s\n",
+      static_cast<unsigned long long>(stats->items), stats->seconds,
+      stats->seconds > 0 ? stats->items / stats->seconds : 0.0,
+      static_cast<unsigned long long>(counts.by_status[DomainResult::OK].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::NXDOMAIN].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::SERVFAIL].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::TIMEOUT].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::ERROR].load()),
+      static_cast<unsigned long long>(questions),
+      stats->items ? static_cast<double>(questions) / stats->items : 0.0,
+      static_cast<unsigned long long>(counts.cache_hits.load()),
+      static_cast<unsigned long long>(counts.coalesced.load()),
+      static_cast<unsigned long long>(counts.queries.load()),
+      static_cast<unsigned long long>(counts.records.load()), output.c_str());
+  return stats->interrupted ? 130 : 0;
+}
+
+}  // namespace mxscan::cli

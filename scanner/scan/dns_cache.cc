@@ -1,0 +1,116 @@
+#include "scanner/scan/dns_cache.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace mxscan::scan {
+namespace {
+
+std::string CacheName(absl::string_view name) {
+  absl::ConsumeSuffix(&name, ".");
+  return absl::StrCat(absl::AsciiStrToLower(name), ".");
+}
+
+}  // namespace
+
+DnsCache::DnsCache(uv_loop_t* loop, dns::Client* client,
+                   DnsCacheOptions options)
+    : loop_(loop), client_(client), options_(options) {
+  uv_idle_init(loop_, deliverer_.get());
+  deliverer_.MarkInitialized();
+  deliverer_.get()->data = this;
+}
+
+DnsCache::~DnsCache() = default;
+
+int64_t DnsCache::TtlMs(const dns::LookupResult& result) const {
+  uint32_t ttl;
+  if (result.status == dns::LookupStatus::kNoError &&
+      !result.answers.empty()) {
+    ttl = options_.max_ttl_s;
+    for (const dns::Answer& a : result.answers) ttl = std::min(ttl, a.ttl);
+  } else if (result.status == dns::LookupStatus::kNoError ||
+             result.status == dns::LookupStatus::kNxDomain) {
+    ttl = options_.negative_ttl_s;
+  } else {
+    ttl = options_.failure_ttl_s;
+  }
+  return static_cast<int64_t>(std::min(ttl, options_.max_ttl_s)) * 1000;
+}
+
+void DnsCache::Lookup(absl::string_view name, uint16_t type, Callback done) {
+  ++stats_.lookups;
+  Key key{CacheName(name), type};
+  auto [it, inserted] = entries_.try_emplace(key);
+  Entry& entry = it->second;
+  if (!inserted) {
+    if (!entry.answered) {
+      ++stats_.coalesced;
+      entry.waiters.push_back(std::move(done));
+      return;
+    }
+    if (entry.expires_ms > static_cast<int64_t>(uv_now(loop_))) {
+      ++stats_.hits;
+      Deliver(entry.result, std::move(done));
+      return;
+    }
+    entry.answered = false;  // expired: ask again
+    entry.result.reset();
+  } else {
+    order_.push_back(key);
+  }
+  ++stats_.misses;
+  entry.waiters.push_back(std::move(done));
+  client_->Resolve(key.first, type, [this, key](dns::LookupResult result) {
+    OnAnswer(key, std::move(result));
+  });
+  Evict();
+}
+
+void DnsCache::OnAnswer(const Key& key, dns::LookupResult result) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  Entry& entry = it->second;
+  auto shared = std::make_shared<const dns::LookupResult>(std::move(result));
+  entry.answered = true;
+  entry.expires_ms = static_cast<int64_t>(uv_now(loop_)) + TtlMs(*shared);
+  entry.result = shared;
+  std::vector<Callback> waiters = std::move(entry.waiters);
+  entry.waiters.clear();
+  // `entry` may be evicted by lookups the callbacks make: use copies.
+  for (Callback& waiter : waiters) waiter(*shared);
+}
+
+void DnsCache::Deliver(std::shared_ptr<const dns::LookupResult> result,
+                       Callback done) {
+  ready_.emplace_back(std::move(result), std::move(done));
+  if (ready_.size() > 1) return;
+  uv_idle_start(deliverer_.get(), [](uv_idle_t* h) {
+    auto* self = static_cast<DnsCache*>(h->data);
+    uv_idle_stop(h);
+    auto ready = std::move(self->ready_);
+    self->ready_.clear();
+    for (auto& [result, done] : ready) done(*result);
+  });
+}
+
+void DnsCache::Evict() {
+  // Pending entries are moved to the back: their waiters need them.
+  size_t budget = order_.size();
+  while (entries_.size() > options_.max_entries && budget-- > 0) {
+    Key key = std::move(order_.front());
+    order_.pop_front();
+    auto it = entries_.find(key);
+    if (it == entries_.end()) continue;
+    if (!it->second.answered) {
+      order_.push_back(std::move(key));
+      continue;
+    }
+    entries_.erase(it);
+  }
+}
+
+}  // namespace mxscan::scan

@@ -1,0 +1,358 @@
+#include "scanner/scan/domain_scan.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "scanner/dns/lookup_output.h"
+#include "scanner/dns/rr_type.h"
+#include "scanner/scan/txt_records.h"
+
+namespace mxscan::scan {
+namespace {
+
+namespace rr = ::mxscan::dns::rr_type;
+using dns::LookupResult;
+using dns::LookupStatus;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+DomainResult::Status DomainStatusFor(LookupStatus status) {
+  switch (status) {
+    case LookupStatus::kNoError:
+      return DomainResult::OK;
+    case LookupStatus::kNxDomain:
+      return DomainResult::NXDOMAIN;
+    case LookupStatus::kServFail:
+    case LookupStatus::kRefused:
+      return DomainResult::SERVFAIL;
+    case LookupStatus::kTimeout:
+      return DomainResult::TIMEOUT;
+    case LookupStatus::kError:
+      return DomainResult::ERROR;
+  }
+  return DomainResult::ERROR;
+}
+
+std::string WithoutDot(absl::string_view name) {
+  absl::ConsumeSuffix(&name, ".");
+  return std::string(name);
+}
+
+bool IsIpLiteral(const std::string& host) {
+  in6_addr v6;
+  in_addr v4;
+  return inet_pton(AF_INET, host.c_str(), &v4) == 1 ||
+         inet_pton(AF_INET6, host.c_str(), &v6) == 1;
+}
+
+// DomainScan is the state of one domain's DNS checks: each check asks its
+// questions through Ask(), and the record is finished when the last answer
+// has been handled. Owns itself; lives on the thread of its DNS source.
+class DomainScan {
+ public:
+  DomainScan(checks::DnsSource& dns, const ScanOptions& options,
+             DomainInput input, absl::AnyInvocable<void(DomainResult)> done)
+      : dns_(dns),
+        options_(options),
+        input_(std::move(input)),
+        done_(std::move(done)) {}
+
+  void Run() {
+    started_ms_ = NowMs();
+    result_.set_domain(input_.domain);
+    result_.set_sector(input_.sector);
+    result_.set_scan_started_at(options_.fixed_start_ms ? options_.fixed_start_ms
+                                                        : started_ms_);
+    if (!input_.error.ok()) {
+      result_.set_status(DomainResult::ERROR);
+      Error* error = result_.add_errors();
+      error->set_stage(INPUT);
+      error->set_message(std::string(input_.error.message()));
+      Finish();
+      return;
+    }
+    fqdn_ = absl::StrCat(input_.domain, ".");
+    ++pending_;  // held until every check has been started
+    Ask(fqdn_, rr::kMx, [this](const LookupResult& r) { OnMx(r); });
+    StartSpf();
+    StartDmarc();
+    StartTxtChecks();
+    StartDkim();
+    Release();
+  }
+
+ private:
+  using Handler = absl::AnyInvocable<void(const LookupResult&)>;
+
+  void Ask(const std::string& name, uint16_t type, Handler handler) {
+    ++pending_;
+    dns_.Lookup(name, type,
+                [this, handler = std::move(handler)](
+                    const LookupResult& r) mutable {
+                  handler(r);
+                  Release();
+                });
+  }
+
+  void Release() {
+    if (--pending_ == 0) Finish();
+  }
+
+  void Finish() {
+    result_.set_scan_duration_ms(NowMs() - started_ms_);
+    auto done = std::move(done_);
+    DomainResult result = std::move(result_);
+    delete this;
+    done(std::move(result));
+  }
+
+  void Finding(std::string text) { result_.add_findings(std::move(text)); }
+
+  // --- MX (RFC 5321 section 5.1, RFC 7505) ---
+  void OnMx(const LookupResult& r) {
+    result_.set_mx_status(dns::ToProtoStatus(r.status));
+    result_.set_status(DomainStatusFor(r.status));
+    result_.set_dnssec(r.status == LookupStatus::kNoError && r.authenticated);
+    if (r.status != LookupStatus::kNoError) {
+      Error* error = result_.add_errors();
+      error->set_stage(DNS);
+      error->set_code(r.rcode);
+      error->set_message(absl::StrCat("MX: ", dns::LookupStatusName(r.status),
+                                      r.error.empty() ? "" : ": ", r.error));
+      return;
+    }
+    struct Mx {
+      uint32_t preference;
+      std::string host;
+    };
+    std::vector<Mx> hosts;
+    bool null_mx = false;
+    for (const dns::Answer& a : r.answers) {
+      if (a.type != rr::kMx) continue;
+      std::vector<absl::string_view> parts =
+          absl::StrSplit(a.data, absl::MaxSplits(' ', 1));
+      uint32_t preference = 0;
+      if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &preference)) {
+        continue;
+      }
+      if (parts[1] == ".") {
+        null_mx = true;
+        continue;
+      }
+      hosts.push_back({preference, WithoutDot(parts[1])});
+    }
+    if (null_mx) {
+      result_.set_null_mx(true);
+      if (!hosts.empty()) {
+        Finding("null MX together with other MX records (RFC 7505 section 3)");
+      } else {
+        return;  // the domain accepts no mail
+      }
+    }
+    if (hosts.empty()) {
+      // No MX: mail goes to the domain's own addresses (RFC 5321 5.1).
+      result_.set_implicit_mx(true);
+      hosts.push_back({0, input_.domain});
+    }
+    std::sort(hosts.begin(), hosts.end(), [](const Mx& a, const Mx& b) {
+      return std::tie(a.preference, a.host) < std::tie(b.preference, b.host);
+    });
+    std::vector<std::string> seen;
+    for (const Mx& mx : hosts) {
+      if (std::find(seen.begin(), seen.end(), mx.host) != seen.end()) continue;
+      seen.push_back(mx.host);
+      MxHost* host = result_.add_mx();
+      host->set_host(mx.host);
+      host->set_preference(mx.preference);
+    }
+    for (int i = 0; i < result_.mx_size(); ++i) ScanMxHost(i);
+  }
+
+  void ScanMxHost(int index) {
+    const std::string host = result_.mx(index).host();
+    if (IsIpLiteral(host)) {
+      Finding(absl::StrCat("MX host ", host,
+                           " is an IP address, not a host name"));
+      result_.mutable_mx(index)->set_address_status(ERROR);
+      return;
+    }
+    const std::string fqdn = absl::StrCat(host, ".");
+    auto addresses = [this, index](const LookupResult& r) {
+      MxHost* mx = result_.mutable_mx(index);
+      if (!r.cname_chain.empty() && !mx->is_cname()) {
+        mx->set_is_cname(true);
+        if (!result_.implicit_mx()) {
+          Finding(absl::StrCat("MX host ", mx->host(),
+                               " is a CNAME (RFC 5321 section 5.1)"));
+        }
+      }
+      for (const dns::Answer& a : r.answers) {
+        if (a.type == r.type) mx->add_addresses()->set_ip(a.data);
+      }
+      AddressLookups& lookups = address_lookups_[index];
+      (r.type == rr::kA ? lookups.a : lookups.aaaa) = r.status;
+      if (++lookups.answered == 2) OnMxHostAddresses(index);
+    };
+    address_lookups_.resize(result_.mx_size());
+    Ask(fqdn, rr::kA, addresses);
+    Ask(fqdn, rr::kAaaa, addresses);
+    Ask(absl::StrCat("_25._tcp.", fqdn), rr::kTlsa,
+        [this, index](const LookupResult& r) { OnTlsa(index, r); });
+  }
+
+  // An MX host resolves if either family has an address; otherwise the
+  // A answer's status says why (or the AAAA one's, if A was NODATA).
+  void OnMxHostAddresses(int index) {
+    MxHost* mx = result_.mutable_mx(index);
+    const AddressLookups& lookups = address_lookups_[index];
+    LookupStatus status = LookupStatus::kNoError;
+    if (mx->addresses_size() == 0) {
+      status = lookups.a != LookupStatus::kNoError ? lookups.a : lookups.aaaa;
+      Finding(absl::StrCat("MX host ", mx->host(), " has no address (",
+                           dns::LookupStatusName(status), ")"));
+    }
+    mx->set_address_status(dns::ToProtoStatus(status));
+  }
+
+  void OnTlsa(int index, const LookupResult& r) {
+    Tlsa* tlsa = result_.mutable_mx(index)->mutable_tlsa();
+    tlsa->set_dns_status(dns::ToProtoStatus(r.status));
+    tlsa->set_authenticated(r.authenticated);
+    for (const dns::Answer& a : r.answers) {
+      if (a.type != rr::kTlsa) continue;
+      std::vector<std::string> f = absl::StrSplit(a.data, ' ');
+      uint32_t usage, selector, matching;
+      if (f.size() != 4 || !absl::SimpleAtoi(f[0], &usage) ||
+          !absl::SimpleAtoi(f[1], &selector) ||
+          !absl::SimpleAtoi(f[2], &matching)) {
+        continue;
+      }
+      TlsaRecord* record = tlsa->add_records();
+      record->set_usage(usage);
+      record->set_selector(selector);
+      record->set_matching_type(matching);
+      record->set_data(f[3]);
+    }
+  }
+
+  // --- SPF (RFC 7208) ---
+  void StartSpf() {
+    Ask(fqdn_, rr::kTxt, [this](const LookupResult& r) {
+      SpfResult* spf = result_.mutable_spf();
+      spf->set_dns_status(dns::ToProtoStatus(r.status));
+      std::vector<std::string> records = TxtRecordsWithPrefix(r, "v=spf1");
+      spf->set_present(!records.empty());
+      if (!records.empty()) spf->set_record(records[0]);
+      if (records.size() > 1) spf->add_errors("more than one SPF record");
+    });
+  }
+
+  // --- DMARC ---
+  void StartDmarc() {
+    Ask(absl::StrCat("_dmarc.", fqdn_), rr::kTxt,
+        [this](const LookupResult& r) {
+          DmarcResult* dmarc = result_.mutable_dmarc();
+          dmarc->set_dns_status(dns::ToProtoStatus(r.status));
+          std::vector<std::string> records =
+              TxtRecordsWithPrefix(r, "v=DMARC1");
+          dmarc->set_present(!records.empty());
+          if (!records.empty()) dmarc->set_record(records[0]);
+        });
+  }
+
+  // --- MTA-STS (RFC 8461), TLS-RPT (RFC 8460), BIMI ---
+  void StartTxtChecks() {
+    Ask(absl::StrCat("_mta-sts.", fqdn_), rr::kTxt,
+        [this](const LookupResult& r) {
+          MtaStsResult* sts = result_.mutable_mta_sts();
+          sts->set_dns_status(dns::ToProtoStatus(r.status));
+          std::vector<std::string> records = TxtRecordsWithPrefix(r, "v=STSv1");
+          sts->set_txt_present(!records.empty());
+          if (!records.empty()) sts->set_record(records[0]);
+        });
+    Ask(absl::StrCat("_smtp._tls.", fqdn_), rr::kTxt,
+        [this](const LookupResult& r) {
+          TlsRptResult* rpt = result_.mutable_tls_rpt();
+          rpt->set_dns_status(dns::ToProtoStatus(r.status));
+          std::vector<std::string> records =
+              TxtRecordsWithPrefix(r, "v=TLSRPTv1");
+          rpt->set_present(!records.empty());
+          if (!records.empty()) rpt->set_record(records[0]);
+        });
+    Ask(absl::StrCat("default._bimi.", fqdn_), rr::kTxt,
+        [this](const LookupResult& r) {
+          BimiResult* bimi = result_.mutable_bimi();
+          bimi->set_dns_status(dns::ToProtoStatus(r.status));
+          std::vector<std::string> records = TxtRecordsWithPrefix(r, "v=BIMI1");
+          bimi->set_present(!records.empty());
+          if (!records.empty()) bimi->set_record(records[0]);
+        });
+  }
+
+  // --- DKIM key records (RFC 6376 section 3.6.2.1, RFC 8020) ---
+  void StartDkim() {
+    Ask(absl::StrCat("_domainkey.", fqdn_), rr::kTxt,
+        [this](const LookupResult& r) {
+          // Nothing exists below an NXDOMAIN (RFC 8020): no key at all.
+          if (r.status == LookupStatus::kNxDomain) result_.set_dkim_no_keys(true);
+        });
+    for (const std::string& selector : options_.dkim_selectors) {
+      Ask(absl::StrCat(selector, "._domainkey.", fqdn_), rr::kTxt,
+          [this, selector](const LookupResult& r) {
+            if (r.status != LookupStatus::kNoError) {
+              if (r.status != LookupStatus::kNxDomain) {
+                Finding(absl::StrCat("DKIM selector ", selector, ": ",
+                                     dns::LookupStatusName(r.status)));
+              }
+              return;
+            }
+            for (const std::string& text : TxtRecords(r)) {
+              if (!LooksLikeDkimKey(text)) continue;
+              DkimKey* key = result_.add_dkim();
+              key->set_selector(selector);
+              key->set_record(text);
+              key->set_dns_status(NOERROR);
+            }
+          });
+    }
+  }
+
+  checks::DnsSource& dns_;
+  const ScanOptions& options_;
+  DomainInput input_;
+  absl::AnyInvocable<void(DomainResult)> done_;
+  std::string fqdn_;
+  DomainResult result_;
+  int pending_ = 0;
+  int64_t started_ms_ = 0;
+  struct AddressLookups {
+    LookupStatus a = LookupStatus::kNoError;
+    LookupStatus aaaa = LookupStatus::kNoError;
+    int answered = 0;
+  };
+  std::vector<AddressLookups> address_lookups_;  // per MX host
+};
+
+}  // namespace
+
+void StartDomainScan(checks::DnsSource& dns, const ScanOptions& options,
+                     DomainInput input,
+                     absl::AnyInvocable<void(DomainResult)> done) {
+  (new DomainScan(dns, options, std::move(input), std::move(done)))->Run();
+}
+
+}  // namespace mxscan::scan

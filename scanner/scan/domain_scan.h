@@ -1,0 +1,28 @@
+#ifndef MXSCAN_SCANNER_SCAN_DOMAIN_SCAN_H_
+#define MXSCAN_SCANNER_SCAN_DOMAIN_SCAN_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "proto/mxscan.pb.h"
+#include "scanner/checks/dns_source.h"
+#include "scanner/scan/domain_input.h"
+#include "scanner/scan/scan_options.h"
+
+namespace mxscan::scan {
+
+// StartDomainScan runs every DNS check of one domain (MX and the
+// addresses of each MX host, null and implicit MX, TLSA per MX host, SPF,
+// DMARC, MTA-STS TXT, TLS-RPT, BIMI, DKIM selectors, the AD bit of the MX
+// answer) concurrently over `dns`, and calls `done` once with the domain's
+// record when all have finished. The scan owns itself until then. `dns`
+// and `options` must outlive it. An input whose domain failed to normalise
+// gets its record at once (status ERROR, with the reason), without DNS.
+void StartDomainScan(checks::DnsSource& dns, const ScanOptions& options,
+                     DomainInput input,
+                     absl::AnyInvocable<void(DomainResult)> done);
+
+}  // namespace mxscan::scan
+
+#endif  // MXSCAN_SCANNER_SCAN_DOMAIN_SCAN_H_

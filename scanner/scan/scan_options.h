@@ -1,0 +1,21 @@
+#ifndef MXSCAN_SCANNER_SCAN_SCAN_OPTIONS_H_
+#define MXSCAN_SCANNER_SCAN_SCAN_OPTIONS_H_
+
+#include <string>
+#include <vector>
+
+namespace mxscan::scan {
+
+enum class DmarcRules { kRfc9989, kRfc7489 };
+
+// ScanOptions are the per-scan settings every DomainScan reads.
+struct ScanOptions {
+  std::vector<std::string> dkim_selectors;
+  DmarcRules dmarc_rules = DmarcRules::kRfc9989;
+  // Clock for scanStartedAt, in milliseconds since the epoch; 0 = now.
+  int64_t fixed_start_ms = 0;
+};
+
+}  // namespace mxscan::scan
+
+#endif  // MXSCAN_SCANNER_SCAN_SCAN_OPTIONS_H_
