@@ -34,6 +34,9 @@ ABSL_FLAG(std::string, dmarc_profile, "rfc9989",
           "List)");
 ABSL_FLAG(std::string, shard, "0/1", "scan shard I of N (stable hash)");
 ABSL_FLAG(bool, no_smtp, false, "DNS checks only");
+ABSL_FLAG(std::string, psl_file,
+          "/usr/share/publicsuffix/public_suffix_list.dat",
+          "Public Suffix List (organisational domains under rfc7489)");
 
 namespace mxscan::cli {
 namespace {
@@ -170,6 +173,7 @@ int RunScanCommand(int argc, char** argv) {
   } else {
     return Fail("--dmarc-profile must be rfc9989 or rfc7489", 2);
   }
+  options.psl_file = absl::GetFlag(FLAGS_psl_file);
   absl::StatusOr<scan::Shard> shard = scan::ParseShard(absl::GetFlag(FLAGS_shard));
   if (!shard.ok()) return Fail(shard.status().message(), 2);
   const int workers = WorkerCount();

@@ -12,6 +12,7 @@ enum class DmarcRules { kRfc9989, kRfc7489 };
 struct ScanOptions {
   std::vector<std::string> dkim_selectors;
   DmarcRules dmarc_rules = DmarcRules::kRfc9989;
+  std::string psl_file;
   // Clock for scanStartedAt, in milliseconds since the epoch; 0 = now.
   int64_t fixed_start_ms = 0;
 };

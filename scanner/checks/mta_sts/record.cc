@@ -1,0 +1,86 @@
+#include "scanner/checks/mta_sts/record.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "scanner/checks/mta_sts/txt_fields.h"
+
+namespace mxscan::checks::mta_sts {
+namespace {
+
+constexpr absl::string_view kVersion = "v=STSv1";
+
+// sts-id = 1*32(ALPHA / DIGIT)
+bool IsValidId(absl::string_view id) {
+  if (id.empty() || id.size() > 32) return false;
+  for (const char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+MtaStsRecord ParseMtaStsRecord(absl::string_view record) {
+  MtaStsRecord out;
+  TxtFields split = SplitTxtFields(record, kVersion);
+  out.errors = std::move(split.errors);
+  out.warnings = std::move(split.warnings);
+  if (!split.version_ok) return out;
+
+  bool have_id = false;
+  absl::flat_hash_set<std::string> extension_names;
+  for (const TxtField& field : split.fields) {
+    if (field.name == "id") {
+      if (have_id) {
+        // Two ids leave no way to tell which policy instance is meant.
+        out.errors.push_back("id= appears more than once");
+        continue;
+      }
+      have_id = true;
+      if (IsValidId(field.value)) {
+        out.id = field.value;
+      } else {
+        out.errors.push_back(absl::StrCat(
+            "id=", QuoteForMessage(field.value),
+            " is not 1 to 32 letters and digits"));
+      }
+      continue;
+    }
+    if (field.name == "v") {
+      out.errors.push_back("v= appears again after the first field");
+      continue;
+    }
+    if (!IsTxtExtValue(field.value)) {
+      out.errors.push_back(absl::StrCat(
+          "extension ", field.name, "= has ",
+          field.value.empty() ? "an empty value"
+                              : absl::StrCat("an invalid value ",
+                                             QuoteForMessage(field.value)),
+          " (printable ASCII without space, \";\" and \"=\")"));
+      continue;
+    }
+    if (absl::EqualsIgnoreCase(field.name, "id") ||
+        absl::EqualsIgnoreCase(field.name, "v")) {
+      out.warnings.push_back(absl::StrCat(
+          "field ", field.name,
+          "= is an extension: field names are case-sensitive"));
+    }
+    if (!extension_names.insert(field.name).second) {
+      out.warnings.push_back(
+          absl::StrCat("extension ", field.name, "= appears more than once"));
+    }
+    out.extensions.emplace_back(field.name, field.value);
+  }
+  if (!have_id) out.errors.push_back("missing id= field");
+  return out;
+}
+
+bool IsMtaStsCandidate(absl::string_view txt) {
+  if (!absl::ConsumePrefix(&txt, kVersion)) return false;
+  return txt.empty() || txt.front() == ';' || txt.front() == ' ' ||
+         txt.front() == '\t';
+}
+
+}  // namespace mxscan::checks::mta_sts
