@@ -19,6 +19,7 @@
 #include "scanner/cli/common_flags.h"
 #include "scanner/core/pipeline.h"
 #include "scanner/dns/client.h"
+#include "scanner/scan/client_dns_source.h"
 #include "scanner/scan/dns_cache.h"
 #include "scanner/scan/domain_input.h"
 #include "scanner/scan/domain_scan.h"
@@ -81,7 +82,8 @@ class ScanJob : public PipelineJob {
           const scan::ScanOptions& options, uv_loop_t* loop,
           ScanCounts& counts)
       : client_(std::move(client)),
-        cache_(std::make_unique<scan::DnsCache>(loop, client_.get(),
+        client_source_(*client_),
+        cache_(std::make_unique<scan::DnsCache>(loop, client_source_,
                                                 scan::DnsCacheOptions())),
         writer_(std::move(writer)),
         options_(options),
@@ -115,6 +117,7 @@ class ScanJob : public PipelineJob {
 
  private:
   std::unique_ptr<dns::Client> client_;
+  scan::ClientDnsSource client_source_;
   std::unique_ptr<scan::DnsCache> cache_;
   std::unique_ptr<scan::ResultWriter> writer_;
   const scan::ScanOptions& options_;

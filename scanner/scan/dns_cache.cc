@@ -16,9 +16,9 @@ std::string CacheName(absl::string_view name) {
 
 }  // namespace
 
-DnsCache::DnsCache(uv_loop_t* loop, dns::Client* client,
+DnsCache::DnsCache(uv_loop_t* loop, checks::DnsSource& upstream,
                    DnsCacheOptions options)
-    : loop_(loop), client_(client), options_(options) {
+    : loop_(loop), upstream_(upstream), options_(options) {
   uv_idle_init(loop_, deliverer_.get());
   deliverer_.MarkInitialized();
   deliverer_.get()->data = this;
@@ -64,17 +64,18 @@ void DnsCache::Lookup(absl::string_view name, uint16_t type, Callback done) {
   }
   ++stats_.misses;
   entry.waiters.push_back(std::move(done));
-  client_->Resolve(key.first, type, [this, key](dns::LookupResult result) {
-    OnAnswer(key, std::move(result));
-  });
+  upstream_.Lookup(key.first, type,
+                   [this, key](const dns::LookupResult& result) {
+                     OnAnswer(key, result);
+                   });
   Evict();
 }
 
-void DnsCache::OnAnswer(const Key& key, dns::LookupResult result) {
+void DnsCache::OnAnswer(const Key& key, const dns::LookupResult& result) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return;
   Entry& entry = it->second;
-  auto shared = std::make_shared<const dns::LookupResult>(std::move(result));
+  auto shared = std::make_shared<const dns::LookupResult>(result);
   entry.answered = true;
   entry.expires_ms = static_cast<int64_t>(uv_now(loop_)) + TtlMs(*shared);
   entry.result = shared;

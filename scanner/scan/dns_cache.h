@@ -14,7 +14,6 @@
 #include "absl/strings/string_view.h"
 #include "scanner/checks/dns_source.h"
 #include "scanner/core/uv_handle.h"
-#include "scanner/dns/client.h"
 #include "scanner/dns/lookup.h"
 
 namespace mxscan::scan {
@@ -42,12 +41,14 @@ struct DnsCacheStats {
 // repeated questions from memory (respecting TTLs) and coalesces identical
 // questions in flight into one query, so that each distinct question is
 // asked once however many domains need it (thousands include the same
-// provider SPF record or share MX hosts). Callbacks always come from the
-// loop, never from inside Lookup(). Lives on the thread of its loop; the
-// client must outlive it.
+// provider SPF record or share MX hosts). Questions it cannot answer go to
+// `upstream` (the DNS client, see ClientDnsSource). Callbacks always come
+// from the loop, never from inside Lookup(). Lives on the thread of its
+// loop; `upstream` must outlive it.
 class DnsCache : public checks::DnsSource {
  public:
-  DnsCache(uv_loop_t* loop, dns::Client* client, DnsCacheOptions options);
+  DnsCache(uv_loop_t* loop, checks::DnsSource& upstream,
+           DnsCacheOptions options);
   ~DnsCache() override;
 
   void Lookup(absl::string_view name, uint16_t type, Callback done) override;
@@ -64,13 +65,13 @@ class DnsCache : public checks::DnsSource {
     std::vector<Callback> waiters;
   };
 
-  void OnAnswer(const Key& key, dns::LookupResult result);
+  void OnAnswer(const Key& key, const dns::LookupResult& result);
   void Deliver(std::shared_ptr<const dns::LookupResult> result, Callback done);
   void Evict();
   int64_t TtlMs(const dns::LookupResult& result) const;
 
   uv_loop_t* loop_;
-  dns::Client* client_;
+  checks::DnsSource& upstream_;
   DnsCacheOptions options_;
   absl::node_hash_map<Key, Entry> entries_;
   std::deque<Key> order_;  // insertion order, for eviction

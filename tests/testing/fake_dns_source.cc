@@ -1,6 +1,7 @@
 #include "tests/testing/fake_dns_source.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "scanner/dns/rr_type.h"
@@ -58,7 +59,13 @@ dns::LookupResult FakeDnsSource::Answer(const std::string& name,
     r.cname_chain.push_back(current);
     current = Key(cname->second.front().data);
   }
-  if (names_.count(current) > 0) {
+  // A name exists if it holds data or is an empty non-terminal (has
+  // names below it), as RFC 8020 relies on.
+  bool exists = names_.count(current) > 0;
+  for (auto it = names_.begin(); !exists && it != names_.end(); ++it) {
+    exists = absl::EndsWith(it->first, absl::StrCat(".", current));
+  }
+  if (exists) {
     r.status = dns::LookupStatus::kNoError;
     r.rcode = 0;
   } else {

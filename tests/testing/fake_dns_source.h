@@ -19,8 +19,8 @@ namespace mxscan::testing {
 // from inside Lookup(), as the real source does.
 //
 // Names are compared without case and trailing dot. A question about a
-// name with no data at all is NXDOMAIN; about a name that has data of other
-// types, NOERROR with no answers (NODATA). SetStatus() forces a status
+// name with no data at or below it is NXDOMAIN; about a name that has data
+// of other types or names below it, NOERROR with no answers (NODATA). SetStatus() forces a status
 // (TIMEOUT, SERVFAIL, ...) for one (name, type).
 class FakeDnsSource : public checks::DnsSource {
  public:

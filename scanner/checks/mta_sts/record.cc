@@ -4,6 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "scanner/checks/mta_sts/txt_fields.h"
 
 namespace mxscan::checks::mta_sts {

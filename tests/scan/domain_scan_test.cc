@@ -1,0 +1,183 @@
+#include "scanner/scan/domain_scan.h"
+
+#include <optional>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "scanner/dns/rr_type.h"
+#include "tests/testing/fake_dns_source.h"
+
+namespace mxscan::scan {
+namespace {
+
+namespace rr = ::mxscan::dns::rr_type;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+class DomainScanTest : public ::testing::Test {
+ protected:
+  DomainResult Scan(const std::string& domain) {
+    DomainInput input;
+    input.domain = domain;
+    input.sector = "test";
+    std::optional<DomainResult> result;
+    StartDomainScan(dns_, options_, input,
+                    [&](DomainResult r) { result = std::move(r); });
+    dns_.RunUntilIdle();
+    EXPECT_TRUE(result.has_value());
+    return result.value_or(DomainResult());
+  }
+
+  static std::vector<std::string> Ips(const MxHost& mx) {
+    std::vector<std::string> ips;
+    for (const MxAddress& a : mx.addresses()) ips.push_back(a.ip());
+    return ips;
+  }
+
+  testing::FakeDnsSource dns_;
+  ScanOptions options_;
+};
+
+TEST_F(DomainScanTest, SortsMxHostsAndResolvesEach) {
+  dns_.AddRecord("a.example", rr::kMx, "20 mx2.a.example.");
+  dns_.AddRecord("a.example", rr::kMx, "10 mx1.a.example.");
+  dns_.AddRecord("a.example", rr::kMx, "10 mx0.a.example.");
+  dns_.AddRecord("mx0.a.example", rr::kA, "192.0.2.10");
+  dns_.AddRecord("mx1.a.example", rr::kA, "192.0.2.1");
+  dns_.AddRecord("mx1.a.example", rr::kAaaa, "2001:db8::1");
+  dns_.AddRecord("mx2.a.example", rr::kA, "192.0.2.2");
+  DomainResult r = Scan("a.example");
+  EXPECT_EQ(r.status(), DomainResult::OK);
+  EXPECT_EQ(r.domain(), "a.example");
+  EXPECT_EQ(r.sector(), "test");
+  ASSERT_EQ(r.mx_size(), 3);
+  EXPECT_EQ(r.mx(0).host(), "mx0.a.example");
+  EXPECT_EQ(r.mx(1).host(), "mx1.a.example");
+  EXPECT_EQ(r.mx(2).host(), "mx2.a.example");
+  EXPECT_EQ(r.mx(2).preference(), 20u);
+  EXPECT_THAT(Ips(r.mx(1)), UnorderedElementsAre("192.0.2.1", "2001:db8::1"));
+  EXPECT_EQ(r.mx(1).address_status(), NOERROR);
+  EXPECT_FALSE(r.null_mx());
+  EXPECT_FALSE(r.implicit_mx());
+  EXPECT_TRUE(r.findings().empty());
+}
+
+TEST_F(DomainScanTest, NullMx) {
+  dns_.AddRecord("b.example", rr::kMx, "0 .");
+  DomainResult r = Scan("b.example");
+  EXPECT_TRUE(r.null_mx());
+  EXPECT_EQ(r.mx_size(), 0);
+  dns_.AddRecord("c.example", rr::kMx, "0 .");
+  dns_.AddRecord("c.example", rr::kMx, "10 mx.c.example.");
+  DomainResult mixed = Scan("c.example");
+  EXPECT_TRUE(mixed.null_mx());
+  EXPECT_EQ(mixed.mx_size(), 1);
+  EXPECT_THAT(mixed.findings(), Contains(HasSubstr("RFC 7505")));
+}
+
+TEST_F(DomainScanTest, ImplicitMxUsesTheDomainsAddresses) {
+  dns_.AddRecord("d.example", rr::kA, "192.0.2.4");
+  DomainResult r = Scan("d.example");
+  EXPECT_TRUE(r.implicit_mx());
+  ASSERT_EQ(r.mx_size(), 1);
+  EXPECT_EQ(r.mx(0).host(), "d.example");
+  EXPECT_EQ(r.mx(0).preference(), 0u);
+  EXPECT_THAT(Ips(r.mx(0)), UnorderedElementsAre("192.0.2.4"));
+}
+
+TEST_F(DomainScanTest, MxHostsThatAreCnamesOrDoNotResolveAreFindings) {
+  dns_.AddRecord("e.example", rr::kMx, "10 alias.e.example.");
+  dns_.AddRecord("e.example", rr::kMx, "20 gone.e.example.");
+  dns_.AddRecord("e.example", rr::kMx, "30 192.0.2.9.");
+  dns_.AddRecord("alias.e.example", rr::kCname, "real.e.example.");
+  dns_.AddRecord("real.e.example", rr::kA, "192.0.2.5");
+  DomainResult r = Scan("e.example");
+  ASSERT_EQ(r.mx_size(), 3);
+  EXPECT_TRUE(r.mx(0).is_cname());
+  EXPECT_THAT(Ips(r.mx(0)), UnorderedElementsAre("192.0.2.5"));
+  EXPECT_EQ(r.mx(1).address_status(), NXDOMAIN);
+  EXPECT_EQ(r.mx(1).addresses_size(), 0);
+  EXPECT_THAT(r.findings(), Contains(HasSubstr("is a CNAME")));
+  EXPECT_THAT(r.findings(), Contains(HasSubstr("gone.e.example has no address")));
+  EXPECT_THAT(r.findings(), Contains(HasSubstr("is an IP address")));
+}
+
+TEST_F(DomainScanTest, DnsFailuresAreNotMissingRecords) {
+  dns_.SetStatus("f.example", rr::kMx, dns::LookupStatus::kTimeout);
+  dns_.SetStatus("_dmarc.f.example", rr::kTxt, dns::LookupStatus::kServFail);
+  DomainResult r = Scan("f.example");
+  EXPECT_EQ(r.status(), DomainResult::TIMEOUT);
+  EXPECT_EQ(r.mx_status(), TIMEOUT);
+  EXPECT_EQ(r.dmarc().dns_status(), SERVFAIL);
+  EXPECT_FALSE(r.implicit_mx());  // a timeout is not "no MX"
+  ASSERT_GE(r.errors_size(), 1);
+  EXPECT_EQ(r.errors(0).stage(), DNS);
+}
+
+TEST_F(DomainScanTest, NonexistentDomain) {
+  DomainResult r = Scan("nx.example");
+  EXPECT_EQ(r.status(), DomainResult::NXDOMAIN);
+  EXPECT_EQ(r.mx_size(), 0);
+  EXPECT_TRUE(r.dkim_no_keys());
+}
+
+TEST_F(DomainScanTest, FindsRecordsOfEachCheck) {
+  dns_.AddRecord("g.example", rr::kMx, "10 mx.g.example.");
+  dns_.AddRecord("mx.g.example", rr::kA, "192.0.2.7");
+  dns_.AddRecord("g.example", rr::kTxt, "v=spf1 -all");
+  dns_.AddRecord("g.example", rr::kTxt, "google-site-verification=x");
+  dns_.AddRecord("_dmarc.g.example", rr::kTxt, "v=DMARC1; p=reject");
+  dns_.AddRecord("_mta-sts.g.example", rr::kTxt, "v=STSv1; id=1");
+  dns_.AddRecord("_smtp._tls.g.example", rr::kTxt,
+                 "v=TLSRPTv1; rua=mailto:r@g.example");
+  dns_.AddRecord("default._bimi.g.example", rr::kTxt,
+                 "v=BIMI1; l=https://g.example/logo.svg");
+  dns_.AddRecord("_25._tcp.mx.g.example", rr::kTlsa, "3 1 1 abcdef");
+  dns_.SetAuthenticated("_25._tcp.mx.g.example", rr::kTlsa);
+  dns_.SetAuthenticated("g.example", rr::kMx);
+  DomainResult r = Scan("g.example");
+  EXPECT_TRUE(r.dnssec());
+  EXPECT_TRUE(r.spf().present());
+  EXPECT_EQ(r.spf().record(), "v=spf1 -all");
+  EXPECT_TRUE(r.dmarc().present());
+  EXPECT_TRUE(r.mta_sts().txt_present());
+  EXPECT_TRUE(r.tls_rpt().present());
+  EXPECT_TRUE(r.bimi().present());
+  ASSERT_EQ(r.mx_size(), 1);
+  ASSERT_EQ(r.mx(0).tlsa().records_size(), 1);
+  EXPECT_TRUE(r.mx(0).tlsa().authenticated());
+  EXPECT_EQ(r.mx(0).tlsa().records(0).usage(), 3u);
+  EXPECT_EQ(r.mx(0).tlsa().records(0).data(), "abcdef");
+}
+
+TEST_F(DomainScanTest, DkimSelectorsAndProofOfNoKeys) {
+  options_.dkim_selectors = {"selector1", "google", "s1"};
+  dns_.AddRecord("h.example", rr::kMx, "0 .");
+  dns_.AddRecord("selector1._domainkey.h.example", rr::kTxt,
+                 "v=DKIM1; k=rsa; p=MIIB");
+  dns_.AddRecord("google._domainkey.h.example", rr::kTxt, "unrelated text");
+  DomainResult r = Scan("h.example");
+  ASSERT_EQ(r.dkim_size(), 1);
+  EXPECT_EQ(r.dkim(0).selector(), "selector1");
+  EXPECT_FALSE(r.dkim_no_keys());
+  dns_.AddRecord("i.example", rr::kMx, "0 .");
+  EXPECT_TRUE(Scan("i.example").dkim_no_keys());
+}
+
+TEST_F(DomainScanTest, InvalidInputGetsARecordWithoutDns) {
+  DomainInput input;
+  input.domain = "bad..name";
+  input.error = absl::InvalidArgumentError("empty label");
+  std::optional<DomainResult> result;
+  StartDomainScan(dns_, options_, input,
+                  [&](DomainResult r) { result = std::move(r); });
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->status(), DomainResult::ERROR);
+  EXPECT_EQ(result->errors(0).stage(), INPUT);
+  EXPECT_TRUE(dns_.asked().empty());
+}
+
+}  // namespace
+}  // namespace mxscan::scan
