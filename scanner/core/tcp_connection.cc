@@ -65,7 +65,11 @@ void TcpConnection::OnRead(ssize_t nread, const uv_buf_t* buf) {
   }
   bytes_read_ += static_cast<uint64_t>(nread);
   if (callbacks_.data) {
-    callbacks_.data(absl::string_view(buf->base, static_cast<size_t>(nread)));
+    // The callback may Close() this connection, which drops callbacks_:
+    // keep the running one alive until it returns.
+    auto data = std::move(callbacks_.data);
+    data(absl::string_view(buf->base, static_cast<size_t>(nread)));
+    if (!closing_) callbacks_.data = std::move(data);
   }
 }
 
