@@ -1,0 +1,225 @@
+#include "scanner/probe/smtp_probe.h"
+
+#include <cstring>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "scanner/core/tcp_connection.h"
+#include "scanner/core/uv_handle.h"
+
+namespace mxscan::probe {
+namespace {
+
+using smtp::Session;
+
+// SmtpProbeRun binds one smtp::Session to a TCP connection, a TLS
+// connection and deadlines: it performs the session's actions and reports
+// events back until the session is done. Owns itself until it has
+// reported. Lives on its loop's thread.
+class SmtpProbeRun {
+ public:
+  SmtpProbeRun(uv_loop_t* loop, std::string server_name,
+               const tls::ClientContext& context,
+               const SmtpProbeOptions& options,
+               absl::AnyInvocable<void(SmtpProbeOutcome)> done)
+      : loop_(loop),
+        server_name_(std::move(server_name)),
+        context_(context),
+        options_(options),
+        session_(smtp::SessionOptions{options.ehlo_name, options.starttls,
+                                      smtp::ReplyLimits()}),
+        done_(std::move(done)),
+        started_ms_(uv_now(loop)) {
+    for (UvHandle<uv_timer_t>* t : {&stage_timer_, &total_timer_}) {
+      uv_timer_init(loop_, t->get());
+      t->MarkInitialized();
+      t->get()->data = this;
+    }
+    uv_timer_start(
+        total_timer_.get(),
+        [](uv_timer_t* h) {
+          auto* self = static_cast<SmtpProbeRun*>(h->data);
+          self->session_.OnTimeout();
+          self->Drive();
+        },
+        static_cast<uint64_t>(options_.total_timeout_ms), 0);
+  }
+
+  void Start(const sockaddr* address) {
+    std::memcpy(&address_, address,
+                address->sa_family == AF_INET6 ? sizeof(sockaddr_in6)
+                                               : sizeof(sockaddr_in));
+    Drive();
+  }
+
+ private:
+  void Drive() {
+    while (!finished_) {
+      switch (session_.NextAction()) {
+        case Session::Action::kConnect:
+          if (!connect_started_) Connect();
+          ArmStageTimer();
+          return;
+        case Session::Action::kWrite:
+          Send(session_.TakeOutgoing());
+          continue;
+        case Session::Action::kRead:
+          ArmStageTimer();
+          return;
+        case Session::Action::kStartTls:
+          if (tls_ == nullptr) {
+            tls_ = std::make_unique<tls::TlsConnection>(context_, server_name_);
+            StepHandshake();
+            continue;  // the step may already have reported
+          }
+          ArmStageTimer();
+          return;
+        case Session::Action::kClose:
+          CloseConnection();
+          session_.OnClosed();
+          continue;
+        case Session::Action::kDone:
+          Finish();
+          return;
+      }
+    }
+  }
+
+  void Connect() {
+    connect_started_ = true;
+    TcpConnection::Callbacks callbacks;
+    callbacks.connected = [this](int status) {
+      if (status == 0) {
+        session_.OnConnected();
+      } else {
+        session_.OnConnectFailed(-status, uv_strerror(status));
+      }
+      Drive();
+    };
+    callbacks.data = [this](absl::string_view bytes) { OnSocketBytes(bytes); };
+    callbacks.closed = [this](int) {
+      session_.OnPeerClosed();
+      Drive();
+    };
+    connection_ = TcpConnection::Connect(
+        loop_, reinterpret_cast<const sockaddr*>(&address_),
+        std::move(callbacks));
+  }
+
+  void OnSocketBytes(absl::string_view bytes) {
+    if (tls_ == nullptr) {
+      // Plain SMTP; after the 220 to STARTTLS the session itself refuses
+      // bytes that arrive before the handshake.
+      session_.OnBytes(bytes);
+    } else if (!handshake_done_) {
+      tls_->FeedCiphertext(bytes);
+      StepHandshake();
+    } else {
+      tls_->FeedCiphertext(bytes);
+      std::string plaintext;
+      absl::Status s = tls_->Read(&plaintext);
+      Flush();  // alerts, key updates
+      if (!plaintext.empty()) session_.OnBytes(plaintext);
+      if (!s.ok() || tls_->peer_closed()) session_.OnPeerClosed();
+    }
+    Drive();
+  }
+
+  void StepHandshake() {
+    tls::TlsConnection::Progress p = tls_->Handshake();
+    Flush();
+    if (p == tls::TlsConnection::Progress::kDone) {
+      handshake_done_ = true;
+      outcome_.tls_done = true;
+      outcome_.tls = tls_->Info();
+      session_.OnTlsHandshakeDone(true, "");
+    } else if (p == tls::TlsConnection::Progress::kFailed) {
+      session_.OnTlsHandshakeDone(false, tls_->error());
+    }
+  }
+
+  void Send(std::string plaintext) {
+    if (connection_ == nullptr || plaintext.empty()) return;
+    if (handshake_done_) {
+      absl::Status s = tls_->Write(plaintext);
+      Flush();
+      if (!s.ok()) session_.OnPeerClosed();
+      return;
+    }
+    connection_->Write(std::move(plaintext));
+  }
+
+  void Flush() {
+    std::string out = tls_->TakeCiphertext();
+    if (!out.empty() && connection_ != nullptr) {
+      connection_->Write(std::move(out));
+    }
+  }
+
+  void ArmStageTimer() {
+    const smtp::Stage stage = session_.stage();
+    if (stage == armed_stage_) return;
+    armed_stage_ = stage;
+    int timeout = options_.reply_timeout_ms;
+    if (stage == smtp::Stage::kConnect) timeout = options_.connect_timeout_ms;
+    if (stage == smtp::Stage::kHandshake) {
+      timeout = options_.handshake_timeout_ms;
+    }
+    uv_timer_start(
+        stage_timer_.get(),
+        [](uv_timer_t* h) {
+          auto* self = static_cast<SmtpProbeRun*>(h->data);
+          self->session_.OnTimeout();
+          self->Drive();
+        },
+        static_cast<uint64_t>(timeout), 0);
+  }
+
+  void CloseConnection() {
+    if (connection_ != nullptr) connection_->Close();
+    connection_ = nullptr;
+  }
+
+  void Finish() {
+    finished_ = true;
+    CloseConnection();
+    outcome_.session = session_.result();
+    outcome_.duration_ms = static_cast<int64_t>(uv_now(loop_) - started_ms_);
+    auto done = std::move(done_);
+    SmtpProbeOutcome outcome = std::move(outcome_);
+    // Free the TLS state right away: memory per session stays small.
+    delete this;
+    done(std::move(outcome));
+  }
+
+  uv_loop_t* loop_;
+  std::string server_name_;
+  const tls::ClientContext& context_;
+  SmtpProbeOptions options_;
+  Session session_;
+  absl::AnyInvocable<void(SmtpProbeOutcome)> done_;
+  uint64_t started_ms_;
+  sockaddr_storage address_{};
+  TcpConnection* connection_ = nullptr;
+  std::unique_ptr<tls::TlsConnection> tls_;
+  bool connect_started_ = false;
+  bool handshake_done_ = false;
+  bool finished_ = false;
+  smtp::Stage armed_stage_ = smtp::Stage::kUnspecified;
+  UvHandle<uv_timer_t> stage_timer_;
+  UvHandle<uv_timer_t> total_timer_;
+  SmtpProbeOutcome outcome_;
+};
+
+}  // namespace
+
+void ProbeSmtp(uv_loop_t* loop, const sockaddr* address,
+               std::string server_name, const tls::ClientContext& context,
+               const SmtpProbeOptions& options,
+               absl::AnyInvocable<void(SmtpProbeOutcome)> done) {
+  auto* run = new SmtpProbeRun(loop, std::move(server_name), context, options,
+                               std::move(done));
+  run->Start(address);
+}
+
+}  // namespace mxscan::probe

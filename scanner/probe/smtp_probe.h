@@ -1,0 +1,49 @@
+#ifndef MXSCAN_SCANNER_PROBE_SMTP_PROBE_H_
+#define MXSCAN_SCANNER_PROBE_SMTP_PROBE_H_
+
+#include <sys/socket.h>
+#include <uv.h>
+
+#include <cstdint>
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "scanner/smtp/session.h"
+#include "scanner/smtp/session_result.h"
+#include "scanner/tls/tls_client.h"
+
+namespace mxscan::probe {
+
+struct SmtpProbeOptions {
+  std::string ehlo_name = "localhost";
+  bool starttls = true;
+  // Deadlines per stage (RFC 5321 section 4.5.3.2 allows servers minutes;
+  // a scanner cannot wait that long for every host) and for the whole
+  // session, so that a server that trickles bytes cannot hold a probe.
+  int connect_timeout_ms = 10000;
+  int reply_timeout_ms = 30000;
+  int handshake_timeout_ms = 20000;
+  int total_timeout_ms = 90000;
+};
+
+// What one probe saw. The certificate chain in `tls` is not judged here.
+struct SmtpProbeOutcome {
+  smtp::SessionResult session;
+  bool tls_done = false;
+  tls::HandshakeInfo tls;
+  int64_t duration_ms = 0;
+};
+
+// ProbeSmtp connects to `address` (port included), runs the SMTP session
+// (banner, EHLO, STARTTLS, TLS handshake with SNI `server_name`, EHLO,
+// QUIT) and calls `done` once, from the loop, with what it saw. Every
+// failure is classified in outcome.session.error (stage, code, message).
+// `context` must outlive the probe.
+void ProbeSmtp(uv_loop_t* loop, const sockaddr* address,
+               std::string server_name, const tls::ClientContext& context,
+               const SmtpProbeOptions& options,
+               absl::AnyInvocable<void(SmtpProbeOutcome)> done);
+
+}  // namespace mxscan::probe
+
+#endif  // MXSCAN_SCANNER_PROBE_SMTP_PROBE_H_
