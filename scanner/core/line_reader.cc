@@ -73,9 +73,14 @@ LineReader::Result LineReader::Next(std::string* line) {
         static_cast<char*>(std::memchr(start, '\n', end_ - begin_));
     const size_t available =
         newline ? static_cast<size_t>(newline - start) : end_ - begin_;
+    // The CR of a CRLF ending is not part of the line's length.
+    const size_t content = (newline != nullptr && available > 0 &&
+                            start[available - 1] == '\r')
+                               ? available - 1
+                               : available;
     const size_t room = max_line_ > line->size() ? max_line_ - line->size() : 0;
-    if (available > room) too_long = true;
-    line->append(start, std::min(available, room));
+    if (content > room) too_long = true;
+    line->append(start, std::min(content, room));
     if (newline != nullptr) {
       begin_ += available + 1;
       break;

@@ -5,12 +5,14 @@ namespace mxscan {
 TimerWheel::TimerWheel(int64_t tick_ms, size_t bucket_count, int64_t now_ms)
     : tick_ms_(tick_ms > 0 ? tick_ms : 1),
       current_tick_(now_ms / tick_ms_),
-      heads_(bucket_count > 0 ? bucket_count : 1, kNil) {}
+      wheel_size_(static_cast<uint32_t>(bucket_count > 0 ? bucket_count : 1)),
+      processing_(wheel_size_),
+      heads_(wheel_size_ + 1, kNil) {}
 
 uint32_t TimerWheel::BucketFor(int64_t deadline_ms) const {
   int64_t tick = deadline_ms / tick_ms_;
   if (tick < current_tick_) tick = current_tick_;
-  return static_cast<uint32_t>(tick % static_cast<int64_t>(heads_.size()));
+  return static_cast<uint32_t>(tick % static_cast<int64_t>(wheel_size_));
 }
 
 void TimerWheel::Schedule(uint32_t id, int64_t deadline_ms) {
@@ -51,10 +53,12 @@ void TimerWheel::Unlink(uint32_t id) {
   --size_;
 }
 
-uint32_t TimerWheel::TakeBucket(uint32_t b) {
-  uint32_t head = heads_[b];
+void TimerWheel::MoveToProcessing(uint32_t b) {
+  uint32_t id = heads_[b];
   heads_[b] = kNil;
-  return head;
+  if (id == kNil) return;
+  heads_[processing_] = id;
+  for (; id != kNil; id = nodes_[id].next) nodes_[id].bucket = processing_;
 }
 
 }  // namespace mxscan

@@ -43,11 +43,13 @@ class TimerWheel {
   uint32_t BucketFor(int64_t deadline_ms) const;
   void Link(uint32_t id, uint32_t bucket);
   void Unlink(uint32_t id);
-  // Detaches bucket `b`'s list and returns its head.
-  uint32_t TakeBucket(uint32_t b);
+  // Moves bucket `b`'s entries to the processing list.
+  void MoveToProcessing(uint32_t b);
 
   int64_t tick_ms_;
   int64_t current_tick_;
+  uint32_t wheel_size_;
+  uint32_t processing_;  // index of the extra list in heads_
   std::vector<uint32_t> heads_;
   std::vector<Node> nodes_;
   size_t size_ = 0;
@@ -59,24 +61,22 @@ void TimerWheel::Advance(int64_t now_ms, F&& expired) {
   if (now_tick < current_tick_) return;
   int64_t first = current_tick_;
   // Visiting more than one revolution would only revisit buckets.
-  if (now_tick - first >= static_cast<int64_t>(heads_.size())) {
-    first = now_tick - static_cast<int64_t>(heads_.size()) + 1;
+  if (now_tick - first >= static_cast<int64_t>(wheel_size_)) {
+    first = now_tick - static_cast<int64_t>(wheel_size_) + 1;
   }
   current_tick_ = now_tick;
   for (int64_t t = first; t <= now_tick; ++t) {
-    uint32_t id = TakeBucket(static_cast<uint32_t>(t % heads_.size()));
-    while (id != kNil) {
-      Node& node = nodes_[id];
-      const uint32_t next = node.next;
-      node.prev = node.next = kNil;
-      node.bucket = kNil;
-      --size_;
-      if (node.deadline_ms <= now_ms) {
+    // The bucket's entries move to the processing list, where Unlink()
+    // still finds them: a callback may cancel or reschedule any of them.
+    MoveToProcessing(static_cast<uint32_t>(t % wheel_size_));
+    while (heads_[processing_] != kNil) {
+      const uint32_t id = heads_[processing_];
+      Unlink(id);
+      if (nodes_[id].deadline_ms <= now_ms) {
         expired(id);
       } else {
-        Schedule(id, node.deadline_ms);  // later in this tick, or next lap
+        Schedule(id, nodes_[id].deadline_ms);  // later this tick, next lap
       }
-      id = next;
     }
   }
 }

@@ -52,6 +52,15 @@ absl::StatusOr<std::string> LdnsText(absl::Span<const uint8_t> packet,
     return Malformed(record, "rejected by the wire-format parser");
   }
   std::unique_ptr<ldns_rr, decltype(&ldns_rr_free)> owner(rr, &ldns_rr_free);
+  // ldns renders whatever prefix of the fields is present: a record with
+  // fewer fields than its type requires is malformed, not short.
+  const ldns_rr_descriptor* descriptor = ldns_rr_descript(record.type);
+  if (descriptor != nullptr &&
+      (ldns_rr_rd_count(rr) < ldns_rr_descriptor_minimum(descriptor) ||
+       (record.rdata_length == 0 &&
+        ldns_rr_descriptor_minimum(descriptor) > 0))) {
+    return Malformed(record, "fewer fields than the type requires");
+  }
   std::string text;
   for (size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
     char* field = ldns_rdf2str(ldns_rr_rdf(rr, i));
@@ -71,13 +80,16 @@ absl::StatusOr<std::vector<std::string>> TxtStrings(
   size_t pos = record.rdata_offset;
   const size_t end = record.rdata_offset + record.rdata_length;
   if (record.rdata_length == 0) return Malformed(record, "empty RDATA");
+  if (end > packet.size()) return Malformed(record, "RDATA past the end");
   while (pos < end) {
     const size_t length = packet[pos];
     if (pos + 1 + length > end) {
       return Malformed(record, "character-string runs past the RDATA");
     }
-    strings.emplace_back(reinterpret_cast<const char*>(&packet[pos + 1]),
-                         length);
+    // data() + offset, not &packet[pos + 1]: an empty last string sits
+    // exactly at the end of the message.
+    strings.emplace_back(
+        reinterpret_cast<const char*>(packet.data() + pos + 1), length);
     pos += 1 + length;
   }
   return strings;

@@ -53,6 +53,7 @@ void UdpBatchSender::FlushBatch(Batch& batch) {
       // A datagram the kernel refuses (e.g. no route) is skipped alone.
       ++dropped_;
       ++done;
+      attempts = 0;
     }
   }
   dropped_ += batch.count - done;

@@ -190,6 +190,7 @@ TEST(JsonStringTest, AppendsWithoutClearing) {
   AppendJsonString("x", &out);
   out += ",\"v\":";
   AppendJsonString("y", &out);
+  out += "}";
   EXPECT_EQ(out, "{\"name\":\"x\",\"v\":\"y\"}");
 }
 

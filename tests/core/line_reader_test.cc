@@ -172,12 +172,12 @@ TEST_F(LineReaderTest, OverLongCrlfLine) {
               ElementsAre(TooLong("01234567"), Line("ok")));
 }
 
-// BUG (scanner/core/line_reader.cc, Next): the length check counts the
+// Regression test (fixed bug; scanner/core/line_reader.cc, Next): the length check counts the
 // '\r' of a CRLF ending as part of the line (it is stripped only after the
 // check), so a CRLF line of exactly `max_line` bytes is reported kTooLong
 // while the same line with LF is kLine. dns_command then turns a valid name
 // into "...(line too long)".
-TEST_F(LineReaderTest, BUG_CrlfLineOfExactlyMaxIsAccepted) {
+TEST_F(LineReaderTest, CrlfLineOfExactlyMaxIsAccepted) {
   EXPECT_THAT(ReadFile("12345678\r\nx\r\n", 8),
               ElementsAre(Line("12345678"), Line("x")));
 }

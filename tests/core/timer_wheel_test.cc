@@ -288,7 +288,7 @@ TEST(TimerWheelTest, CallbackCancelsIdInAnotherBucket) {
   EXPECT_THAT(AdvanceTo(wheel, 100), IsEmpty());
 }
 
-// BUG (scanner/core/timer_wheel.h, Advance): the header promises "The
+// Regression test (fixed bug; scanner/core/timer_wheel.h, Advance): the header promises "The
 // callback may schedule or cancel any id", but Advance detaches a bucket's
 // list and walks it with a saved `next` while the nodes still carry the
 // stale `bucket`/`prev` links. Cancel()ing (or Schedule()ing) an id that is
@@ -297,7 +297,7 @@ TEST(TimerWheelTest, CallbackCancelsIdInAnotherBucket) {
 // are lost (IsScheduled() stays true, they never fire) and size() underflows.
 // (The DNS client is not affected today: it collects ids and acts after
 // Advance returns.)
-TEST(TimerWheelTest, BUG_CallbackCancelsOtherIdDueInSameBucket) {
+TEST(TimerWheelTest, CallbackCancelsOtherIdDueInSameBucket) {
   TimerWheel wheel(10, 8, 0);
   for (uint32_t id = 1; id <= 3; ++id) wheel.Schedule(id, 10);
   std::vector<uint32_t> fired;
@@ -313,9 +313,9 @@ TEST(TimerWheelTest, BUG_CallbackCancelsOtherIdDueInSameBucket) {
   for (uint32_t id = 1; id <= 3; ++id) EXPECT_FALSE(wheel.IsScheduled(id));
 }
 
-// BUG (same cause as above): a callback that reschedules another id which
+// Regression test (fixed bug; same cause as above): a callback that reschedules another id which
 // is in the bucket being expired.
-TEST(TimerWheelTest, BUG_CallbackReschedulesOtherIdDueInSameBucket) {
+TEST(TimerWheelTest, CallbackReschedulesOtherIdDueInSameBucket) {
   TimerWheel wheel(10, 8, 0);
   for (uint32_t id = 1; id <= 4; ++id) wheel.Schedule(id, 10);
   std::vector<uint32_t> fired_early;
