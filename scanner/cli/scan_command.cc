@@ -176,7 +176,12 @@ int RunScanCommand(int argc, char** argv) {
   } else {
     return Fail("--dmarc-profile must be rfc9989 or rfc7489", 2);
   }
-  options.psl_file = absl::GetFlag(FLAGS_psl_file);
+  // The list is loaded whatever the profile: it is small, and a bad path
+  // should fail before hours of scanning, not after.
+  absl::StatusOr<checks::org_domain::PublicSuffixList> psl =
+      checks::org_domain::PublicSuffixList::Load(absl::GetFlag(FLAGS_psl_file));
+  if (!psl.ok()) return Fail(psl.status().message(), 2);
+  options.psl = &*psl;
   absl::StatusOr<scan::Shard> shard = scan::ParseShard(absl::GetFlag(FLAGS_shard));
   if (!shard.ok()) return Fail(shard.status().message(), 2);
   const int workers = WorkerCount();

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "scanner/checks/dmarc/discovery.h"
 #include "scanner/dns/lookup_output.h"
 #include "scanner/dns/rr_type.h"
 #include "scanner/scan/txt_records.h"
@@ -89,7 +90,6 @@ class DomainScan {
     ++pending_;  // held until every check has been started
     Ask(fqdn_, rr::kMx, [this](const LookupResult& r) { OnMx(r); });
     StartSpf();
-    StartDmarc();
     StartTxtChecks();
     StartDkim();
     Release();
@@ -124,6 +124,7 @@ class DomainScan {
 
   // --- MX (RFC 5321 section 5.1, RFC 7505) ---
   void OnMx(const LookupResult& r) {
+    StartDmarc(r.status != LookupStatus::kNxDomain);
     result_.set_mx_status(dns::ToProtoStatus(r.status));
     result_.set_status(DomainStatusFor(r.status));
     result_.set_dnssec(r.status == LookupStatus::kNoError && r.authenticated);
@@ -261,17 +262,26 @@ class DomainScan {
     });
   }
 
-  // --- DMARC ---
-  void StartDmarc() {
-    Ask(absl::StrCat("_dmarc.", fqdn_), rr::kTxt,
-        [this](const LookupResult& r) {
-          DmarcResult* dmarc = result_.mutable_dmarc();
-          dmarc->set_dns_status(dns::ToProtoStatus(r.status));
-          std::vector<std::string> records =
-              TxtRecordsWithPrefix(r, "v=DMARC1");
-          dmarc->set_present(!records.empty());
-          if (!records.empty()) dmarc->set_record(records[0]);
+  // --- DMARC (RFC 9989, or RFC 7489 with --dmarc-profile) ---
+  // Started once the MX answer tells whether the domain exists: for a
+  // name that does not, the np policy applies.
+  void StartDmarc(bool domain_exists) {
+    checks::dmarc::DmarcDiscoveryOptions dmarc;
+    dmarc.profile = options_.dmarc_rules == DmarcRules::kRfc7489
+                        ? checks::dmarc::DmarcProfile::kRfc7489
+                        : checks::dmarc::DmarcProfile::kRfc9989;
+    dmarc.psl = options_.psl;
+    dmarc.domain_exists = domain_exists;
+    ++pending_;
+    absl::Status s = checks::dmarc::DiscoverDmarc(
+        dns_, input_.domain, dmarc, [this](DmarcResult result) {
+          *result_.mutable_dmarc() = std::move(result);
+          Release();
         });
+    if (!s.ok()) {
+      result_.mutable_dmarc()->add_errors(std::string(s.message()));
+      Release();
+    }
   }
 
   // --- MTA-STS (RFC 8461), TLS-RPT (RFC 8460), BIMI ---

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "scanner/checks/org_domain/public_suffix_list.h"
+
 namespace mxscan::scan {
 
 enum class DmarcRules { kRfc9989, kRfc7489 };
@@ -12,7 +14,9 @@ enum class DmarcRules { kRfc9989, kRfc7489 };
 struct ScanOptions {
   std::vector<std::string> dkim_selectors;
   DmarcRules dmarc_rules = DmarcRules::kRfc9989;
-  std::string psl_file;
+  // Loaded once per scan, shared read-only by every worker; needed by the
+  // rfc7489 rules.
+  const checks::org_domain::PublicSuffixList* psl = nullptr;
   // Clock for scanStartedAt, in milliseconds since the epoch; 0 = now.
   int64_t fixed_start_ms = 0;
 };

@@ -14,7 +14,7 @@
 #include "absl/strings/strip.h"
 #include "scanner/checks/org_domain/punycode.h"
 
-namespace mxscan::checks {
+namespace mxscan::checks::org_domain {
 namespace {
 
 // Normalize lowercases `domain` and drops one trailing dot; "" when it is
@@ -69,9 +69,8 @@ absl::StatusOr<PublicSuffixList> PublicSuffixList::FromString(
     if (line.empty() || (in_private && !options.include_private)) continue;
 
     auto bad = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("public suffix list line ", line_number, ": ", why,
-                       ": ", line));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "public suffix list line ", line_number, ": ", why, ": ", line));
     };
     uint8_t bit = kPlain;
     if (absl::ConsumePrefix(&line, "!")) {
@@ -106,9 +105,8 @@ absl::StatusOr<PublicSuffixList> PublicSuffixList::FromString(
     if (it == list.index_.end()) {
       std::memcpy(list.arena_.get() + used, name.data(), name.size());
       it = list.index_
-               .emplace(absl::string_view(list.arena_.get() + used,
-                                          name.size()),
-                        0)
+               .emplace(
+                   absl::string_view(list.arena_.get() + used, name.size()), 0)
                .first;
       used += name.size();
     }
@@ -156,4 +154,4 @@ std::string PublicSuffixList::OrganizationalDomain(
   return dot == std::string::npos ? name : name.substr(dot + 1);
 }
 
-}  // namespace mxscan::checks
+}  // namespace mxscan::checks::org_domain

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace mxscan::checks {
+namespace mxscan::checks::org_domain {
 
 // Where Debian's `publicsuffix` package installs the list.
 inline constexpr char kDebianPublicSuffixListPath[] =
@@ -96,6 +96,6 @@ class PublicSuffixList {
   size_t rule_count_ = 0;
 };
 
-}  // namespace mxscan::checks
+}  // namespace mxscan::checks::org_domain
 
 #endif  // MXSCAN_SCANNER_CHECKS_ORG_DOMAIN_PUBLIC_SUFFIX_LIST_H_

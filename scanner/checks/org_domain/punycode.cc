@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace mxscan::checks {
+namespace mxscan::checks::org_domain {
 namespace {
 
 // Bootstring parameters for Punycode, RFC 3492 section 5.
@@ -154,4 +154,4 @@ absl::StatusOr<std::string> DomainToALabels(absl::string_view utf8_domain) {
   return out;
 }
 
-}  // namespace mxscan::checks
+}  // namespace mxscan::checks::org_domain

@@ -7,7 +7,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
-namespace mxscan::checks {
+namespace mxscan::checks::org_domain {
 
 // PunycodeEncode encodes Unicode code points with the Bootstring parameters
 // of RFC 3492 section 5 (without the "xn--" prefix). Fails on code points
@@ -22,6 +22,6 @@ absl::StatusOr<std::string> PunycodeEncode(absl::Span<const char32_t> input);
 // the result is only as good as the input. Fails on invalid UTF-8.
 absl::StatusOr<std::string> DomainToALabels(absl::string_view utf8_domain);
 
-}  // namespace mxscan::checks
+}  // namespace mxscan::checks::org_domain
 
 #endif  // MXSCAN_SCANNER_CHECKS_ORG_DOMAIN_PUNYCODE_H_
