@@ -1,0 +1,52 @@
+#ifndef MXSCAN_SCANNER_TLS_PARSED_CHAIN_H_
+#define MXSCAN_SCANNER_TLS_PARSED_CHAIN_H_
+
+#include <openssl/base.h>
+#include <openssl/x509.h>  // X509's deleter
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace mxscan::tls {
+
+// Limits on what a peer may make us parse. Real chains have 2 to 5
+// certificates of 1 to 3 KiB; a server sending more gets a verdict saying
+// so instead of our memory and CPU.
+inline constexpr size_t kMaxChainLength = 10;
+inline constexpr size_t kMaxCertificateBytes = 64 * 1024;
+
+// ParseCertificate parses one DER X.509 certificate with BoringSSL. It
+// fails with InvalidArgument when `der` is larger than
+// kMaxCertificateBytes, is not a certificate, or has bytes after it. The
+// caller owns the result. Leaves the BoringSSL error queue empty.
+absl::StatusOr<bssl::UniquePtr<X509>> ParseCertificate(absl::string_view der);
+
+// A presented chain, parsed.
+struct ParsedChain {
+  // One entry per presented certificate, leaf first, at most
+  // kMaxChainLength; null where the certificate did not parse.
+  std::vector<bssl::UniquePtr<X509>> certs;
+  // The first problem found, in words ("no certificate presented",
+  // "certificate chain of 12 certificates exceeds the limit of 10",
+  // "certificate 2: not a DER certificate"); empty when the chain is
+  // non-empty, within limits and every certificate parsed.
+  std::string error;
+
+  // The leaf, or null when absent or unparsable.
+  X509* leaf() const { return certs.empty() ? nullptr : certs[0].get(); }
+  // Every parsed certificate after the leaf, in order (not owned).
+  std::vector<X509*> Intermediates() const;
+};
+
+// ParseChain parses the first kMaxChainLength certificates of `chain_der`
+// (leaf first). Never fails: problems land in ParsedChain::error.
+ParsedChain ParseChain(absl::Span<const std::string> chain_der);
+
+}  // namespace mxscan::tls
+
+#endif  // MXSCAN_SCANNER_TLS_PARSED_CHAIN_H_
