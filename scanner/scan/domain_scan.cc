@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "scanner/checks/dmarc/discovery.h"
+#include "scanner/checks/spf/analysis.h"
 #include "scanner/dns/lookup_output.h"
 #include "scanner/dns/rr_type.h"
 #include "scanner/scan/txt_records.h"
@@ -252,13 +253,10 @@ class DomainScan {
 
   // --- SPF (RFC 7208) ---
   void StartSpf() {
-    Ask(fqdn_, rr::kTxt, [this](const LookupResult& r) {
-      SpfResult* spf = result_.mutable_spf();
-      spf->set_dns_status(dns::ToProtoStatus(r.status));
-      std::vector<std::string> records = TxtRecordsWithPrefix(r, "v=spf1");
-      spf->set_present(!records.empty());
-      if (!records.empty()) spf->set_record(records[0]);
-      if (records.size() > 1) spf->add_errors("more than one SPF record");
+    ++pending_;
+    checks::spf::AnalyzeSpf(dns_, fqdn_, [this](SpfResult result) {
+      *result_.mutable_spf() = std::move(result);
+      Release();
     });
   }
 

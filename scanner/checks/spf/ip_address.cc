@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace mxscan::checks::spf {
@@ -13,9 +14,8 @@ namespace {
 constexpr char kHexDigits[] = "0123456789abcdef";
 
 absl::Status BadAddress(absl::string_view kind, absl::string_view text) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("invalid ", kind, " address \"", absl::CHexEscape(text),
-                   "\""));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "invalid ", kind, " address \"", absl::CHexEscape(text), "\""));
 }
 
 }  // namespace
@@ -25,7 +25,8 @@ absl::StatusOr<IpAddress> IpAddress::ParseIp4(absl::string_view text) {
   size_t pos = 0;
   for (int octet = 0; octet < 4; ++octet) {
     if (octet > 0) {
-      if (pos >= text.size() || text[pos] != '.') return BadAddress("IPv4", text);
+      if (pos >= text.size() || text[pos] != '.')
+        return BadAddress("IPv4", text);
       ++pos;
     }
     const size_t start = pos;

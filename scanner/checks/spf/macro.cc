@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -26,8 +27,7 @@ absl::Status MacroError(absl::string_view text, size_t pos,
 }
 
 bool IsUnreserved(char c) {
-  return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' ||
-         c == '~';
+  return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 std::string UrlEscape(absl::string_view value) {
@@ -141,7 +141,8 @@ absl::StatusOr<MacroString> ParseMacroString(absl::string_view text,
     }
     const size_t start = pos;
     pos += 2;
-    if (pos >= text.size()) return MacroError(text, start, "unterminated macro");
+    if (pos >= text.size())
+      return MacroError(text, start, "unterminated macro");
     MacroPart part;
     part.kind = MacroPart::Kind::kMacro;
     const char letter = text[pos];
@@ -150,10 +151,10 @@ absl::StatusOr<MacroString> ParseMacroString(absl::string_view text,
     if (kDomainLetters.find(part.letter) == absl::string_view::npos) {
       if (kExplanationOnlyLetters.find(part.letter) ==
           absl::string_view::npos) {
-        return MacroError(text, pos,
-                          absl::StrCat("unknown macro letter '",
-                                       absl::CHexEscape(text.substr(pos, 1)),
-                                       "'"));
+        return MacroError(
+            text, pos,
+            absl::StrCat("unknown macro letter '",
+                         absl::CHexEscape(text.substr(pos, 1)), "'"));
       }
       if (syntax != MacroSyntax::kExplanation) {
         return MacroError(text, pos,
@@ -182,7 +183,8 @@ absl::StatusOr<MacroString> ParseMacroString(absl::string_view text,
       part.delimiters += text[pos];
       ++pos;
     }
-    if (pos >= text.size()) return MacroError(text, start, "unterminated macro");
+    if (pos >= text.size())
+      return MacroError(text, start, "unterminated macro");
     if (text[pos] != '}') {
       return MacroError(text, pos, "invalid character in macro");
     }

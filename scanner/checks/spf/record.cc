@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -108,9 +109,8 @@ absl::Status ParseOptionalDomain(absl::string_view rest, Directive* directive) {
 // ParseRequiredDomain handles `":" domain-spec` (include, exists).
 absl::Status ParseRequiredDomain(absl::string_view rest, Directive* directive) {
   if (rest.empty() || rest[0] != ':') {
-    return absl::InvalidArgumentError(
-        absl::StrCat(MechanismName(directive->kind),
-                     " needs \":\" and a domain-spec"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        MechanismName(directive->kind), " needs \":\" and a domain-spec"));
   }
   return ParseOptionalDomain(rest, directive);
 }
@@ -176,12 +176,14 @@ absl::Status ParseDirective(absl::string_view term, Record* record) {
   }
   const std::string name = absl::AsciiStrToLower(rest.substr(0, name_end));
   rest.remove_prefix(name_end);
-  if (name.empty()) return TermError(term, "neither a mechanism nor a modifier");
+  if (name.empty())
+    return TermError(term, "neither a mechanism nor a modifier");
 
   absl::Status status;
   if (name == "all") {
     directive.kind = MechanismKind::kAll;
-    if (!rest.empty()) status = absl::InvalidArgumentError("all takes no argument");
+    if (!rest.empty())
+      status = absl::InvalidArgumentError("all takes no argument");
   } else if (name == "include" || name == "exists") {
     directive.kind =
         name == "include" ? MechanismKind::kInclude : MechanismKind::kExists;
@@ -234,9 +236,8 @@ absl::Status ParseTerm(absl::string_view term, Record* record) {
   // modifier. Anything else must be a directive.
   if (!term.empty() && absl::ascii_isalpha(term[0])) {
     size_t i = 1;
-    while (i < term.size() &&
-           (absl::ascii_isalnum(term[i]) || term[i] == '-' || term[i] == '_' ||
-            term[i] == '.')) {
+    while (i < term.size() && (absl::ascii_isalnum(term[i]) || term[i] == '-' ||
+                               term[i] == '_' || term[i] == '.')) {
       ++i;
     }
     if (i < term.size() && term[i] == '=') {

@@ -12,7 +12,7 @@ std::string TxtOctets(absl::string_view presentation) {
   out.reserve(presentation.size());
   size_t i = 0;
   while (i < presentation.size()) {
-    if (presentation[i] == '\\' && i + 3 < presentation.size() + 0 &&
+    if (presentation[i] == '\\' && i + 3 < presentation.size() &&
         absl::ascii_isdigit(presentation[i + 1]) &&
         absl::ascii_isdigit(presentation[i + 2]) &&
         absl::ascii_isdigit(presentation[i + 3])) {
@@ -34,7 +34,8 @@ std::string TxtOctets(absl::string_view presentation) {
 std::vector<std::string> TxtRecords(const dns::LookupResult& result) {
   std::vector<std::string> out;
   for (const dns::Answer& answer : result.answers) {
-    if (answer.type == dns::rr_type::kTxt) out.push_back(TxtOctets(answer.data));
+    if (answer.type == dns::rr_type::kTxt)
+      out.push_back(TxtOctets(answer.data));
   }
   return out;
 }

@@ -1,0 +1,20 @@
+#include "scanner/checks/spf/answer_cache.h"
+
+#include "scanner/checks/spf/domain_name.h"
+
+namespace mxscan::checks::spf {
+
+Question MakeQuestion(absl::string_view raw_name, uint16_t type) {
+  return {CanonicalName(PresentationName(raw_name)), type};
+}
+
+const dns::LookupResult* AnswerCache::Find(const Question& question) const {
+  auto it = answers_.find(question);
+  return it == answers_.end() ? nullptr : &it->second;
+}
+
+void AnswerCache::Put(const Question& question, dns::LookupResult answer) {
+  answers_[question] = std::move(answer);
+}
+
+}  // namespace mxscan::checks::spf

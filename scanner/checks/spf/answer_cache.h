@@ -1,0 +1,40 @@
+#ifndef MXSCAN_SCANNER_CHECKS_SPF_ANSWER_CACHE_H_
+#define MXSCAN_SCANNER_CHECKS_SPF_ANSWER_CACHE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "absl/strings/string_view.h"
+#include "scanner/dns/lookup.h"
+
+namespace mxscan::checks::spf {
+
+// Question is one DNS question of an SPF analysis: the name in DNS
+// presentation form (lowercase, no trailing dot) and the type.
+using Question = std::pair<std::string, uint16_t>;
+
+// MakeQuestion builds the question for a raw name (escaped to presentation
+// form, lowercased, trailing dot dropped).
+Question MakeQuestion(absl::string_view raw_name, uint16_t type);
+
+// AnswerCache holds the answers one analysis has received, by question,
+// so that each distinct question is asked once. A value type; not shared
+// between threads.
+class AnswerCache {
+ public:
+  // Find returns the stored answer, or nullptr when the question has not
+  // been answered (yet).
+  const dns::LookupResult* Find(const Question& question) const;
+  // Put stores (or replaces) the answer to `question`.
+  void Put(const Question& question, dns::LookupResult answer);
+  size_t size() const { return answers_.size(); }
+
+ private:
+  std::map<Question, dns::LookupResult> answers_;
+};
+
+}  // namespace mxscan::checks::spf
+
+#endif  // MXSCAN_SCANNER_CHECKS_SPF_ANSWER_CACHE_H_
