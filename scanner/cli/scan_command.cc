@@ -15,7 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "scanner/checks/default_dkim_selectors.h"
+#include "scanner/checks/dkim/default_selectors.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/core/pipeline.h"
 #include "scanner/dns/client.h"
@@ -26,6 +26,7 @@
 #include "scanner/scan/result_writer.h"
 #include "scanner/scan/scan_options.h"
 #include "scanner/scan/shard.h"
+#include "scanner/scan/valid_utf8.h"
 
 ABSL_FLAG(std::string, dkim_selectors, "",
           "DKIM selectors to look up, comma-separated (default: a list of "
@@ -95,6 +96,7 @@ class ScanJob : public PipelineJob {
         *cache_, options_, DecodeItem(item),
         [this, done = std::move(done)](DomainResult result) mutable {
           counts_.by_status[std::min<int>(result.status(), 5)].fetch_add(1);
+          scan::MakeStringsValidUtf8(&result);
           absl::Status s = writer_->Write(result);
           if (!s.ok() && status_.ok()) status_ = s;
           done(result.status() != DomainResult::OK);
@@ -161,8 +163,8 @@ int RunScanCommand(int argc, char** argv) {
   scan::ScanOptions options;
   const std::string selectors = absl::GetFlag(FLAGS_dkim_selectors);
   if (selectors.empty()) {
-    for (const char* s : checks::kDefaultDkimSelectors) {
-      options.dkim_selectors.push_back(s);
+    for (absl::string_view s : checks::dkim::kDefaultDkimSelectors) {
+      options.dkim_selectors.emplace_back(s);
     }
   } else {
     options.dkim_selectors =

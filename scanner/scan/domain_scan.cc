@@ -13,7 +13,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "scanner/checks/bimi/result.h"
+#include "scanner/checks/dkim/result.h"
 #include "scanner/checks/dmarc/discovery.h"
+#include "scanner/checks/mta_sts/result.h"
+#include "scanner/checks/tls_rpt/result.h"
 #include "scanner/checks/spf/analysis.h"
 #include "scanner/dns/lookup_output.h"
 #include "scanner/dns/rr_type.h"
@@ -288,26 +292,19 @@ class DomainScan {
         [this](const LookupResult& r) {
           MtaStsResult* sts = result_.mutable_mta_sts();
           sts->set_dns_status(dns::ToProtoStatus(r.status));
-          std::vector<std::string> records = TxtRecordsWithPrefix(r, "v=STSv1");
-          sts->set_txt_present(!records.empty());
-          if (!records.empty()) sts->set_record(records[0]);
+          checks::mta_sts::FillMtaStsRecordFromTxt(TxtRecords(r), sts);
         });
     Ask(absl::StrCat("_smtp._tls.", fqdn_), rr::kTxt,
         [this](const LookupResult& r) {
           TlsRptResult* rpt = result_.mutable_tls_rpt();
           rpt->set_dns_status(dns::ToProtoStatus(r.status));
-          std::vector<std::string> records =
-              TxtRecordsWithPrefix(r, "v=TLSRPTv1");
-          rpt->set_present(!records.empty());
-          if (!records.empty()) rpt->set_record(records[0]);
+          checks::tls_rpt::FillTlsRptResultFromTxt(TxtRecords(r), rpt);
         });
     Ask(absl::StrCat("default._bimi.", fqdn_), rr::kTxt,
         [this](const LookupResult& r) {
           BimiResult* bimi = result_.mutable_bimi();
           bimi->set_dns_status(dns::ToProtoStatus(r.status));
-          std::vector<std::string> records = TxtRecordsWithPrefix(r, "v=BIMI1");
-          bimi->set_present(!records.empty());
-          if (!records.empty()) bimi->set_record(records[0]);
+          checks::bimi::FillBimiResultFromTxt(TxtRecords(r), bimi);
         });
   }
 
@@ -331,8 +328,7 @@ class DomainScan {
             for (const std::string& text : TxtRecords(r)) {
               if (!LooksLikeDkimKey(text)) continue;
               DkimKey* key = result_.add_dkim();
-              key->set_selector(selector);
-              key->set_record(text);
+              checks::dkim::FillDkimKey(selector, text, key);
               key->set_dns_status(NOERROR);
             }
           });

@@ -10,50 +10,12 @@
 #include "absl/strings/strip.h"
 #include "scanner/checks/mta_sts/mx_pattern.h"
 #include "scanner/checks/mta_sts/txt_fields.h"
+#include "scanner/checks/mta_sts/utf8.h"
 
 namespace mxscan::checks::mta_sts {
 namespace {
 
 bool IsWsp(char c) { return c == ' ' || c == '\t'; }
-
-// Returns the length of the well-formed UTF-8 sequence at `s[i]`, or 0.
-size_t Utf8SequenceLength(absl::string_view s, size_t i) {
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return 1;
-  size_t length;
-  unsigned char min_second = 0x80, max_second = 0xbf;
-  if (c >= 0xc2 && c <= 0xdf) {
-    length = 2;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    length = 3;
-    if (c == 0xe0) min_second = 0xa0;  // overlong
-    if (c == 0xed) max_second = 0x9f;  // surrogates
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    length = 4;
-    if (c == 0xf0) min_second = 0x90;  // overlong
-    if (c == 0xf4) max_second = 0x8f;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + length > s.size()) return 0;
-  for (size_t k = 1; k < length; ++k) {
-    const unsigned char next = static_cast<unsigned char>(s[i + k]);
-    const unsigned char lo = k == 1 ? min_second : 0x80;
-    const unsigned char hi = k == 1 ? max_second : 0xbf;
-    if (next < lo || next > hi) return 0;
-  }
-  return length;
-}
-
-// Offset of the first byte that is not well-formed UTF-8, or npos.
-size_t FirstInvalidUtf8(absl::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const size_t length = Utf8SequenceLength(s, i);
-    if (length == 0) return i;
-    i += length;
-  }
-  return absl::string_view::npos;
-}
 
 // sts-policy-ext-value: VCHAR or non-ASCII UTF-8, with single spaces (not
 // tabs) allowed inside. The body is already known to be UTF-8.
@@ -87,8 +49,7 @@ class PolicyParser {
   void Mode(absl::string_view value, size_t number);
   void MaxAge(absl::string_view value, size_t number);
   void Mx(absl::string_view value, size_t number);
-  void Extension(absl::string_view key, absl::string_view value,
-                 size_t number);
+  void Extension(absl::string_view key, absl::string_view value, size_t number);
 
   MtaStsPolicy* out_;
   absl::flat_hash_set<std::string> seen_;  // keys met so far
@@ -98,8 +59,8 @@ class PolicyParser {
 void PolicyParser::Line(absl::string_view line, size_t number) {
   const size_t colon = line.find(':');
   if (colon == absl::string_view::npos) {
-    Error(number, absl::StrCat(QuoteForMessage(line),
-                               " is not \"key: value\""));
+    Error(number,
+          absl::StrCat(QuoteForMessage(line), " is not \"key: value\""));
     return;
   }
   const absl::string_view key = line.substr(0, colon);
@@ -110,9 +71,9 @@ void PolicyParser::Line(absl::string_view line, size_t number) {
   if (!IsTxtExtName(key)) {
     const bool spaced = key.find_first_of(" \t") != absl::string_view::npos;
     Error(number,
-          absl::StrCat("invalid key ", QuoteForMessage(key),
-                       spaced ? " (no whitespace before a key or its \":\")"
-                              : ""));
+          absl::StrCat(
+              "invalid key ", QuoteForMessage(key),
+              spaced ? " (no whitespace before a key or its \":\")" : ""));
     return;
   }
   if (key == "version") return Version(value, number);
@@ -192,9 +153,9 @@ void PolicyParser::Extension(absl::string_view key, absl::string_view value,
                              size_t number) {
   for (absl::string_view known : {"version", "mode", "max_age", "mx"}) {
     if (absl::EqualsIgnoreCase(key, known)) {
-      out_->warnings.push_back(absl::StrCat(
-          "line ", number, ": ", key, " is an extension, not ", known,
-          ": keys are case-sensitive"));
+      out_->warnings.push_back(absl::StrCat("line ", number, ": ", key,
+                                            " is an extension, not ", known,
+                                            ": keys are case-sensitive"));
     }
   }
   if (!IsPolicyExtValue(value)) {
@@ -233,8 +194,7 @@ MtaStsPolicy ParseMtaStsPolicy(absl::string_view body) {
   }
   if (const size_t bad = FirstInvalidUtf8(body);
       bad != absl::string_view::npos) {
-    out.errors.push_back(
-        absl::StrCat("policy is not UTF-8 (byte ", bad, ")"));
+    out.errors.push_back(absl::StrCat("policy is not UTF-8 (byte ", bad, ")"));
     return out;
   }
 
@@ -250,9 +210,10 @@ MtaStsPolicy ParseMtaStsPolicy(absl::string_view body) {
     ++number;
     absl::ConsumeSuffix(&line, "\r");
     if (line.find('\r') != absl::string_view::npos) {
-      out.errors.push_back(absl::StrCat(
-          "line ", number, ": carriage return inside a line (lines end "
-          "with LF or CRLF)"));
+      out.errors.push_back(
+          absl::StrCat("line ", number,
+                       ": carriage return inside a line (lines end "
+                       "with LF or CRLF)"));
       continue;
     }
     if (line.empty()) {
@@ -262,8 +223,8 @@ MtaStsPolicy ParseMtaStsPolicy(absl::string_view body) {
     parser.Line(line, number);
   }
   if (first_blank != 0) {
-    out.warnings.push_back(absl::StrCat(
-        "blank lines ignored (first at line ", first_blank, ")"));
+    out.warnings.push_back(
+        absl::StrCat("blank lines ignored (first at line ", first_blank, ")"));
   }
   parser.Finish();
   return out;

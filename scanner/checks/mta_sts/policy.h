@@ -21,8 +21,8 @@ inline constexpr uint64_t kMaxPolicyMaxAge = 31557600;
 
 // MtaStsPolicy is a parsed policy file (.well-known/mta-sts.txt).
 struct MtaStsPolicy {
-  std::string version;  // "STSv1" when present and right, else empty
-  std::string mode;     // "enforce", "testing" or "none"; empty if bad
+  std::string version;          // "STSv1" when present and right, else empty
+  std::string mode;             // "enforce", "testing" or "none"; empty if bad
   std::vector<std::string> mx;  // well-formed patterns, as written, in order
   bool has_max_age = false;     // a well-formed max_age line was seen
   uint64_t max_age = 0;         // seconds, 0..kMaxPolicyMaxAge

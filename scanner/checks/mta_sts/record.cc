@@ -43,9 +43,9 @@ MtaStsRecord ParseMtaStsRecord(absl::string_view record) {
       if (IsValidId(field.value)) {
         out.id = field.value;
       } else {
-        out.errors.push_back(absl::StrCat(
-            "id=", QuoteForMessage(field.value),
-            " is not 1 to 32 letters and digits"));
+        out.errors.push_back(
+            absl::StrCat("id=", QuoteForMessage(field.value),
+                         " is not 1 to 32 letters and digits"));
       }
       continue;
     }
@@ -56,17 +56,18 @@ MtaStsRecord ParseMtaStsRecord(absl::string_view record) {
     if (!IsTxtExtValue(field.value)) {
       out.errors.push_back(absl::StrCat(
           "extension ", field.name, "= has ",
-          field.value.empty() ? "an empty value"
-                              : absl::StrCat("an invalid value ",
-                                             QuoteForMessage(field.value)),
-          " (printable ASCII without space, \";\" and \"=\")"));
+          field.value.empty()
+              ? "an empty value"
+              : absl::StrCat("an invalid value ", QuoteForMessage(field.value),
+                             " (printable ASCII without space, \";\" and "
+                             "\"=\")")));
       continue;
     }
     if (absl::EqualsIgnoreCase(field.name, "id") ||
         absl::EqualsIgnoreCase(field.name, "v")) {
-      out.warnings.push_back(absl::StrCat(
-          "field ", field.name,
-          "= is an extension: field names are case-sensitive"));
+      out.warnings.push_back(
+          absl::StrCat("field ", field.name,
+                       "= is an extension: field names are case-sensitive"));
     }
     if (!extension_names.insert(field.name).second) {
       out.warnings.push_back(

@@ -6,6 +6,7 @@
 #include "scanner/checks/mta_sts/mx_pattern.h"
 #include "scanner/checks/mta_sts/policy.h"
 #include "scanner/checks/mta_sts/record.h"
+#include "scanner/checks/mta_sts/utf8.h"
 
 namespace mxscan::checks::mta_sts {
 namespace {
@@ -23,7 +24,7 @@ void AddPrefixed(absl::string_view prefix,
 void FillMtaStsRecord(absl::string_view record, MtaStsResult* result) {
   const MtaStsRecord parsed = ParseMtaStsRecord(record);
   result->set_txt_present(true);
-  result->set_record(std::string(record));
+  result->set_record(TextForProto(record));
   result->set_id(parsed.id);
   AddPrefixed("record: ", parsed.errors, result->mutable_errors());
   AddPrefixed("record: ", parsed.warnings, result->mutable_warnings());

@@ -27,9 +27,9 @@ void CheckBytes(absl::string_view record, std::vector<std::string>* errors) {
   for (size_t i = 0; i < record.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(record[i]);
     if (c == '\t' || (c >= 0x20 && c < 0x7f)) continue;
-    errors->push_back(absl::StrCat(
-        "byte 0x", absl::Hex(c, absl::kZeroPad2), " at offset ", i,
-        " is not printable US-ASCII"));
+    errors->push_back(absl::StrCat("byte 0x", absl::Hex(c, absl::kZeroPad2),
+                                   " at offset ", i,
+                                   " is not printable US-ASCII"));
     return;
   }
 }
@@ -96,7 +96,8 @@ TxtFields SplitTxtFields(absl::string_view record, absl::string_view version) {
     const size_t space_start = i;
     while (i < rest.size() && IsWsp(rest[i])) ++i;
     if (i == rest.size()) {
-      if (i > space_start) out.warnings.push_back("whitespace at the end of the record");
+      if (i > space_start)
+        out.warnings.push_back("whitespace at the end of the record");
       break;
     }
     if (rest[i] != ';') {
@@ -119,7 +120,8 @@ TxtFields SplitTxtFields(absl::string_view record, absl::string_view version) {
     const size_t after_delimiter = i;
     while (i < rest.size() && IsWsp(rest[i])) ++i;
     if (i == rest.size()) {
-      if (i > after_delimiter) out.warnings.push_back("whitespace at the end of the record");
+      if (i > after_delimiter)
+        out.warnings.push_back("whitespace at the end of the record");
       break;  // a final ";" is allowed
     }
     if (rest[i] == ';') {

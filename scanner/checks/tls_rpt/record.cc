@@ -60,16 +60,19 @@ void ParseRua(absl::string_view value, TlsRptRecord* out) {
     out->errors.push_back("rua= is empty");
     return;
   }
+  int empty_items = 0;
   for (absl::string_view item : absl::StrSplit(value, ',')) {
     item = TrimWsp(item);
     if (item.empty()) {
-      out->errors.push_back("rua= has an empty URI");
+      if (++empty_items == 1) {
+        out->errors.push_back("rua= has an empty entry in its URI list");
+      }
       continue;
     }
     const std::string problem = CheckReportUri(item);
     if (!problem.empty()) {
-      out->errors.push_back(absl::StrCat("rua URI ", QuoteForMessage(item),
-                                         ": ", problem));
+      out->errors.push_back(
+          absl::StrCat("rua URI ", QuoteForMessage(item), ": ", problem));
       continue;
     }
     out->rua.push_back(std::string(item));
@@ -105,17 +108,18 @@ TlsRptRecord ParseTlsRptRecord(absl::string_view record) {
     if (!IsTxtExtValue(field.value)) {
       out.errors.push_back(absl::StrCat(
           "extension ", field.name, "= has ",
-          field.value.empty() ? "an empty value"
-                              : absl::StrCat("an invalid value ",
-                                             QuoteForMessage(field.value)),
-          " (printable ASCII without space, \";\" and \"=\")"));
+          field.value.empty()
+              ? "an empty value"
+              : absl::StrCat("an invalid value ", QuoteForMessage(field.value),
+                             " (printable ASCII without space, \";\" and "
+                             "\"=\")")));
       continue;
     }
     if (absl::EqualsIgnoreCase(field.name, "rua") ||
         absl::EqualsIgnoreCase(field.name, "v")) {
-      out.warnings.push_back(absl::StrCat(
-          "field ", field.name,
-          "= is an extension: field names are case-sensitive"));
+      out.warnings.push_back(
+          absl::StrCat("field ", field.name,
+                       "= is an extension: field names are case-sensitive"));
     }
     if (!extension_names.insert(field.name).second) {
       out.warnings.push_back(

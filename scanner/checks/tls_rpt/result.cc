@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "scanner/checks/mta_sts/utf8.h"
 #include "scanner/checks/tls_rpt/record.h"
 
 namespace mxscan::checks::tls_rpt {
@@ -10,7 +11,7 @@ namespace mxscan::checks::tls_rpt {
 void FillTlsRptResult(absl::string_view record, TlsRptResult* result) {
   const TlsRptRecord parsed = ParseTlsRptRecord(record);
   result->set_present(true);
-  result->set_record(std::string(record));
+  result->set_record(mta_sts::TextForProto(record));
   for (const std::string& uri : parsed.rua) result->add_rua(uri);
   result->set_valid(parsed.valid());
   for (const std::string& e : parsed.errors) result->add_errors(e);

@@ -19,8 +19,17 @@ bool IsUnreserved(char c) {
 
 bool IsSubDelim(char c) {
   switch (c) {
-    case '!': case '$': case '&': case '\'': case '(': case ')':
-    case '*': case '+': case ',': case ';': case '=':
+    case '!':
+    case '$':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case ',':
+    case ';':
+    case '=':
       return true;
     default:
       return false;
@@ -49,7 +58,8 @@ absl::Status CheckChars(absl::string_view s, absl::string_view extra,
     }
     const unsigned char u = static_cast<unsigned char>(c);
     const std::string what =
-        u > 0x20 && u < 0x7f
+        u == ' ' ? "a space"
+        : u > 0x20 && u < 0x7f
             ? absl::StrCat("character '", absl::string_view(&c, 1), "'")
             : absl::StrCat("byte 0x", absl::Hex(u, absl::kZeroPad2));
     return absl::InvalidArgumentError(

@@ -1,0 +1,229 @@
+#include "scanner/scan/probe_cache.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "scanner/smtp/probe_proto.h"
+#include "scanner/tls/certificate_judge.h"
+
+namespace mxscan::scan {
+
+// A deferred probe waiting for its back-off to pass.
+struct ProbeCache::RetryTimer {
+  ProbeCache* cache;
+  Key key;
+  UvHandle<uv_timer_t> timer;
+};
+
+std::shared_ptr<ProbeRecord> ProbeRecordFrom(
+    const probe::SmtpProbeOutcome& outcome, const std::string& host,
+    tls::VerdictCache& verdicts, int64_t scan_time_s) {
+  auto record = std::make_shared<ProbeRecord>();
+  SmtpProbe& probe = record->probe;
+  smtp::FillSmtpProbe(outcome.session, &probe);
+  probe.set_duration_ms(outcome.duration_ms);
+  if (outcome.tls_done) {
+    TlsInfo* tls = probe.mutable_tls();
+    tls->set_version(outcome.tls.version);
+    tls->set_cipher(outcome.tls.cipher);
+    tls->set_group(outcome.tls.group);
+    tls->set_resumed(outcome.tls.resumed);
+    std::shared_ptr<const tls::CertificateVerdict> verdict =
+        verdicts.Judge(outcome.tls.chain_der, host, scan_time_s);
+    tls::FillTlsInfo(*verdict, tls);
+    record->chain_der = outcome.tls.chain_der;
+  }
+  return record;
+}
+
+ProbeCache::ProbeCache(uv_loop_t* loop, ProbeCacheOptions options,
+                       const tls::ClientContext& context,
+                       tls::VerdictCache& verdicts)
+    : loop_(loop),
+      options_(std::move(options)),
+      context_(context),
+      verdicts_(verdicts),
+      rate_(options_.connection_rate,
+            std::max(1.0, options_.connection_rate / 20),
+            static_cast<int64_t>(uv_now(loop))) {
+  uv_timer_init(loop_, rate_timer_.get());
+  rate_timer_.MarkInitialized();
+  rate_timer_.get()->data = this;
+  uv_idle_init(loop_, deliverer_.get());
+  deliverer_.MarkInitialized();
+  deliverer_.get()->data = this;
+}
+
+ProbeCache::~ProbeCache() = default;
+
+void ProbeCache::Probe(const std::string& ip, const std::string& host,
+                       Callback done) {
+  ++stats_.requests;
+  Key key{ip, absl::AsciiStrToLower(host)};
+  auto [it, inserted] = entries_.try_emplace(key);
+  Entry& entry = it->second;
+  if (!inserted) {
+    if (entry.answered) {
+      ++stats_.hits;
+      Deliver(entry.record, std::move(done));
+    } else {
+      ++stats_.coalesced;
+      entry.waiters.push_back(std::move(done));
+    }
+    return;
+  }
+  entry.waiters.push_back(std::move(done));
+  entry.retries_left = options_.deferred_retries;
+  if (options_.blocklist != nullptr && options_.blocklist->Contains(ip)) {
+    ++stats_.blocked;
+    auto record = std::make_shared<ProbeRecord>();
+    Error* error = record->probe.mutable_error();
+    error->set_stage(CONNECT);
+    error->set_message("address is on the blocklist: not contacted");
+    Complete(key, std::move(record));
+    return;
+  }
+  Schedule(key);
+}
+
+void ProbeCache::Schedule(const Key& key) {
+  Address& address = addresses_[key.first];
+  if (address.budget == 0) address.budget = options_.per_host_concurrency;
+  address.queued.push_back(key);
+  StartNext(key.first);
+}
+
+void ProbeCache::StartNext(const std::string& ip) {
+  Address& address = addresses_[ip];
+  while (address.active < address.budget && !address.queued.empty()) {
+    Key key = std::move(address.queued.front());
+    address.queued.pop_front();
+    ++address.active;
+    ++active_total_;
+    if (!rate_.TryTake(static_cast<int64_t>(uv_now(loop_)))) {
+      waiting_for_rate_.push_back(std::move(key));
+      if (!uv_is_active(rate_timer_.as_handle())) {
+        uv_timer_start(
+            rate_timer_.get(),
+            [](uv_timer_t* h) {
+              static_cast<ProbeCache*>(h->data)->OnRateTimer();
+            },
+            static_cast<uint64_t>(std::max<int64_t>(
+                1, rate_.MsUntilAvailable(uv_now(loop_)))),
+            0);
+      }
+      continue;
+    }
+    Run(key);
+  }
+}
+
+void ProbeCache::OnRateTimer() {
+  while (!waiting_for_rate_.empty()) {
+    const int64_t now = static_cast<int64_t>(uv_now(loop_));
+    if (!rate_.TryTake(now)) {
+      uv_timer_start(
+          rate_timer_.get(),
+          [](uv_timer_t* h) { static_cast<ProbeCache*>(h->data)->OnRateTimer(); },
+          static_cast<uint64_t>(std::max<int64_t>(1, rate_.MsUntilAvailable(now))),
+          0);
+      return;
+    }
+    Key key = std::move(waiting_for_rate_.front());
+    waiting_for_rate_.pop_front();
+    Run(key);
+  }
+}
+
+void ProbeCache::Run(const Key& key) {
+  ++stats_.probes;
+  sockaddr_storage address{};
+  const bool v6 = key.first.find(':') != std::string::npos;
+  const int rc =
+      v6 ? uv_ip6_addr(key.first.c_str(), options_.smtp_port,
+                       reinterpret_cast<sockaddr_in6*>(&address))
+         : uv_ip4_addr(key.first.c_str(), options_.smtp_port,
+                       reinterpret_cast<sockaddr_in*>(&address));
+  if (rc != 0) {
+    probe::SmtpProbeOutcome outcome;
+    smtp::SessionError error;
+    error.stage = smtp::Stage::kConnect;
+    error.message = absl::StrCat("\"", key.first, "\" is not an IP address");
+    outcome.session.error = error;
+    OnOutcome(key, std::move(outcome));
+    return;
+  }
+  probe::ProbeSmtp(loop_, reinterpret_cast<const sockaddr*>(&address),
+                   key.second, context_, options_.probe,
+                   [this, key](probe::SmtpProbeOutcome outcome) {
+                     OnOutcome(key, std::move(outcome));
+                   });
+}
+
+void ProbeCache::OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome) {
+  Address& address = addresses_[key.first];
+  --address.active;
+  --active_total_;
+  Entry& entry = entries_[key];
+  if (outcome.session.deferred && entry.retries_left > 0) {
+    // "Try later": fewer sessions at once for this server, then again.
+    address.budget = 1;
+    const int attempt = options_.deferred_retries - entry.retries_left;
+    --entry.retries_left;
+    ++stats_.deferred_retries;
+    auto retry = std::make_unique<RetryTimer>();
+    retry->cache = this;
+    retry->key = key;
+    uv_timer_init(loop_, retry->timer.get());
+    retry->timer.MarkInitialized();
+    retry->timer.get()->data = retry.get();
+    uv_timer_start(
+        retry->timer.get(),
+        [](uv_timer_t* h) {
+          auto* r = static_cast<RetryTimer*>(h->data);
+          ProbeCache* cache = r->cache;
+          Key k = r->key;
+          // Drop the finished timer (closing its handle) before going on.
+          cache->retries_.erase(
+              std::remove_if(cache->retries_.begin(), cache->retries_.end(),
+                             [r](const std::unique_ptr<RetryTimer>& p) {
+                               return p.get() == r;
+                             }),
+              cache->retries_.end());
+          cache->Schedule(k);
+        },
+        static_cast<uint64_t>(options_.deferred_backoff_ms) << attempt, 0);
+    retries_.push_back(std::move(retry));
+    StartNext(key.first);
+    return;
+  }
+  Complete(key, ProbeRecordFrom(outcome, key.second, verdicts_,
+                                options_.scan_time_s));
+  StartNext(key.first);
+}
+
+void ProbeCache::Complete(const Key& key,
+                          std::shared_ptr<const ProbeRecord> record) {
+  Entry& entry = entries_[key];
+  entry.answered = true;
+  entry.record = record;
+  std::vector<Callback> waiters = std::move(entry.waiters);
+  entry.waiters.clear();
+  for (Callback& waiter : waiters) Deliver(record, std::move(waiter));
+}
+
+void ProbeCache::Deliver(std::shared_ptr<const ProbeRecord> record,
+                         Callback done) {
+  ready_.emplace_back(std::move(record), std::move(done));
+  if (ready_.size() > 1) return;
+  uv_idle_start(deliverer_.get(), [](uv_idle_t* h) {
+    auto* self = static_cast<ProbeCache*>(h->data);
+    uv_idle_stop(h);
+    auto ready = std::move(self->ready_);
+    self->ready_.clear();
+    for (auto& [record, done] : ready) done(record);
+  });
+}
+
+}  // namespace mxscan::scan

@@ -1,0 +1,127 @@
+#ifndef MXSCAN_SCANNER_SCAN_PROBE_CACHE_H_
+#define MXSCAN_SCANNER_SCAN_PROBE_CACHE_H_
+
+#include <uv.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
+#include "absl/functional/any_invocable.h"
+#include "proto/mxscan.pb.h"
+#include "scanner/core/token_bucket.h"
+#include "scanner/core/uv_handle.h"
+#include "scanner/probe/smtp_probe.h"
+#include "scanner/scan/blocklist.h"
+#include "scanner/tls/tls_client.h"
+#include "scanner/tls/verdict_cache.h"
+
+namespace mxscan::scan {
+
+struct ProbeCacheOptions {
+  int smtp_port = 25;
+  probe::SmtpProbeOptions probe;
+  // Sessions at once per server address (politeness).
+  int per_host_concurrency = 2;
+  // New connections per second from this worker; 0 = no limit.
+  double connection_rate = 0;
+  // Retries of a probe the server deferred (4xx), with doubling back-off.
+  int deferred_retries = 2;
+  int deferred_backoff_ms = 2000;
+  // Certificates are judged as of this time (the scan's start).
+  int64_t scan_time_s = 0;
+  const Blocklist* blocklist = nullptr;
+};
+
+// ProbeRecord is one (address, SNI name) probe's outcome: the SmtpProbe of
+// the result schema, with its certificate chain judged, and the chain
+// itself (for DANE and for storing each certificate once).
+struct ProbeRecord {
+  SmtpProbe probe;
+  std::vector<std::string> chain_der;
+};
+
+struct ProbeCacheStats {
+  uint64_t requests = 0;
+  uint64_t hits = 0;
+  uint64_t coalesced = 0;
+  uint64_t probes = 0;    // sessions run, retries included
+  uint64_t blocked = 0;   // refused by the blocklist
+  uint64_t deferred_retries = 0;
+};
+
+// ProbeCache runs the SMTP probes of one worker loop: a big provider's MX
+// address is probed once per SNI name per scan however many domains use
+// it (answers are shared, requests in flight coalesced); at most
+// per_host_concurrency sessions run per address at once (fewer once the
+// address defers us); connections start no faster than connection_rate;
+// blocklisted addresses are never contacted. Callbacks come from the loop,
+// never from inside Probe(). Lives on its loop's thread; `context` and
+// `verdicts` must outlive it.
+class ProbeCache {
+ public:
+  using Callback = absl::AnyInvocable<void(std::shared_ptr<const ProbeRecord>)>;
+
+  ProbeCache(uv_loop_t* loop, ProbeCacheOptions options,
+             const tls::ClientContext& context, tls::VerdictCache& verdicts);
+  ~ProbeCache();
+
+  // Probe reports the probe of `ip` with SNI/hostname `host`.
+  void Probe(const std::string& ip, const std::string& host, Callback done);
+
+  const ProbeCacheStats& stats() const { return stats_; }
+  size_t active() const { return active_total_; }
+
+ private:
+  using Key = std::pair<std::string, std::string>;  // ip, host
+  struct Entry {
+    bool answered = false;
+    std::shared_ptr<const ProbeRecord> record;
+    std::vector<Callback> waiters;
+    int retries_left = 0;
+  };
+  struct Address {
+    int active = 0;
+    int budget = 0;
+    std::deque<Key> queued;
+  };
+  struct RetryTimer;
+
+  void Schedule(const Key& key);
+  void StartNext(const std::string& ip);
+  void Run(const Key& key);
+  void OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome);
+  void Complete(const Key& key, std::shared_ptr<const ProbeRecord> record);
+  void Deliver(std::shared_ptr<const ProbeRecord> record, Callback done);
+  void OnRateTimer();
+
+  uv_loop_t* loop_;
+  ProbeCacheOptions options_;
+  const tls::ClientContext& context_;
+  tls::VerdictCache& verdicts_;
+  absl::node_hash_map<Key, Entry> entries_;
+  absl::flat_hash_map<std::string, Address> addresses_;
+  TokenBucket rate_;
+  UvHandle<uv_timer_t> rate_timer_;
+  std::deque<Key> waiting_for_rate_;
+  UvHandle<uv_idle_t> deliverer_;
+  std::vector<std::pair<std::shared_ptr<const ProbeRecord>, Callback>> ready_;
+  std::vector<std::unique_ptr<RetryTimer>> retries_;
+  size_t active_total_ = 0;
+  ProbeCacheStats stats_;
+};
+
+// ProbeRecordFrom builds a record from a finished probe, judging its chain
+// with `verdicts` (exposed for tests).
+std::shared_ptr<ProbeRecord> ProbeRecordFrom(
+    const probe::SmtpProbeOutcome& outcome, const std::string& host,
+    tls::VerdictCache& verdicts, int64_t scan_time_s);
+
+}  // namespace mxscan::scan
+
+#endif  // MXSCAN_SCANNER_SCAN_PROBE_CACHE_H_
