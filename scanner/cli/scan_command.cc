@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -27,6 +29,12 @@
 #include "scanner/scan/scan_options.h"
 #include "scanner/scan/shard.h"
 #include "scanner/scan/valid_utf8.h"
+#include "scanner/scan/blocklist.h"
+#include "scanner/scan/probe_cache.h"
+#include "scanner/smtp/session.h"
+#include "scanner/tls/tls_client.h"
+#include "scanner/tls/trust_store.h"
+#include "scanner/tls/verdict_cache.h"
 
 ABSL_FLAG(std::string, dkim_selectors, "",
           "DKIM selectors to look up, comma-separated (default: a list of "
@@ -35,7 +43,19 @@ ABSL_FLAG(std::string, dmarc_profile, "rfc9989",
           "DMARC rules: rfc9989 (DNS tree walk) or rfc7489 (Public Suffix "
           "List)");
 ABSL_FLAG(std::string, shard, "0/1", "scan shard I of N (stable hash)");
-ABSL_FLAG(bool, no_smtp, false, "DNS checks only");
+ABSL_FLAG(bool, no_smtp, false,
+          "DNS checks only: no SMTP probes, no MTA-STS policy fetch");
+ABSL_FLAG(int, smtp_port, 25, "SMTP port of the MX hosts");
+ABSL_FLAG(int, https_port, 443, "HTTPS port of the MTA-STS policy hosts");
+ABSL_FLAG(std::string, ca_file, "/etc/ssl/certs/ca-certificates.crt",
+          "trusted roots (PEM) certificates are judged against");
+ABSL_FLAG(std::string, ehlo_name, "",
+          "name given in EHLO (default: this machine's host name)");
+ABSL_FLAG(int, per_host_concurrency, 2, "SMTP sessions at once per address");
+ABSL_FLAG(int, smtp_timeout_ms, 30000,
+          "time allowed for each SMTP reply and for the TLS handshake");
+ABSL_FLAG(std::string, blocklist, "",
+          "file of addresses/CIDRs never contacted (one per line)");
 ABSL_FLAG(std::string, psl_file,
           "/usr/share/publicsuffix/public_suffix_list.dat",
           "Public Suffix List (organisational domains under rfc7489)");
@@ -51,6 +71,14 @@ struct ScanCounts {
   std::atomic<uint64_t> coalesced{0};
   std::atomic<uint64_t> queries{0};
   std::atomic<uint64_t> records{0};
+  std::atomic<uint64_t> probes{0};
+  std::atomic<uint64_t> probe_requests{0};
+};
+
+// What every worker's SMTP probing shares (read-only).
+struct SmtpSettings {
+  std::shared_ptr<const tls::TrustStore> trust;
+  scan::ProbeCacheOptions probes;
 };
 
 // Items travel from the reader to the workers as "domain\tsector\terror".
@@ -81,19 +109,32 @@ class ScanJob : public PipelineJob {
   ScanJob(std::unique_ptr<dns::Client> client,
           std::unique_ptr<scan::ResultWriter> writer,
           const scan::ScanOptions& options, uv_loop_t* loop,
-          ScanCounts& counts)
+          ScanCounts& counts, const SmtpSettings* smtp)
       : client_(std::move(client)),
         client_source_(*client_),
         cache_(std::make_unique<scan::DnsCache>(loop, client_source_,
                                                 scan::DnsCacheOptions())),
         writer_(std::move(writer)),
         options_(options),
-        counts_(counts) {}
+        counts_(counts) {
+    services_.loop = loop;
+    if (smtp != nullptr) {
+      // Each worker has its own TLS context, verdict cache and probe
+      // cache: no locks between loops.
+      tls_ = *tls::ClientContext::Create(tls::ClientContextOptions());
+      verdicts_ = std::make_unique<tls::VerdictCache>(smtp->trust);
+      probes_ = std::make_unique<scan::ProbeCache>(loop, smtp->probes, *tls_,
+                                                   *verdicts_);
+      services_.tls = tls_.get();
+      services_.verdicts = verdicts_.get();
+      services_.probes = probes_.get();
+    }
+  }
 
   void Process(std::string item,
                absl::AnyInvocable<void(bool)> done) override {
     scan::StartDomainScan(
-        *cache_, options_, DecodeItem(item),
+        *cache_, options_, &services_, DecodeItem(item),
         [this, done = std::move(done)](DomainResult result) mutable {
           counts_.by_status[std::min<int>(result.status(), 5)].fetch_add(1);
           scan::MakeStringsValidUtf8(&result);
@@ -112,6 +153,13 @@ class ScanJob : public PipelineJob {
     counts_.coalesced.fetch_add(stats.coalesced);
     counts_.queries.fetch_add(client_->stats().sent);
     counts_.records.fetch_add(writer_->records());
+    if (probes_) {
+      counts_.probes.fetch_add(probes_->stats().probes);
+      counts_.probe_requests.fetch_add(probes_->stats().requests);
+    }
+    probes_.reset();
+    verdicts_.reset();
+    tls_.reset();
     cache_.reset();
     client_.reset();
     return status_;
@@ -124,6 +172,10 @@ class ScanJob : public PipelineJob {
   std::unique_ptr<scan::ResultWriter> writer_;
   const scan::ScanOptions& options_;
   ScanCounts& counts_;
+  std::unique_ptr<tls::ClientContext> tls_;
+  std::unique_ptr<tls::VerdictCache> verdicts_;
+  std::unique_ptr<scan::ProbeCache> probes_;
+  scan::ScanServices services_;
   absl::Status status_;
 };
 
@@ -194,6 +246,51 @@ int RunScanCommand(int argc, char** argv) {
   absl::StatusOr<dns::ClientOptions> client_options = DnsClientOptionsFromFlags(
       RepeatedFlagValues(argc, argv, "resolver"), workers);
   if (!client_options.ok()) return Fail(client_options.status().message(), 2);
+  options.scan_time_s = static_cast<int64_t>(std::time(nullptr));
+  options.https_port = absl::GetFlag(FLAGS_https_port);
+  std::unique_ptr<SmtpSettings> smtp;
+  std::optional<scan::Blocklist> blocklist;
+  if (!absl::GetFlag(FLAGS_blocklist).empty()) {
+    absl::StatusOr<scan::Blocklist> loaded =
+        scan::Blocklist::Load(absl::GetFlag(FLAGS_blocklist));
+    if (!loaded.ok()) return Fail(loaded.status().message(), 2);
+    blocklist = *std::move(loaded);
+  }
+  if (!absl::GetFlag(FLAGS_no_smtp)) {
+    smtp = std::make_unique<SmtpSettings>();
+    absl::StatusOr<std::shared_ptr<const tls::TrustStore>> trust =
+        tls::TrustStore::LoadFile(absl::GetFlag(FLAGS_ca_file));
+    if (!trust.ok()) return Fail(trust.status().message(), 2);
+    smtp->trust = *std::move(trust);
+    scan::ProbeCacheOptions& probes = smtp->probes;
+    probes.smtp_port = absl::GetFlag(FLAGS_smtp_port);
+    if (probes.smtp_port <= 0 || probes.smtp_port > 65535 ||
+        options.https_port <= 0 || options.https_port > 65535) {
+      return Fail("--smtp-port and --https-port must be in 1..65535", 2);
+    }
+    probes.per_host_concurrency = absl::GetFlag(FLAGS_per_host_concurrency);
+    if (probes.per_host_concurrency <= 0) {
+      return Fail("--per-host-concurrency must be positive", 2);
+    }
+    probes.connection_rate = absl::GetFlag(FLAGS_rate) / workers;
+    probes.scan_time_s = options.scan_time_s;
+    probes.blocklist = blocklist ? &*blocklist : nullptr;
+    probes.probe.ehlo_name = absl::GetFlag(FLAGS_ehlo_name);
+    if (probes.probe.ehlo_name.empty()) {
+      char host[256] = {};
+      gethostname(host, sizeof(host) - 1);
+      probes.probe.ehlo_name = host[0] ? host : "localhost";
+    }
+    absl::Status ehlo = smtp::ValidateEhloName(probes.probe.ehlo_name);
+    if (!ehlo.ok()) return Fail(ehlo.message(), 2);
+    const int reply_timeout = absl::GetFlag(FLAGS_smtp_timeout_ms);
+    if (reply_timeout <= 0) return Fail("--smtp-timeout-ms must be positive", 2);
+    probes.probe.reply_timeout_ms = reply_timeout;
+    probes.probe.handshake_timeout_ms = reply_timeout;
+    probes.probe.connect_timeout_ms = std::min(reply_timeout, 10000);
+    probes.probe.total_timeout_ms = 3 * reply_timeout;
+    options.https_timeout_ms = reply_timeout;
+  }
   const std::string output = absl::GetFlag(FLAGS_output);
   absl::Status dir = MakeOutputDirectory(output);
   if (!dir.ok()) return Fail(dir.message(), 1);
@@ -229,7 +326,7 @@ int RunScanCommand(int argc, char** argv) {
         if (!writer.ok()) return writer.status();
         return std::make_unique<ScanJob>(*std::move(client),
                                          *std::move(writer), options,
-                                         w.loop(), counts);
+                                         w.loop(), counts, smtp.get());
       });
   if (!stats.ok()) return Fail(stats.status().message(), 1);
   const uint64_t questions = counts.questions.load();
@@ -238,7 +335,8 @@ int RunScanCommand(int argc, char** argv) {
       "mxscan scan: %llu domains in %.2f s (%.0f/s): %llu OK, %llu NXDOMAIN, "
       "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
       "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
-      "%llu queries sent; %llu records in %s\n",
+      "%llu queries sent; %llu SMTP probes for %llu MX addresses; "
+      "%llu records in %s\n",
       static_cast<unsigned long long>(stats->items), stats->seconds,
       stats->seconds > 0 ? stats->items / stats->seconds : 0.0,
       static_cast<unsigned long long>(counts.by_status[DomainResult::OK].load()),
@@ -255,6 +353,8 @@ int RunScanCommand(int argc, char** argv) {
       static_cast<unsigned long long>(counts.cache_hits.load()),
       static_cast<unsigned long long>(counts.coalesced.load()),
       static_cast<unsigned long long>(counts.queries.load()),
+      static_cast<unsigned long long>(counts.probes.load()),
+      static_cast<unsigned long long>(counts.probe_requests.load()),
       static_cast<unsigned long long>(counts.records.load()), output.c_str());
   return stats->interrupted ? 130 : 0;
 }

@@ -18,6 +18,11 @@
 #include "scanner/checks/dmarc/discovery.h"
 #include "scanner/checks/mta_sts/result.h"
 #include "scanner/checks/tls_rpt/result.h"
+#include "scanner/https/https_fetch.h"
+#include "scanner/scan/probe_cache.h"
+#include "scanner/tls/certificate_judge.h"
+#include "scanner/tls/dane.h"
+#include "scanner/tls/verdict_cache.h"
 #include "scanner/checks/spf/analysis.h"
 #include "scanner/dns/lookup_output.h"
 #include "scanner/dns/rr_type.h"
@@ -71,9 +76,11 @@ bool IsIpLiteral(const std::string& host) {
 class DomainScan {
  public:
   DomainScan(checks::DnsSource& dns, const ScanOptions& options,
-             DomainInput input, absl::AnyInvocable<void(DomainResult)> done)
+             const ScanServices* services, DomainInput input,
+             absl::AnyInvocable<void(DomainResult)> done)
       : dns_(dns),
         options_(options),
+        services_(services),
         input_(std::move(input)),
         done_(std::move(done)) {}
 
@@ -185,6 +192,7 @@ class DomainScan {
       host->set_host(mx.host);
       host->set_preference(mx.preference);
     }
+    mx_hosts_known_ = true;
     for (int i = 0; i < result_.mx_size(); ++i) ScanMxHost(i);
   }
 
@@ -214,6 +222,7 @@ class DomainScan {
       if (++lookups.answered == 2) OnMxHostAddresses(index);
     };
     address_lookups_.resize(result_.mx_size());
+    host_probes_.resize(result_.mx_size());
     Ask(fqdn, rr::kA, addresses);
     Ask(fqdn, rr::kAaaa, addresses);
     Ask(absl::StrCat("_25._tcp.", fqdn), rr::kTlsa,
@@ -232,9 +241,63 @@ class DomainScan {
                            dns::LookupStatusName(status), ")"));
     }
     mx->set_address_status(dns::ToProtoStatus(status));
+    ProbeMxHost(index);
+    ++mx_hosts_resolved_;
+    MaybeFetchMtaStsPolicy();
+  }
+
+  // --- SMTP probes (STARTTLS, certificate) and DANE (RFC 7672) ---
+  void ProbeMxHost(int index) {
+    if (services_ == nullptr || services_->probes == nullptr) return;
+    MxHost* mx = result_.mutable_mx(index);
+    HostProbes& host = host_probes_[index];
+    host.chains.resize(mx->addresses_size());
+    for (int j = 0; j < mx->addresses_size(); ++j) {
+      ++pending_;
+      ++host.outstanding;
+      services_->probes->Probe(
+          mx->addresses(j).ip(), mx->host(),
+          [this, index, j](std::shared_ptr<const ProbeRecord> record) {
+            *result_.mutable_mx(index)->mutable_addresses(j)->mutable_smtp() =
+                record->probe;
+            host_probes_[index].chains[j] = record->chain_der;
+            --host_probes_[index].outstanding;
+            MaybeCheckDane(index);
+            Release();
+          });
+    }
+  }
+
+  // Once the TLSA answer and every probe of the host are in.
+  void MaybeCheckDane(int index) {
+    HostProbes& host = host_probes_[index];
+    if (!host.tlsa_done || host.outstanding > 0 || host.dane_checked) return;
+    host.dane_checked = true;
+    MxHost* mx = result_.mutable_mx(index);
+    const Tlsa& tlsa = mx->tlsa();
+    if (tlsa.records_size() == 0) return;
+    int valid = 0, with_tls = 0;
+    for (int j = 0; j < mx->addresses_size(); ++j) {
+      SmtpProbe* smtp = mx->mutable_addresses(j)->mutable_smtp();
+      if (!smtp->has_tls()) continue;
+      ++with_tls;
+      tls::DaneVerdict verdict = tls::CheckDane(
+          tlsa, host.chains[j], mx->host(), options_.scan_time_s);
+      Tlsa* probe_tlsa = smtp->mutable_tlsa();
+      *probe_tlsa = tlsa;
+      tls::FillDane(verdict, probe_tlsa);
+      if (verdict.valid) ++valid;
+    }
+    mx->mutable_tlsa()->set_dane_valid(with_tls > 0 && valid == with_tls);
   }
 
   void OnTlsa(int index, const LookupResult& r) {
+    host_probes_[index].tlsa_done = true;
+    OnTlsaRecords(index, r);
+    MaybeCheckDane(index);
+  }
+
+  void OnTlsaRecords(int index, const LookupResult& r) {
     Tlsa* tlsa = result_.mutable_mx(index)->mutable_tlsa();
     tlsa->set_dns_status(dns::ToProtoStatus(r.status));
     tlsa->set_authenticated(r.authenticated);
@@ -293,6 +356,8 @@ class DomainScan {
           MtaStsResult* sts = result_.mutable_mta_sts();
           sts->set_dns_status(dns::ToProtoStatus(r.status));
           checks::mta_sts::FillMtaStsRecordFromTxt(TxtRecords(r), sts);
+          mta_sts_txt_done_ = true;
+          MaybeFetchMtaStsPolicy();
         });
     Ask(absl::StrCat("_smtp._tls.", fqdn_), rr::kTxt,
         [this](const LookupResult& r) {
@@ -306,6 +371,75 @@ class DomainScan {
           bimi->set_dns_status(dns::ToProtoStatus(r.status));
           checks::bimi::FillBimiResultFromTxt(TxtRecords(r), bimi);
         });
+  }
+
+  // --- MTA-STS policy (RFC 8461 section 3.3) ---
+  // Fetched once the TXT record says there is one and every MX host has
+  // been resolved (the policy is checked against them).
+  void MaybeFetchMtaStsPolicy() {
+    if (services_ == nullptr || services_->tls == nullptr || policy_started_ ||
+        !mta_sts_txt_done_ || !result_.mta_sts().txt_present() ||
+        !mx_hosts_known_ || mx_hosts_resolved_ < result_.mx_size()) {
+      return;
+    }
+    policy_started_ = true;
+    const std::string host = absl::StrCat("mta-sts.", input_.domain);
+    Ask(absl::StrCat(host, "."), rr::kA, [this, host](const LookupResult& r) {
+      std::string ip;
+      for (const dns::Answer& a : r.answers) {
+        if (a.type == rr::kA) ip = a.data;
+      }
+      if (ip.empty()) {
+        result_.mutable_mta_sts()->add_errors(absl::StrCat(
+            "policy: ", host, " has no address (",
+            dns::LookupStatusName(r.status), ")"));
+        return;
+      }
+      sockaddr_in address;
+      uv_ip4_addr(ip.c_str(), options_.https_port, &address);
+      https::FetchOptions fetch;
+      fetch.timeout_ms = options_.https_timeout_ms;
+      ++pending_;
+      https::FetchHttps(
+          services_->loop, reinterpret_cast<const sockaddr*>(&address), host,
+          "/.well-known/mta-sts.txt", *services_->tls, fetch,
+          [this, host](https::FetchResult fetched) {
+            OnMtaStsPolicy(host, std::move(fetched));
+            Release();
+          });
+    });
+  }
+
+  void OnMtaStsPolicy(const std::string& host, https::FetchResult fetched) {
+    MtaStsResult* sts = result_.mutable_mta_sts();
+    if (!fetched.status.ok()) {
+      sts->add_errors(absl::StrCat("policy: ", fetched.status.message()));
+      return;
+    }
+    // The policy host's certificate must be valid for its name (RFC 8461
+    // section 3.3): otherwise the policy must not be used.
+    std::shared_ptr<const tls::CertificateVerdict> verdict =
+        services_->verdicts->Judge(fetched.tls.chain_der, host,
+                                   options_.scan_time_s);
+    if (!verdict->trusted || !verdict->hostname_match) {
+      sts->add_errors(absl::StrCat(
+          "policy: certificate of ", host, " not valid: ",
+          !verdict->trusted ? verdict->verify_error : "name mismatch"));
+      return;
+    }
+    if (fetched.http_status != 200) {
+      sts->add_errors(
+          absl::StrCat("policy: HTTP status ", fetched.http_status));
+      return;
+    }
+    if (!absl::StartsWithIgnoreCase(fetched.content_type, "text/plain")) {
+      sts->add_warnings(absl::StrCat("policy: media type \"",
+                                     fetched.content_type,
+                                     "\", not text/plain"));
+    }
+    std::vector<std::string> hosts;
+    for (const MxHost& mx : result_.mx()) hosts.push_back(mx.host());
+    checks::mta_sts::FillMtaStsPolicy(fetched.body, hosts, sts);
   }
 
   // --- DKIM key records (RFC 6376 section 3.6.2.1, RFC 8020) ---
@@ -337,6 +471,7 @@ class DomainScan {
 
   checks::DnsSource& dns_;
   const ScanOptions& options_;
+  const ScanServices* services_;
   DomainInput input_;
   absl::AnyInvocable<void(DomainResult)> done_;
   std::string fqdn_;
@@ -349,14 +484,26 @@ class DomainScan {
     int answered = 0;
   };
   std::vector<AddressLookups> address_lookups_;  // per MX host
+  struct HostProbes {
+    int outstanding = 0;
+    bool tlsa_done = false;
+    bool dane_checked = false;
+    std::vector<std::vector<std::string>> chains;  // per address
+  };
+  std::vector<HostProbes> host_probes_;  // per MX host
+  bool mx_hosts_known_ = false;
+  int mx_hosts_resolved_ = 0;
+  bool mta_sts_txt_done_ = false;
+  bool policy_started_ = false;
 };
 
 }  // namespace
 
 void StartDomainScan(checks::DnsSource& dns, const ScanOptions& options,
-                     DomainInput input,
+                     const ScanServices* services, DomainInput input,
                      absl::AnyInvocable<void(DomainResult)> done) {
-  (new DomainScan(dns, options, std::move(input), std::move(done)))->Run();
+  (new DomainScan(dns, options, services, std::move(input), std::move(done)))
+      ->Run();
 }
 
 }  // namespace mxscan::scan

@@ -1,12 +1,22 @@
 #ifndef MXSCAN_SCANNER_SCAN_SCAN_OPTIONS_H_
 #define MXSCAN_SCANNER_SCAN_SCAN_OPTIONS_H_
 
+#include <uv.h>
+
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "scanner/checks/org_domain/public_suffix_list.h"
 
+namespace mxscan::tls {
+class ClientContext;
+class VerdictCache;
+}  // namespace mxscan::tls
+
 namespace mxscan::scan {
+
+class ProbeCache;
 
 enum class DmarcRules { kRfc9989, kRfc7489 };
 
@@ -19,6 +29,19 @@ struct ScanOptions {
   const checks::org_domain::PublicSuffixList* psl = nullptr;
   // Clock for scanStartedAt, in milliseconds since the epoch; 0 = now.
   int64_t fixed_start_ms = 0;
+  // Certificates are judged as of this time (the scan's start).
+  int64_t scan_time_s = 0;
+  int https_port = 443;
+  int https_timeout_ms = 10000;
+};
+
+// ScanServices are one worker loop's shared machinery for the parts of a
+// domain scan beyond DNS. Null members turn those parts off (--no-smtp).
+struct ScanServices {
+  uv_loop_t* loop = nullptr;
+  ProbeCache* probes = nullptr;
+  const tls::ClientContext* tls = nullptr;
+  tls::VerdictCache* verdicts = nullptr;
 };
 
 }  // namespace mxscan::scan

@@ -23,7 +23,7 @@ class DomainScanTest : public ::testing::Test {
     input.domain = domain;
     input.sector = "test";
     std::optional<DomainResult> result;
-    StartDomainScan(dns_, options_, input,
+    StartDomainScan(dns_, options_, nullptr, input,
                     [&](DomainResult r) { result = std::move(r); });
     dns_.RunUntilIdle();
     EXPECT_TRUE(result.has_value());
@@ -171,7 +171,7 @@ TEST_F(DomainScanTest, InvalidInputGetsARecordWithoutDns) {
   input.domain = "bad..name";
   input.error = absl::InvalidArgumentError("empty label");
   std::optional<DomainResult> result;
-  StartDomainScan(dns_, options_, input,
+  StartDomainScan(dns_, options_, nullptr, input,
                   [&](DomainResult r) { result = std::move(r); });
   ASSERT_TRUE(result.has_value());
   EXPECT_EQ(result->status(), DomainResult::ERROR);
