@@ -12,7 +12,9 @@ ABSL_FLAG(std::string, output, "-", "output file; - for stdout");
 ABSL_FLAG(std::string, format, "jsonl", "output format: jsonl or proto");
 ABSL_FLAG(std::vector<std::string>, resolver, {},
           "DNS server HOST:PORT; repeatable (default: /etc/resolv.conf)");
-ABSL_FLAG(int, concurrency, 1000, "lookups in flight, over all workers");
+ABSL_FLAG(int, concurrency, 1000,
+          "work in flight over all workers: lookups for `dns`, domains for "
+          "`scan`");
 ABSL_FLAG(double, rate, 0, "queries per second, over all workers; 0 = no limit");
 ABSL_FLAG(int, timeout_ms, 2000,
           "time for the first attempt; each retry doubles it (at most 4x)");

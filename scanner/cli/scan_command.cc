@@ -54,6 +54,8 @@ ABSL_FLAG(std::string, ehlo_name, "",
 ABSL_FLAG(int, per_host_concurrency, 2, "SMTP sessions at once per address");
 ABSL_FLAG(int, smtp_timeout_ms, 30000,
           "time allowed for each SMTP reply and for the TLS handshake");
+ABSL_FLAG(bool, no_dns_cache, false,
+          "ask every DNS question anew (for measuring what the cache saves)");
 ABSL_FLAG(std::string, blocklist, "",
           "file of addresses/CIDRs never contacted (one per line)");
 ABSL_FLAG(std::string, psl_file,
@@ -101,6 +103,16 @@ scan::DomainInput DecodeItem(const std::string& item) {
   return input;
 }
 
+scan::DnsCacheOptions CacheOptions() {
+  scan::DnsCacheOptions options;
+  if (absl::GetFlag(FLAGS_no_dns_cache)) {
+    // Nothing kept: only questions in flight at the same moment coalesce.
+    options.max_ttl_s = 0;
+    options.max_entries = 0;
+  }
+  return options;
+}
+
 // ScanJob scans the domains routed to one worker: its own DNS client and
 // cache (every domain of a worker shares them), its own result files.
 // Lives on its worker's thread.
@@ -113,7 +125,7 @@ class ScanJob : public PipelineJob {
       : client_(std::move(client)),
         client_source_(*client_),
         cache_(std::make_unique<scan::DnsCache>(loop, client_source_,
-                                                scan::DnsCacheOptions())),
+                                                CacheOptions())),
         writer_(std::move(writer)),
         options_(options),
         counts_(counts) {

@@ -443,8 +443,12 @@ void Client::OnAttemptFailed(uint32_t slot, LookupStatus status,
   Transmit(slot);
 }
 
-int64_t Client::AttemptTimeoutMs(int attempt) const {
-  return static_cast<int64_t>(options_.timeout_ms) << std::min(attempt, 2);
+int64_t Client::AttemptTimeoutMs(int attempt) {
+  // Up to 1/8 of jitter: queries sent in one burst must not time out, and
+  // be retried, in one burst again.
+  const int64_t base = static_cast<int64_t>(options_.timeout_ms)
+                       << std::min(attempt, 2);
+  return base + absl::Uniform<int64_t>(random_, 0, base / 8 + 1);
 }
 
 void Client::ArmTickTimer() {

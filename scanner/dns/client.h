@@ -25,7 +25,8 @@ namespace mxscan::dns {
 
 struct ClientOptions {
   std::vector<ResolverAddress> resolvers;
-  // Time allowed for the first attempt; each retry doubles it (capped at 4x).
+  // Time allowed for the first attempt; each retry doubles it (capped at
+  // 4x); up to 1/8 of random jitter is added.
   int timeout_ms = 2000;
   // Attempts after the first one, rotating over the resolvers.
   int retries = 2;
@@ -132,7 +133,7 @@ class Client {
   void ArmTickTimer();
   void Finish(uint32_t slot, LookupStatus status, std::string error);
   void CompleteLater(uint32_t slot);
-  int64_t AttemptTimeoutMs(int attempt) const;
+  int64_t AttemptTimeoutMs(int attempt);
 
   uv_loop_t* loop_;
   ClientOptions options_;

@@ -2,36 +2,73 @@
 # Runs a real NSD on loopback for the simulated sector.
 #
 #   nsd_server.sh start DIR PORT ZONE ZONEFILE   # returns once NSD answers
+#   nsd_server.sh start DIR PORT --zones ZONES.TXT
 #   nsd_server.sh stop DIR
+#
+# ZONES.TXT lists one "zone zonefile" per line (blank lines and # comments
+# skipped); relative zone file paths are taken from ZONES.TXT's folder
+# (gen_sector.py writes such a file). NSD answers from the closest zone it
+# serves, so a parent and its children can be served together.
 #
 # Everything NSD writes lives under DIR, so it also runs as an unprivileged
 # user or inside a Bazel sandbox whose root file system is read-only.
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start DIR PORT ZONE ZONEFILE | stop DIR" >&2
+  echo "usage: $0 start DIR PORT ZONE ZONEFILE | start DIR PORT --zones ZONES.TXT | stop DIR" >&2
   exit 2
 }
 
-# Waits up to ~10 s for `drill` to get an answer for ZONE's SOA.
+# Waits for `drill` to get an answer for ZONE's SOA: up to ~10 s, or
+# NSD_WAIT_SECONDS (large zones take a while to load). Gives up at once if
+# NSD has exited.
 wait_ready() {
-  local port=$1 zone=$2 i
-  for ((i = 0; i < 100; i++)); do
+  local dir=$1 port=$2 zone=$3 i pid
+  for ((i = 0; i < ${NSD_WAIT_SECONDS:-10} * 10; i++)); do
     if drill -p "$port" @127.0.0.1 SOA "$zone" 2>/dev/null |
         grep -q 'rcode: NOERROR'; then
       return 0
+    fi
+    pid=$(cat "$dir/nsd.pid" 2>/dev/null || true)
+    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+      return 1
     fi
     sleep 0.1
   done
   return 1
 }
 
+# Prints the absolute path of FILE; a relative FILE is taken from folder BASE.
+absolute() {
+  local base=$1 file=$2
+  [[ "$file" == /* ]] || file="$base/$file"
+  echo "$(cd "$(dirname "$file")" && pwd)/$(basename "$file")"
+}
+
 start() {
-  local dir port zone zonefile
+  local dir port zone zonefile base i
+  local -a zones=() files=()
   dir=$(cd "$1" && pwd)
   port=$2
-  zone=$3
-  zonefile=$(cd "$(dirname "$4")" && pwd)/$(basename "$4")
+  if [[ "$3" == --zones ]]; then
+    base=$(cd "$(dirname "$4")" && pwd)
+    while read -r zone zonefile _ || [[ -n "$zone" ]]; do
+      [[ -z "$zone" || "$zone" == \#* ]] && continue
+      if [[ -z "$zonefile" ]]; then
+        echo "nsd_server.sh: $4: no zone file for $zone" >&2
+        return 2
+      fi
+      zones+=("$zone")
+      files+=("$(absolute "$base" "$zonefile")")
+    done <"$4"
+    if [[ ${#zones[@]} -eq 0 ]]; then
+      echo "nsd_server.sh: $4 lists no zone" >&2
+      return 2
+    fi
+  else
+    zones=("$3")
+    files=("$(absolute "$PWD" "$4")")
+  fi
   mkdir -p "$dir/xfr"
   cat >"$dir/nsd.conf" <<EOF
 server:
@@ -64,18 +101,30 @@ server:
 
 remote-control:
   control-enable: no
-
-zone:
-  name: "$zone"
-  zonefile: "$zonefile"
 EOF
+  for ((i = 0; i < ${#zones[@]}; i++)); do
+    printf '\nzone:\n  name: "%s"\n  zonefile: "%s"\n' "${zones[i]}" "${files[i]}" \
+      >>"$dir/nsd.conf"
+  done
   rm -f "$dir/nsd.log"
-  if ! nsd -c "$dir/nsd.conf" || ! wait_ready "$port" "$zone"; then
-    echo "nsd_server.sh: NSD did not answer SOA $zone on 127.0.0.1@$port" >&2
+  # A pidfile left by an NSD that is gone would fool wait_ready.
+  if [[ -f "$dir/nsd.pid" ]] && ! kill -0 "$(cat "$dir/nsd.pid")" 2>/dev/null; then
+    rm -f "$dir/nsd.pid"
+  fi
+  if ! nsd -c "$dir/nsd.conf"; then
+    echo "nsd_server.sh: NSD did not start on 127.0.0.1@$port" >&2
     if [[ -f "$dir/nsd.log" ]]; then cat "$dir/nsd.log" >&2; fi
     stop "$dir"
     return 1
   fi
+  for zone in "${zones[@]}"; do
+    if ! wait_ready "$dir" "$port" "$zone"; then
+      echo "nsd_server.sh: NSD did not answer SOA $zone on 127.0.0.1@$port" >&2
+      if [[ -f "$dir/nsd.log" ]]; then cat "$dir/nsd.log" >&2; fi
+      stop "$dir"
+      return 1
+    fi
+  done
 }
 
 stop() {

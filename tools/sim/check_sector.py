@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Compares `mxscan dump --format jsonl` output with gen_sector.py's truth.
+
+    check_sector.py --truth truth.jsonl --results results.jsonl
+                    [--fields spf,dmarc.policy,mx.addresses]
+
+Every truth domain must appear exactly once in the results, matched by its
+normalised name (lowercase, no trailing dot, A-label); invalid names, which
+the scanner reports as written, by their raw text. Every field present in
+the truth must equal the result's; fields missing from a result count as
+their proto3 default (false, 0, "", [], {}). Keys starting with "_" in the
+truth are notes, never compared. Lists compare in order, except:
+  mx[].addresses        a set, by address (IPv4/IPv6 compared parsed)
+  mx[].tlsa.records     a multiset (an RRset has no order)
+  dkim                  a set keyed by selector; each truth key's other
+                        fields must equal the result's key of that selector
+--fields restricts the comparison to some fields: top-level names or dotted
+paths without indices ("spf", "dmarc.policy", "mx.addresses.ip").
+
+Prints "N domains, N matched, N mismatched, N missing, N duplicated, N
+unexpected", the first 20 differences with their field paths, and how many
+domains differ per field; exits 1 on any difference.
+"""
+
+import argparse
+import collections
+import ipaddress
+import json
+import sys
+
+MAX_SHOWN = 20
+
+
+def normalise(name):
+    name = name.strip()
+    if name.endswith("."):
+        name = name[:-1]
+    if any(ord(c) > 127 for c in name):
+        try:
+            name = ".".join("xn--" + l.encode("punycode").decode("ascii")
+                            if any(ord(c) > 127 for c in l) else l
+                            for l in name.lower().split("."))
+        except UnicodeError:
+            return name
+    return name.lower()
+
+
+def ip_key(text):
+    try:
+        return ipaddress.ip_address(text).packed
+    except ValueError:
+        return text
+
+
+def default_like(value):
+    """The proto3 default of a field whose truth value is `value`."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return 0
+    if isinstance(value, str):
+        return ""
+    if isinstance(value, list):
+        return []
+    if isinstance(value, dict):
+        return {}
+    return None
+
+
+def scalar_equal(want, got):
+    if isinstance(want, bool) or isinstance(got, bool):
+        return want is got
+    if isinstance(want, int) and isinstance(got, str):
+        return got == str(want)  # proto3 JSON prints 64-bit integers as text
+    return want == got
+
+
+class Comparer:
+    def __init__(self, fields):
+        self.fields = fields  # None: everything
+
+    def selected(self, path):
+        """Compare the leaf at `path` (a dotted path without indices)?"""
+        if self.fields is None:
+            return True
+        return any(path == f or path.startswith(f + ".") for f in self.fields)
+
+    def relevant(self, path):
+        """Does anything at or below `path` get compared?"""
+        if self.fields is None or not path:
+            return True
+        return self.selected(path) or any(f.startswith(path + ".")
+                                          for f in self.fields)
+
+    def compare(self, want, got, path, shown, diffs):
+        """Appends (field path, message) for each difference."""
+        if not self.relevant(path):
+            return
+        if isinstance(want, dict):
+            if got is None:
+                got = {}
+            if not isinstance(got, dict):
+                diffs.append((path, f"{shown}: expected an object, got {json.dumps(got)}"))
+                return
+            for k, v in want.items():
+                if k.startswith("_"):
+                    continue
+                p = f"{path}.{k}" if path else k
+                self.compare(v, got.get(k, default_like(v)), p,
+                             f"{shown}.{k}" if shown else k, diffs)
+            return
+        if isinstance(want, list):
+            if got is None:
+                got = []
+            if not isinstance(got, list):
+                diffs.append((path, f"{shown}: expected a list, got {json.dumps(got)}"))
+                return
+            if path == "mx.addresses":
+                self.compare_keyed(want, got, path, shown, diffs,
+                                   lambda a: ip_key(a.get("ip", "")), "ip")
+            elif path == "dkim":
+                self.compare_keyed(want, got, path, shown, diffs,
+                                   lambda k: k.get("selector", ""), "selector")
+            elif path == "mx.tlsa.records":
+                self.compare_multiset(want, got, path, shown, diffs)
+            else:
+                if len(want) != len(got):
+                    diffs.append((path, f"{shown}: {len(want)} entries expected, "
+                                        f"{len(got)} found: truth {short(want)}, "
+                                        f"result {short(got)}"))
+                    return
+                for i, (w, g) in enumerate(zip(want, got)):
+                    self.compare(w, g, path, f"{shown}[{i}]", diffs)
+            return
+        if not self.selected(path):
+            return
+        if got is None:
+            got = default_like(want)
+        if not scalar_equal(want, got):
+            diffs.append((path, f"{shown}: truth {json.dumps(want)}, "
+                                f"result {json.dumps(got)}"))
+
+    def compare_keyed(self, want, got, path, shown, diffs, key, key_name):
+        """Set semantics: the same keys on both sides; then each truth
+        entry's fields against the result entry of the same key."""
+        got_by_key = {}
+        for g in got:
+            got_by_key.setdefault(key(g), []).append(g)
+        want_keys = [key(w) for w in want]
+        if sorted(map(repr, want_keys)) != sorted(map(repr, [key(g) for g in got])):
+            diffs.append((path, f"{shown}: {key_name}s differ: truth "
+                                f"{sorted(str(w.get(key_name)) for w in want)}, result "
+                                f"{sorted(str(g.get(key_name)) for g in got)}"))
+            return
+        for w in want:
+            k = key(w)
+            self.compare(w, got_by_key[k][0], path,
+                         f"{shown}[{key_name}={w.get(key_name)}]", diffs)
+
+    def compare_multiset(self, want, got, path, shown, diffs):
+        def canon(entries, like):
+            out = collections.Counter()
+            for e in entries:
+                if isinstance(e, dict):
+                    e = {k: e.get(k, default_like(v)) for k, v in like.items()
+                         if not k.startswith("_")}
+                out[json.dumps(e, sort_keys=True)] += 1
+            return out
+        like = want[0] if want and isinstance(want[0], dict) else {}
+        if not like and got and isinstance(got[0], dict):
+            like = {k: v for k, v in got[0].items()}
+        w, g = canon(want, like), canon(got, like)
+        if w != g:
+            diffs.append((path, f"{shown}: truth {short(want)}, result {short(got)}"))
+
+
+def short(value, limit=300):
+    text = json.dumps(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    yield lineno, json.loads(line)
+                except json.JSONDecodeError as e:
+                    sys.exit(f"{path}:{lineno}: not JSON: {e}")
+
+
+def compare(truth_path, results_path, fields=None):
+    """Returns (counts, [difference texts], {field: domains differing})."""
+    truth = {}
+    for lineno, t in load(truth_path):
+        name = t["domain"]
+        if name in truth:
+            sys.exit(f"{truth_path}:{lineno}: {name} appears twice in the truth")
+        truth[name] = t
+    comparer = Comparer(fields)
+    seen = collections.Counter()
+    diffs, by_field = [], collections.Counter()
+    mismatched = unexpected = 0
+    for lineno, r in load(results_path):
+        raw = r.get("domain", "")
+        name = raw if raw in truth else normalise(raw)
+        seen[name] += 1
+        if name not in truth:
+            unexpected += 1
+            diffs.append(f"results:{lineno}: {raw!r}: not in the truth")
+            continue
+        if seen[name] > 1:
+            continue  # counted as a duplicate below
+        found = []
+        comparer.compare(truth[name], r, "", "", found)
+        if found:
+            mismatched += 1
+            for field in sorted(set(f for f, _ in found)):
+                by_field[field] += 1
+            diffs += [f"{name}: {message}" for _, message in found]
+    missing = [n for n in truth if n not in seen]
+    duplicated = [n for n, c in seen.items() if c > 1 and n in truth]
+    diffs += [f"{n}: missing from the results" for n in missing]
+    diffs += [f"{n}: {seen[n]} result lines" for n in duplicated]
+    counts = collections.OrderedDict([
+        ("domains", len(truth)),
+        ("matched", len(truth) - len(missing) - mismatched),
+        ("mismatched", mismatched),
+        ("missing", len(missing)),
+        ("duplicated", len(duplicated)),
+        ("unexpected", unexpected),
+    ])
+    return counts, diffs, by_field
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--truth", required=True)
+    p.add_argument("--results", required=True)
+    p.add_argument("--fields", default="",
+                   help="compare only these comma-separated fields "
+                        "(top-level names or dotted paths)")
+    a = p.parse_args()
+    fields = [f.strip() for f in a.fields.split(",") if f.strip()] or None
+    counts, diffs, by_field = compare(a.truth, a.results, fields)
+    print(", ".join(f"{v} {k}" for k, v in counts.items()))
+    if fields:
+        print("fields compared: " + ", ".join(fields))
+    for d in diffs[:MAX_SHOWN]:
+        print("  " + d)
+    if len(diffs) > MAX_SHOWN:
+        print(f"  ... and {len(diffs) - MAX_SHOWN} more differences")
+    if by_field:
+        print("domains differing, per field:")
+        for field, n in sorted(by_field.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {field:32} {n}")
+    sys.exit(1 if diffs else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1327 @@
+#!/usr/bin/env python3
+"""Writes a simulated public sector (the DNS half) and its ground truth.
+
+    gen_sector.py --domains N --seed S --out DIR [--address-base 127]
+
+DIR/<zone>.zone    zone files for NSD: the sector zones gov.sim, council.sim,
+                   nhs.sim, school.sim, the mail providers' provider.sim and
+                   the parent zone sim (so that every name a scan asks about,
+                   _dmarc.sim included, gets an authoritative answer)
+DIR/zones.txt      "zone zonefile" per line (file names relative to DIR),
+                   for `nsd_server.sh start DIR PORT --zones DIR/zones.txt`
+DIR/psl.dat        the sim's public suffixes in Public Suffix List format
+DIR/domains.csv    "domain,sector" with a header: the scan's input, one line
+                   per domain, ~2% edge cases (mixed case, trailing dot, IDN
+                   names in UTF-8, a few invalid names)
+DIR/truth.jsonl    one JSON object per input line, in the shape of
+                   `mxscan dump --format jsonl` (proto3 JSON names), holding
+                   only the fields whose value is certain; "_posture" lists
+                   what the generator built (ignored by check_sector.py)
+DIR/addresses.json every MX address (IPv4 in 127.0.0.0/8, and IPv4-mapped
+                   IPv6 ::ffff:127.x.y.z, so that any connection stays on
+                   loopback) -> its host name and an SMTP behaviour slot
+                   ("valid" for now)
+
+The truth is not written from the generator's intentions: it is computed by
+small evaluators (SPF per RFC 7208, DMARC per RFC 9989 with the PSL of RFC
+7489 as a cross-check, MTA-STS/TLS-RPT/BIMI/DKIM record rules) that resolve
+names against the same in-memory records the zone files are written from.
+Where a value would depend on a reading of an RFC that implementations
+disagree on, the field is left out (tools/sim/README.md lists them).
+
+Same seed, same arguments: byte-identical files.
+"""
+
+import argparse
+import gc
+import ipaddress
+import json
+import os
+import random
+import re
+
+TTL = 3600
+# Public suffixes of the sim (psl.dat). provider.sim is a registered name.
+PSL_SUFFIXES = ("sim", "gov.sim", "council.sim", "nhs.sim", "school.sim")
+ZONES = ("sim", "gov.sim", "council.sim", "nhs.sim", "school.sim",
+         "provider.sim")
+# Longest first, for zone_of().
+ZONES_BY_LENGTH = tuple(sorted(ZONES, key=len, reverse=True))
+
+# The selectors a scan asks about when --dkim-selectors is not given: a copy
+# of kDefaultDkimSelectors in scanner/checks/dkim/default_selectors.h. The
+# truth's dkim lists the keys found under these; keys are published only
+# under selectors that were also in the list's previous version
+# (scanner/checks/default_dkim_selectors.h). tests/sim/sector_dns_test.sh
+# checks that every selector the truth names is in the scanner's list.
+DEFAULT_DKIM_SELECTORS = (
+    "google", "selector1", "selector2", "k1", "k2", "k3", "mandrill", "s1",
+    "s2", "default", "dkim", "mail", "smtp", "everlytic", "mxvault",
+    "protonmail", "fm1", "zoho", "cm", "mailjet")
+# Selectors self-hosted domains publish keys under.
+SELF_DKIM_SELECTORS = ("default", "dkim", "mail", "k1", "k2", "selector1",
+                       "s1", "s2", "smtp")
+# A selector no scan guesses: keys only there leave _domainkey existing.
+PRIVATE_DKIM_SELECTOR = "sim2024"
+
+# Real public keys, generated once with
+#   openssl genrsa 2048 | openssl rsa -pubout      (and 1024)
+#   openssl genpkey -algorithm ed25519 | openssl pkey -pubout -outform DER
+# (the last 32 bytes of the DER, base64). The private halves were discarded.
+RSA2048_KEY = (
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqjPqxQfUFeso1vsmyo2ychGUOYWM"
+    "CR8q8y6l4qw72Ly6tFIaB1jrr+xrgvQNlYMPHv7bcTAOi12+opo+81HgJrgo5V7yWmnjq2fO"
+    "DNZsrRIVeLGOsbhzlZXvQVQJDubYCCBLfRz1baVvf0HQIbSGsDcZHqKpKyanRluv42W97qof"
+    "Jlpf7tOzIZcgec3ieSVKP2Wby0Hjpu/ZH4QAzpRGGB6YCrJj9lQz28ICIDzWAhUpZVdNS2Jj"
+    "hNrnnZDeTzbe5mu7BoUdi/Q4mo4wDV0bKc2h++NCjM7yUvPzsDif+dQ0yurrUJpn5JjbFyQy"
+    "gr4pZbRfBxUqjKwkr8EX9tjEmwIDAQAB")
+RSA1024_KEY = (
+    "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDSR8glUmCgk7ynNpaSClzGva4/OZLM7pxb"
+    "8Fu6zjjKmZOOFWWq7xP/QjuVgQFEEUqEtEPklXQpLt+uVIg4zyfh4Ftf+fI61h/M15bK+un4"
+    "0xty3t2+2zFS3n/9+5OUppsRRic9U25miZN67sy8Au0o72HOXFEa1MP6pKxQw0QPQwIDAQAB")
+ED25519_KEY = "99oeFYzLj+7CmB8PxNTlIufZ0iIHwrphySojbWGAkAs="
+
+SECTORS = (
+    # sector, zone, share of the domains, name stems
+    ("central government", "gov.sim", 0.15,
+     ("transport", "treasury", "justice", "defence", "revenue", "statistics",
+      "land-registry", "met-office", "companies-house", "environment-agency",
+      "food-standards", "courts", "culture", "energy", "work-pensions")),
+    ("local government", "council.sim", 0.30,
+     ("ashford", "brightwell", "carrow", "dunmere", "eastleigh", "farnley",
+      "glenmoor", "harwood", "ivybridge", "kettleby", "lowfield", "marston",
+      "northam", "oakridge", "pellston", "queensbury", "redhill", "stanmore")),
+    ("health", "nhs.sim", 0.25,
+     ("general-hospital", "health-trust", "ambulance", "mental-health",
+      "community-care", "surgery", "gp-practice", "childrens-hospital",
+      "dental", "pharmacy")),
+    ("education", "school.sim", 0.30,
+     ("primary", "academy", "high-school", "college", "university",
+      "grammar", "infant-school", "sixth-form", "learning-trust")),
+)
+# Unicode stems for IDN names (NFC, lowercase, PVALID in IDNA2008, and the
+# same under UTS 46 non-transitional mapping): their A-label is plain
+# RFC 3492 Punycode.
+IDN_STEMS = ("münchen", "zürich", "malmö", "ålesund", "tromsø", "göteborg",
+             "café", "señora", "kraków", "düsseldorf")
+SUB_LABELS = ("it", "digital", "planning", "hr", "alerts", "news", "careers",
+              "events", "research", "library", "estates", "finance")
+INVALID_NAMES = ("bad..name.gov.sim", "has space.council.sim",
+                 "exclaim!.nhs.sim", "x" * 64 + ".school.sim")
+
+MAILHOST = "mailhost"
+PROVIDERS = {
+    # name: MX set, SPF record name, DNS lookups an include of it costs,
+    # DKIM selectors its customers publish, share of all domains
+    "bigmail": {
+        "mx": ((1, "aspmx.bigmail.provider.sim"),
+               (5, "alt1.aspmx.bigmail.provider.sim"),
+               (5, "alt2.aspmx.bigmail.provider.sim"),
+               (10, "alt3.aspmx.bigmail.provider.sim"),
+               (10, "alt4.aspmx.bigmail.provider.sim")),
+        "spf": "_spf.bigmail.provider.sim", "lookups": 4,
+        "dkim": ("google",), "share": 0.17},
+    "msmail": {
+        "mx": ((0, "mail.protection.msmail.provider.sim"),),
+        "spf": "spf.protection.msmail.provider.sim", "lookups": 2,
+        "dkim": ("selector1", "selector2"), "share": 0.12},
+    "govmail": {
+        "mx": ((10, "mx1.govmail.provider.sim"),
+               (20, "mx2.govmail.provider.sim")),
+        "spf": "_spf.govmail.provider.sim", "lookups": 3,
+        "dkim": ("s1", "s2"), "share": 0.08},
+    MAILHOST: {
+        "mx": ((10, "mx.mailhost.provider.sim"),
+               (20, "mx2.mailhost.provider.sim")),
+        "spf": "_spf.mailhost.provider.sim", "lookups": 1,
+        "dkim": ("default",), "share": 0.03},
+}
+NEWSLETTERS_SPF = "_spf.newsletters.provider.sim"
+NO_SPF_INCLUDE = "_spf.oldhost.provider.sim"  # has a TXT, but no SPF record
+REPORTS_DEST = "reports.provider.sim"         # external DMARC rua destination
+
+# Shares of all input lines.
+NX_SHARE = 0.02
+SUBDOMAIN_SHARE = 0.04
+IDN_SHARE = 0.003
+MIXED_CASE_SHARE = 0.008
+TRAILING_DOT_SHARE = 0.008
+# Mail setups of the existing domains (the providers' shares are above).
+NULL_MX_SHARE = 0.02
+IMPLICIT_MX_SHARE = 0.03
+# Within self-hosted domains.
+CNAME_MX_SHARE = 0.018
+DEAD_MX_SHARE = 0.018
+TLSA_SHARE = 0.08
+
+# SPF postures: (kind, weight for self-hosted, weight for provider customers).
+SPF_KINDS = (
+    ("none", 12, 8), ("basic", 30, 52), ("ip", 8, 8), ("newsletters", 5, 8),
+    ("chain", 10, 0), ("redirect", 5, 0), ("neutral", 3, 2), ("pass", 1.5, .5),
+    ("bareall", .5, .2), ("noall", 1.5, 1), ("long", 2, 1), ("onevoid", 2, 1),
+    ("multiple", 2, 2), ("syntax", 2, 1.5), ("toomany", 1.5, 1.5),
+    ("voids", 1.5, 1), ("includenospf", 1.5, 1.5))
+SPF_SELF = ([k for k, _, _ in SPF_KINDS], [w for _, w, _ in SPF_KINDS])
+SPF_PROVIDER = ([k for k, _, _ in SPF_KINDS], [w for _, _, w in SPF_KINDS])
+DMARC_KINDS = (("absent", "none", "quarantine", "reject", "broken", "multiple"),
+               (24, 22, 18, 27, 3, 1.5))
+BROKEN_DMARC = ("v=DMARC1; p=reject; p=none", "v=DMARC1; p=quarantine; t=x",
+                "v=DMARC1; p=reject; fo=x", "v=DMARC1; p=none; sp=invalid")
+BROKEN_SPF_TERMS = ("ip4:300.10.2.1", "ip4:192.0.2.0/33", "ipv4:192.0.2.10")
+
+
+# --- the in-memory DNS ------------------------------------------------------
+
+def zone_of(name):
+    for z in ZONES_BY_LENGTH:
+        if name == z or name.endswith("." + z):
+            return z
+    return None
+
+
+def zone_quote(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Dns:
+    """Owner (lowercase, no trailing dot) -> [(type, data)], answered the
+    way NSD answers: CNAMEs followed, NXDOMAIN vs NODATA (empty
+    non-terminals exist). Data: A/AAAA/CNAME/NS/SOA text, MX (preference,
+    host or "" for the null MX), TXT the joined text (split into strings
+    when written), TLSA (usage, selector, matching type, hex)."""
+
+    def __init__(self):
+        self.db = {}
+        self.ents = set()
+        self.cnames = {}
+        self.spf_targets = {}  # Spf.target()'s cache
+        self.dkim_selectors = {}
+
+    def add(self, owner, rtype, data):
+        if rtype == "CNAME":
+            self.cnames[owner] = data
+        recs = self.db.get(owner)
+        if recs is None:
+            self.db[owner] = [(rtype, data)]
+        else:
+            recs.append((rtype, data))
+
+    def has(self, owner):
+        return owner in self.db
+
+    def finish(self):
+        """Computes the empty non-terminals and an index of DKIM selectors
+        (domain -> selectors with records); call before lookups."""
+        db, ents, selectors = self.db, self.ents, self.dkim_selectors
+        for owner in db:
+            if "._domainkey." in owner:
+                sel, _, domain = owner.partition("._domainkey.")
+                if "." not in sel:
+                    selectors.setdefault(domain, set()).add(sel)
+            name = owner
+            while True:
+                i = name.find(".")
+                if i < 0:
+                    break
+                name = name[i + 1:]
+                if name in db or name in ents:
+                    break
+                ents.add(name)
+
+    def lookup(self, name, rtype):
+        """(status, [data], cname links followed)."""
+        links = 0
+        db, cnames = self.db, self.cnames
+        while True:
+            recs = db.get(name)
+            if recs is None:
+                if name in self.ents:
+                    return "NOERROR", [], links
+                if not name.endswith(".sim"):  # every zone is under sim
+                    raise ValueError(f"{name}: outside the sim's zones")
+                return "NXDOMAIN", [], links
+            if rtype != "CNAME":
+                target = cnames.get(name)
+                if target is not None:
+                    links += 1
+                    if links > 8:
+                        raise ValueError(f"{name}: CNAME chain too long")
+                    name = target
+                    continue
+            return "NOERROR", [d for t, d in recs if t == rtype], links
+
+    def write_zones(self, out):
+        lines = {z: [f"$TTL {TTL}"] for z in ZONES}
+        for owner, recs in self.db.items():
+            zl = lines[zone_of(owner)]
+            o = owner + "."
+            for t, d in recs:
+                if t == "TXT":
+                    d = " ".join(zone_quote(d[i:i + 255])
+                                 for i in range(0, max(len(d), 1), 255))
+                elif t == "MX":
+                    d = f"{d[0]} {d[1]}." if d[1] else f"{d[0]} ."
+                elif t == "TLSA":
+                    d = f"{d[0]} {d[1]} {d[2]} {d[3]}"
+                elif t in ("CNAME", "NS"):
+                    d = d + "."
+                zl.append(f"{o} IN {t} {d}")
+        # Delegations of the child zones, in the parent zone sim (NSD serves
+        # both, and answers from the closest zone it has).
+        lines["sim"] += [f"{z}. IN NS ns1.sim." for z in ZONES if z != "sim"]
+        for z in ZONES:
+            with open(os.path.join(out, z + ".zone"), "w") as f:
+                f.write("\n".join(lines[z]) + "\n")
+        with open(os.path.join(out, "zones.txt"), "w") as f:
+            f.write("".join(f"{z} {z}.zone\n" for z in ZONES))
+
+
+# --- evaluators: what the truth says, from the records ---------------------
+
+SPF_MODIFIER = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)=(.*)\Z", re.S)
+SPF_MECHANISM = re.compile(r"([-+?~]?)([A-Za-z][A-Za-z0-9_.-]*)(.*)\Z", re.S)
+SPF_CIDR = re.compile(r"(/(\d+))?(//(\d+))?\Z")
+DOMAIN_SPEC = re.compile(r"[A-Za-z0-9_.-]+\Z")  # no macros in the sim
+URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s,;!]+\Z")
+IP4_CIDR = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(/(\d{1,2}))?\Z")
+ALNUM_1_32 = re.compile(r"[A-Za-z0-9]{1,32}\Z")
+TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+def is_spf(text):
+    t = text.lower()
+    return t == "v=spf1" or t.startswith("v=spf1 ")
+
+
+def has_version(text, version):
+    """The scanner's prefix rule (scanner/scan/txt_records.cc)."""
+    t = text.lstrip(" \t")
+    if t[:len(version)].lower() != version.lower():
+        return False
+    return len(t) == len(version) or t[len(version)] in " ;\t"
+
+
+SPF_PARSED = {}
+
+
+def parse_spf(record):
+    """(ok, [(qualifier, name, domain or None)], redirect or None)."""
+    got = SPF_PARSED.get(record)
+    if got is None:
+        got = SPF_PARSED[record] = parse_spf_uncached(record)
+    return got
+
+
+def parse_spf_uncached(record):
+    mechs, redirect, seen = [], None, set()
+    for term in record.split()[1:]:
+        m = SPF_MODIFIER.match(term)
+        if m:
+            name = m.group(1).lower()
+            if name in ("redirect", "exp"):
+                if name in seen or not DOMAIN_SPEC.match(m.group(2)):
+                    return False, [], None
+                seen.add(name)
+                if name == "redirect":
+                    redirect = m.group(2).lower()
+            continue  # unknown modifiers are ignored (RFC 7208 6)
+        m = SPF_MECHANISM.match(term)
+        if not m:
+            return False, [], None
+        q, name, rest = m.group(1) or "+", m.group(2).lower(), m.group(3)
+        domain = None
+        if name == "all":
+            if rest:
+                return False, [], None
+        elif name in ("include", "exists"):
+            if not rest.startswith(":") or not DOMAIN_SPEC.match(rest[1:]):
+                return False, [], None
+            domain = rest[1:].lower()
+        elif name in ("a", "mx", "ptr"):
+            if rest.startswith(":"):
+                domain, _, cidr = rest[1:].partition("/")
+                if not DOMAIN_SPEC.match(domain):
+                    return False, [], None
+                domain = domain.lower()
+                rest = "/" + cidr if cidr else ""
+            c = SPF_CIDR.match(rest)
+            if not c or name == "ptr" and rest:
+                return False, [], None
+            if (c.group(2) and int(c.group(2)) > 32 or
+                    c.group(4) and int(c.group(4)) > 128):
+                return False, [], None
+        elif name in ("ip4", "ip6"):
+            if not rest.startswith(":"):
+                return False, [], None
+            m = IP4_CIDR.match(rest[1:])
+            if name == "ip4" and m:
+                if (max(int(o) for o in m.groups()[:4]) > 255 or
+                        m.group(6) and int(m.group(6)) > 32):
+                    return False, [], None
+                mechs.append((q, name, domain))
+                continue
+            try:
+                net = ipaddress.ip_network(rest[1:], strict=False)
+            except ValueError:
+                return False, [], None
+            if net.version != (4 if name == "ip4" else 6):
+                return False, [], None
+        else:
+            return False, [], None  # unknown mechanism: permerror
+        mechs.append((q, name, domain))
+    return True, mechs, redirect
+
+
+class Spf:
+    """check_host() of RFC 7208 without a client IP: every term is
+    evaluated (a scanner cannot stop at the first match). Two counts are
+    kept: the whole tree, and where an evaluator stopping at the first
+    permerror would be; a count is certain when both agree.
+
+    What an include/redirect target contributes does not depend on who
+    includes it, so it is evaluated once, as a list of events (a lookup, a
+    void lookup, a permerror, ...), and replayed wherever it is included."""
+
+    def __init__(self, dns, trace=None):
+        self.dns = dns
+        self.trace = trace  # a list: record events instead of applying them
+        self.lookups = self.voids = self.half_voids = 0
+        self.error = None
+        self.at_error = None
+        self.lookups_unsure = self.voids_unsure = False
+
+    def emit(self, event, why=None):
+        if self.trace is not None:
+            self.trace.append((event, why))
+        elif event == "lookup":
+            self.lookups += 1
+            if self.lookups > 10:
+                self.fail("more than 10 DNS lookups")
+        elif event == "void":
+            self.voids += 1
+            if self.voids > 2:
+                self.fail("more than 2 void lookups")
+        elif event == "half-void":
+            # Void for an evaluator that asks each address family
+            # separately, not for one that asks for any address.
+            self.half_voids += 1
+            self.voids_unsure = True
+        elif event == "fail":
+            self.fail(why)
+        elif event == "lookups-unsure":
+            self.lookups_unsure = True
+        elif event == "voids-unsure":
+            self.voids_unsure = True
+
+    def fail(self, why):
+        if self.error is None:
+            self.error = why
+            self.at_error = (self.lookups, self.voids)
+
+    def records(self, domain):
+        status, txts, _ = self.dns.lookup(domain, "TXT")
+        return status, [t for t in txts if is_spf(t)], txts
+
+    def target(self, domain):
+        """include:/redirect= target: returns its all ("" none, None
+        unknown)."""
+        cache = self.dns.spf_targets
+        got = cache.get(domain)
+        if got is None:
+            sub = Spf(self.dns, trace=[])
+            all_q = sub.target_uncached(domain)
+            got = cache[domain] = (sub.trace, all_q)
+        for event, why in got[0]:
+            self.emit(event, why)
+        return got[1]
+
+    def target_uncached(self, domain):
+        status, spf, txts = self.records(domain)
+        if status == "NXDOMAIN" or not txts:
+            self.emit("void")
+        if len(spf) != 1:
+            self.emit("fail", "no SPF record at an include/redirect target"
+                      if not spf else "several SPF records")
+            return None
+        return self.record(spf[0], domain)
+
+    def record(self, text, domain):
+        ok, mechs, redirect = parse_spf(text)
+        if not ok:
+            self.emit("fail", "syntax error")
+            self.emit("lookups-unsure")
+            self.emit("voids-unsure")
+            return None
+        all_q, after_all = "", False
+        lookup = self.dns.lookup
+        for q, name, target in mechs:
+            if after_all:
+                # Ignored by RFC 7208 5.1; a static counter may count them.
+                if name in ("include", "a", "mx", "ptr", "exists"):
+                    self.emit("lookups-unsure")
+                    self.emit("voids-unsure")
+                continue
+            if name == "all":
+                all_q, after_all = q + "all", True
+            elif name == "include":
+                self.emit("lookup")
+                self.target(target)
+            elif name == "a":
+                self.emit("lookup")
+                t = target or domain
+                a, aaaa = lookup(t, "A")[1], lookup(t, "AAAA")[1]
+                if not a and not aaaa:
+                    self.emit("void")
+                elif not a or not aaaa:
+                    self.emit("half-void")
+            elif name == "mx":
+                self.emit("lookup")
+                hosts = [h for _, h in lookup(target or domain, "MX")[1]]
+                if not hosts:
+                    self.emit("void")
+                for h in hosts:
+                    # Whether an MX host without addresses counts as void
+                    # is read differently by implementations.
+                    if not h or not (lookup(h, "A")[1] or lookup(h, "AAAA")[1]):
+                        self.emit("voids-unsure")
+            elif name in ("ptr", "exists"):  # depend on the client IP
+                self.emit("lookup")
+                self.emit("voids-unsure")
+        if redirect is not None:
+            if after_all:
+                self.emit("lookups-unsure")
+                self.emit("voids-unsure")
+                return all_q
+            self.emit("lookup")
+            return self.target(redirect)
+        return all_q
+
+    def truth(self, domain):
+        _, spf, _ = self.records(domain)
+        if not spf:
+            return {"present": False}
+        if len(spf) > 1:
+            return {"present": True, "valid": False}
+        out = {"present": True, "record": spf[0]}
+        all_q = self.record(spf[0], domain)
+        if self.error is None and self.voids + self.half_voids > 2:
+            pass  # valid depends on how void lookups are counted
+        else:
+            out["valid"] = self.error is None
+        if all_q is not None:
+            out["all"] = all_q
+        at = self.at_error or (self.lookups, self.voids)
+        if not self.lookups_unsure and at[0] == self.lookups:
+            out["dnsLookups"] = self.lookups
+        if not self.voids_unsure and at[1] == self.voids:
+            out["voidLookups"] = self.voids
+        return out
+
+
+DMARC_PARSED = {}
+
+
+def parse_dmarc(text):
+    """Tags of a valid RFC 9989 record, or None (do not modify them)."""
+    if text not in DMARC_PARSED:
+        DMARC_PARSED[text] = parse_dmarc_uncached(text)
+    return DMARC_PARSED[text]
+
+
+def parse_dmarc_uncached(text):
+    tags = {}
+    for i, part in enumerate(text.split(";")):
+        part = part.strip(" \t")
+        if not part:
+            continue
+        if "=" not in part:
+            return None
+        k, v = part.split("=", 1)
+        k, v = k.strip(" \t").lower(), v.strip(" \t")
+        if (i == 0) != (k == "v") or k in tags or not TAG_NAME.match(k):
+            return None
+        tags[k] = v
+    if tags.get("v") != "DMARC1" or "p" not in tags:
+        return None
+    for k in ("p", "sp", "np"):
+        if k in tags and tags[k].lower() not in ("none", "quarantine",
+                                                  "reject"):
+            return None
+    for k, allowed in (("adkim", "rs"), ("aspf", "rs"), ("t", "yn"),
+                       ("psd", "ynu")):
+        if k in tags and (len(tags[k]) != 1 or tags[k].lower() not in allowed):
+            return None
+    if "fo" in tags and not all(o.strip() in ("0", "1", "d", "s")
+                                for o in tags["fo"].split(":")):
+        return None
+    for k in ("rua", "ruf"):
+        if k in tags and not all(URI.match(u.strip())
+                                 for u in tags[k].split(",")):
+            return None
+    return tags
+
+
+def psl_org_domain(name):
+    labels = name.split(".")
+    for i in range(len(labels)):
+        if ".".join(labels[i:]) in PSL_SUFFIXES:
+            return ".".join(labels[i - 1:]) if i > 0 else None
+    return ".".join(labels[-2:])
+
+
+def ancestors(name):
+    while "." in name:
+        name = name.split(".", 1)[1]
+        yield name
+
+
+class Truth:
+    def __init__(self, dns):
+        self.dns = dns
+        self.dmarc_cache = {}
+        self.host_cache = {}
+
+    def dmarc_records(self, name):
+        got = self.dmarc_cache.get(name)
+        if got is None:
+            _, txts, _ = self.dns.lookup("_dmarc." + name, "TXT")
+            got = [t for t in txts if has_version(t, "v=DMARC1")]
+            self.dmarc_cache[name] = got
+        return got
+
+    def valid_dmarc(self, name):
+        recs = self.dmarc_records(name)
+        return parse_dmarc(recs[0]) if len(recs) == 1 else None
+
+    def org_domain(self, name):
+        """The organisational domain if the RFC 9989 tree walk and the PSL
+        (RFC 7489) agree, else None."""
+        found = []
+        for n in (name, *ancestors(name)):
+            tags = self.valid_dmarc(n)
+            if tags is not None:
+                if "psd" in tags:
+                    return None  # the sim publishes no psd tags
+                found.append(n)
+        walk = found[-1] if found else name
+        return walk if walk == psl_org_domain(name) else None
+
+    def dmarc(self, name):
+        out = self.dmarc_record(name)
+        if out is not None:
+            org = self.org_domain(name)
+            if org is not None:
+                out["orgDomain"] = org
+        return out or {}
+
+    def dmarc_record(self, name):
+        own = self.dmarc_records(name)
+        if len(own) > 1:
+            # RFC 9989: receivers discard them all.
+            return {"present": True, "valid": False, "inherited": False}
+        record_domain, inherited = name, False
+        if not own:
+            for parent in ancestors(name):
+                recs = self.dmarc_records(parent)
+                if not recs:
+                    continue
+                if len(recs) > 1 or parse_dmarc(recs[0]) is None:
+                    return None  # not built by the sim: nothing is certain
+                record_domain, inherited, own = parent, True, recs
+                break
+            else:
+                return {"present": False, "inherited": False, "policy": ""}
+        tags = parse_dmarc(own[0])
+        if tags is None and psl_org_domain(name) != name:
+            return None  # see build_dmarc
+        out = {"present": True, "record": own[0], "valid": tags is not None,
+               "inherited": inherited, "recordDomain": record_domain}
+        if tags is not None:
+            sp = tags.get("sp", "").lower()
+            out["policy"] = sp if inherited and sp else tags["p"].lower()
+            if sp:
+                out["subdomainPolicy"] = sp
+            rua = [u.strip() for u in tags["rua"].split(",")] if "rua" in tags else []
+            ruf = [u.strip() for u in tags["ruf"].split(",")] if "ruf" in tags else []
+            out["rua"] = rua
+            out["unauthorizedDestinations"] = [
+                u for u in rua + ruf if not self.report_authorised(record_domain, u)]
+        return out
+
+    def report_authorised(self, record_domain, uri):
+        """RFC 9990 section 4 (RFC 7489 7.1): a mailto: destination in
+        another organisational domain must publish
+        <record domain>._report._dmarc.<destination host>."""
+        if not uri.lower().startswith("mailto:"):
+            return True  # the sim writes mailto: only
+        host = uri[7:].split("!")[0].rsplit("@", 1)[-1].lower()
+        if psl_org_domain(host) == psl_org_domain(record_domain):
+            return True
+        _, txts, _ = self.dns.lookup(f"{record_domain}._report._dmarc.{host}", "TXT")
+        return any(has_version(t, "v=DMARC1") for t in txts)
+
+    def mta_sts(self, name):
+        _, txts, _ = self.dns.lookup("_mta-sts." + name, "TXT")
+        recs = [t for t in txts if has_version(t, "v=STSv1")]
+        out = {"txtPresent": bool(recs)}
+        if len(recs) == 1:
+            out["record"] = recs[0]
+            fields = [f.strip(" \t") for f in recs[0].split(";")]
+            if fields and fields[-1] == "":
+                fields.pop()  # one trailing ";" is allowed
+            ids = [f[3:] for f in fields if f.startswith("id=")]
+            if (fields[0] == "v=STSv1" and all("=" in f for f in fields) and
+                    len(ids) == 1 and ALNUM_1_32.match(ids[0])):
+                out["id"] = ids[0]
+        return out
+
+    def tls_rpt(self, name):
+        _, txts, _ = self.dns.lookup("_smtp._tls." + name, "TXT")
+        recs = [t for t in txts if has_version(t, "v=TLSRPTv1")]
+        out = {"present": bool(recs)}
+        if len(recs) == 1:
+            out["record"] = recs[0]
+            fields = [f.strip(" \t") for f in recs[0].split(";")]
+            if fields and fields[-1] == "":
+                fields.pop()
+            ruas = [f[4:] for f in fields if f.startswith("rua=")]
+            uris = ruas[0].split(",") if len(ruas) == 1 else []
+            valid = (fields[0] == "v=TLSRPTv1" and len(ruas) == 1 and
+                     all("=" in f for f in fields) and bool(uris) and
+                     all(URI.match(u.strip()) and
+                         u.strip().split(":")[0] in ("mailto", "https")
+                         for u in uris))
+            out["valid"] = valid
+            if valid:
+                out["rua"] = [u.strip() for u in uris]
+        return out
+
+    def bimi(self, name):
+        _, txts, _ = self.dns.lookup("default._bimi." + name, "TXT")
+        recs = [t for t in txts if has_version(t, "v=BIMI1")]
+        out = {"present": bool(recs)}
+        if len(recs) == 1:
+            out["record"] = recs[0]
+            for f in recs[0].split(";"):
+                f = f.strip(" \t")
+                if f.startswith("l="):
+                    out["location"] = f[2:]
+        return out
+
+    def dkim(self, name):
+        keys = []
+        no_keys = self.dns.lookup("_domainkey." + name, "TXT")[0] == "NXDOMAIN"
+        if no_keys:
+            return keys, True  # nothing exists below an NXDOMAIN
+        published = self.dns.dkim_selectors.get(name, ())
+        for sel in DEFAULT_DKIM_SELECTORS:
+            if sel not in published:
+                continue  # NXDOMAIN (no ENTs at selector names in the sim)
+            for t in self.dns.lookup(f"{sel}._domainkey.{name}", "TXT")[1]:
+                tags = dict(p.strip(" \t").split("=", 1)
+                            for p in t.split(";") if "=" in p)
+                tags = {k.strip(): v.strip() for k, v in tags.items()}
+                if "p" not in tags and not t.lower().startswith("v=dkim1"):
+                    continue
+                key = {"selector": sel, "revoked": tags.get("p", "") == ""}
+                bits = {RSA2048_KEY: 2048, RSA1024_KEY: 1024,
+                        ED25519_KEY: 256}.get(tags.get("p"))
+                if bits:
+                    key["keyBits"] = bits
+                keys.append(key)
+        return keys, False
+
+    def mx(self, name):
+        """(fields, JSON text of the mx list). The mx list is written as
+        text: big providers' hosts appear in tens of thousands of lines."""
+        status, answers, _ = self.dns.lookup(name, "MX")
+        out = {"status": "OK" if status == "NOERROR" else status,
+               "mxStatus": status, "nullMx": False, "implicitMx": False,
+               "dnssec": False}
+        if status != "NOERROR":
+            return out, "[]"
+        hosts = sorted(set((p, h) for p, h in answers if h))
+        if any(not h for _, h in answers):
+            out["nullMx"] = True
+            if not hosts:
+                return out, "[]"
+        if not answers:
+            out["implicitMx"] = True
+            hosts = [(0, name)]
+        seen = set()
+        entries = []
+        for pref, host in hosts:
+            if host in seen:
+                continue
+            seen.add(host)
+            entries.append(f'{{"host": {json.dumps(host)}, "preference": '
+                           f'{pref}, {self.mx_host(host)}}}')
+        return out, "[" + ", ".join(entries) + "]"
+
+    def mx_host(self, host):
+        """JSON text of the fields of an MX host that do not depend on the
+        domain."""
+        got = self.host_cache.get(host)
+        if got is None:
+            got = self.host_cache[host] = json.dumps(
+                self.mx_host_uncached(host))[1:-1]
+        return got
+
+    def mx_host_uncached(self, host):
+        st4, a, links = self.dns.lookup(host, "A")
+        st6, aaaa, _ = self.dns.lookup(host, "AAAA")
+        entry = {"addresses": [{"ip": ip} for ip in a + aaaa],
+                 "isCname": links > 0,
+                 "addressStatus": "NOERROR" if a or aaaa else
+                                  (st4 if st4 != "NOERROR" else st6)}
+        tlsa = self.dns.lookup(f"_25._tcp.{host}", "TLSA")[1]
+        records = [{"usage": u, "selector": s, "matchingType": m,
+                    "data": h} for u, s, m, h in tlsa]
+        if links:
+            # RFC 7672 2.2.2 looks at the CNAME's target name first;
+            # certain only when neither name publishes TLSA.
+            canonical = self.dns.lookup(host, "CNAME")[1]
+            if records or any(self.dns.lookup(f"_25._tcp.{c}", "TLSA")[1]
+                              for c in canonical):
+                records = None
+        if records is not None:
+            entry["tlsa"] = {"records": records}
+        return entry
+
+    def line(self, name, sector, tags):
+        """The truth line of a domain (JSON text)."""
+        m, mx = self.mx(name)
+        keys, no_keys = self.dkim(name)
+        head = {"domain": name, "sector": sector, "status": m.pop("status")}
+        head.update(m)
+        tail = {"spf": Spf(self.dns).truth(name), "dmarc": self.dmarc(name),
+                "mtaSts": self.mta_sts(name), "tlsRpt": self.tls_rpt(name),
+                "bimi": self.bimi(name), "dkim": keys, "dkimNoKeys": no_keys,
+                "_posture": tags}
+        return (json.dumps(head)[:-1] + ', "mx": ' + mx + ", " +
+                json.dumps(tail)[1:] + "\n")
+
+
+# --- the generator ---------------------------------------------------------
+
+def a_label(unicode_name):
+    return ".".join("xn--" + l.encode("punycode").decode("ascii")
+                    if any(ord(c) > 127 for c in l) else l
+                    for l in unicode_name.split("."))
+
+
+class Sector:
+    def __init__(self, n, seed, base):
+        self.n = n
+        self.rng = random.Random(seed)
+        self.base = base
+        self.dns = Dns()
+        self.next_address = 0
+        self.next_tenant = 0
+        self.addresses = {}  # ip -> (host, behaviour)
+        self.lines = []      # [raw input, sector, truth domain or None, tags]
+        self.dmarc_parents = []  # registered domains with one valid record
+
+    # Addresses: distinct, in <base>.1.0.1 upwards, never .0 or .255.
+    def ipv4(self):
+        c = self.next_address
+        self.next_address += 1
+        z = c % 254 + 1
+        c //= 254
+        return f"{self.base}.{1 + c // 256}.{c % 256}.{z}"
+
+    def host(self, name, n4=1, v6=False, mx=True):
+        for _ in range(n4):
+            ip = self.ipv4()
+            self.dns.add(name, "A", ip)
+            if mx:
+                self.addresses[ip] = name
+        if v6:
+            # IPv4-mapped: a real AAAA record, yet loopback when connected to.
+            ip = "::ffff:" + self.ipv4()
+            self.dns.add(name, "AAAA", ip)
+            if mx:
+                self.addresses[ip] = name
+
+    def digest(self):
+        return "%064x" % self.rng.getrandbits(256)
+
+    def doc_ip4(self):
+        r = self.rng
+        return f"{r.choice(('192.0.2', '198.51.100', '203.0.113'))}.{r.randrange(1, 255)}"
+
+    def soa(self, zone):
+        self.dns.add(zone, "SOA",
+                     "ns1.sim. hostmaster.sim. 1 3600 900 604800 3600")
+        self.dns.add(zone, "NS", "ns1.sim")
+
+    def build_infrastructure(self):
+        d = self.dns
+        for z in ZONES:
+            self.soa(z)
+        d.add("ns1.sim", "A", "127.0.0.1")
+        # The providers.
+        for name, p in PROVIDERS.items():
+            for _, h in p["mx"]:
+                if not d.has(h):
+                    self.host(h, n4=2 if name == "msmail" else 1,
+                              v6=name != MAILHOST)
+        d.add("_spf.bigmail.provider.sim", "TXT",
+              "v=spf1 include:_netblocks.bigmail.provider.sim "
+              "include:_netblocks2.bigmail.provider.sim "
+              "include:_netblocks3.bigmail.provider.sim ~all")
+        d.add("_netblocks.bigmail.provider.sim", "TXT",
+              "v=spf1 ip4:192.0.2.0/26 ip4:198.51.100.0/26 ip4:203.0.113.0/26 "
+              "ip4:192.0.2.64/27 ip4:198.51.100.64/27 ~all")
+        d.add("_netblocks2.bigmail.provider.sim", "TXT",
+              "v=spf1 ip6:2001:db8:1000::/36 ip6:2001:db8:2000::/36 ~all")
+        d.add("_netblocks3.bigmail.provider.sim", "TXT",
+              "v=spf1 ip4:203.0.113.64/27 ip4:203.0.113.96/28 ~all")
+        d.add("spf.protection.msmail.provider.sim", "TXT",
+              "v=spf1 ip4:198.51.100.128/26 ip4:203.0.113.128/26 "
+              "ip6:2001:db8:4000::/40 "
+              "include:spfd.protection.msmail.provider.sim -all")
+        d.add("spfd.protection.msmail.provider.sim", "TXT",
+              "v=spf1 ip4:192.0.2.128/26 -all")
+        d.add("govmail.provider.sim", "MX", (10, "mx1.govmail.provider.sim"))
+        d.add("govmail.provider.sim", "MX", (20, "mx2.govmail.provider.sim"))
+        self.host("relay.govmail.provider.sim", v6=True, mx=False)
+        d.add("_spf.govmail.provider.sim", "TXT",
+              "v=spf1 ip4:198.51.100.192/27 a:relay.govmail.provider.sim "
+              "mx:govmail.provider.sim -all")
+        for h in ("mx1.govmail.provider.sim", "mx2.govmail.provider.sim"):
+            d.add(f"_25._tcp.{h}", "TLSA", (3, 1, 1, self.digest()))
+        d.add("_25._tcp.mx1.govmail.provider.sim", "TLSA",
+              (2, 0, 1, self.digest()))
+        d.add("_spf.mailhost.provider.sim", "TXT",
+              "v=spf1 ip4:203.0.113.192/27 ip4:192.0.2.192/27 -all")
+        d.add(NEWSLETTERS_SPF, "TXT",
+              "v=spf1 ip4:198.51.100.224/27 ip6:2001:db8:7000::/48 ~all")
+        d.add(NO_SPF_INCLUDE, "TXT", "oldhost-verification=5f2c9e1a7b3d4c6e")
+        d.add(REPORTS_DEST, "MX", (10, "mx.mailhost.provider.sim"))
+
+    # --- one domain ---
+    def dkim_record(self, revoked=False):
+        r = self.rng
+        if revoked:
+            return "v=DKIM1; k=rsa; p="
+        x = r.random()
+        if x < 0.03:
+            return "v=DKIM1; k=ed25519; p=" + ED25519_KEY
+        key = RSA1024_KEY if x < 0.15 else RSA2048_KEY
+        return ("v=DKIM1; k=rsa; p=" if r.random() < 0.9 else "k=rsa; p=") + key
+
+    def build_dkim(self, d, provider, tags):
+        r = self.rng
+        if r.random() < 0.52:
+            sels = (PROVIDERS[provider]["dkim"] if provider else
+                    r.sample(SELF_DKIM_SELECTORS, r.choice((1, 1, 2))))
+            revoke = r.random() < 0.06
+            self.next_tenant += 1
+            for i, sel in enumerate(sels):
+                text = self.dkim_record(revoked=revoke and i == 0)
+                owner = f"{sel}._domainkey.{d}"
+                if provider == "msmail":
+                    target = (f"{sel}-tenant{self.next_tenant}"
+                              "._domainkey.msmail.provider.sim")
+                    self.dns.add(owner, "CNAME", target)
+                    owner = target
+                self.dns.add(owner, "TXT", text)
+            tags.append("dkim:revoked" if revoke else
+                        "dkim:cname" if provider == "msmail" else
+                        f"dkim:{len(sels)}-keys")
+        elif r.random() < 0.06:
+            self.dns.add(f"{PRIVATE_DKIM_SELECTOR}._domainkey.{d}", "TXT",
+                         self.dkim_record())
+            tags.append("dkim:private-selector-only")
+        else:
+            tags.append("dkim:none")
+
+    def build_mx(self, d, tags):
+        """MX and addresses; returns (provider or None, kind, apex dual-stack,
+        self-hosted MX addresses usable in ip4: terms)."""
+        r, dns = self.rng, self.dns
+        x = r.random()
+        provider = None
+        for name, p in PROVIDERS.items():
+            if x < p["share"]:
+                provider = name
+                break
+            x -= p["share"]
+        apex_a = r.random() < 0.75
+        apex_dual = apex_a and r.random() < 0.4
+        if provider:
+            for pref, h in PROVIDERS[provider]["mx"]:
+                dns.add(d, "MX", (pref, h))
+            tags.append(f"mx:provider-{provider}")
+            kind = "provider"
+        elif x < NULL_MX_SHARE:
+            dns.add(d, "MX", (0, ""))
+            tags.append("mx:null")
+            kind = "null"
+        elif x < NULL_MX_SHARE + IMPLICIT_MX_SHARE:
+            self.host(d, n4=r.choice((1, 1, 2)), v6=apex_dual)
+            tags.append("mx:implicit")
+            return None, "implicit", apex_dual, []
+        else:
+            kind = "self"
+            n = r.choices((1, 2, 3), (40, 50, 10))[0]
+            prefs = [10] * n if n > 1 and r.random() < 0.2 else [10, 20, 30][:n]
+            names = [f"mx{i + 1}.{d}" for i in range(n)]
+            cname = r.random() < CNAME_MX_SHARE
+            dead = r.random() < DEAD_MX_SHARE
+            tlsa = not cname and r.random() < TLSA_SHARE
+            for i, (pref, h) in enumerate(zip(prefs, names)):
+                target = h
+                if cname and i == 0:
+                    h, target = f"mail.{d}", f"smtp-gw.{d}"
+                    dns.add(h, "CNAME", target)
+                dns.add(d, "MX", (pref, h))
+                self.host(target, n4=r.choices((1, 2), (85, 15))[0],
+                          v6=r.random() < 0.2)
+                if tlsa:
+                    dns.add(f"_25._tcp.{h}", "TLSA", (3, 1, 1, self.digest()))
+                    if r.random() < 0.3:
+                        dns.add(f"_25._tcp.{h}", "TLSA",
+                                (2, 0, 1, self.digest()))
+            if dead:
+                dns.add(d, "MX", (40, f"mx-old.{d}"))
+                tags.append("mx:dead-host")
+            tags.append(f"mx:self-{n}")
+            if n > 1:
+                tags.append("mx:equal-preference" if prefs[0] == prefs[1]
+                            else "mx:preferences")
+            if cname:
+                tags.append("mx:cname")
+            if tlsa:
+                tags.append("mx:tlsa")
+        if apex_a:
+            self.host(d, v6=apex_dual, mx=False)
+        return provider, kind, apex_dual, []
+
+    def build_spf(self, d, provider, kind, apex_dual, tags):
+        r, dns = self.rng, self.dns
+        if kind == "null":
+            if r.random() < 0.8:
+                dns.add(d, "TXT", "v=spf1 -all")
+                tags.append("spf:null-mx-deny")
+            else:
+                tags.append("spf:none")
+            return
+        if kind == "implicit":
+            if r.random() < 0.7:
+                dns.add(d, "TXT", "v=spf1 a -all" if apex_dual else
+                        f"v=spf1 ip4:{self.doc_ip4()} -all")
+                tags.append("spf:implicit")
+            else:
+                tags.append("spf:none")
+            return
+        spf_kind = r.choices(*(SPF_PROVIDER if provider else SPF_SELF))[0]
+        if spf_kind == "redirect" and provider:
+            spf_kind = "basic"
+        tags.append(f"spf:{spf_kind}")
+        if spf_kind == "none":
+            return
+        dead = f"mx-old.{d}" in [h for _, h in dns.lookup(d, "MX")[1]]
+        if provider == MAILHOST and spf_kind in ("basic", "noall"):
+            dns.add(d, "TXT", f"v=spf1 redirect={PROVIDERS[MAILHOST]['spf']}")
+            tags.append("spf:provider-redirect")
+            return
+        if provider:
+            core = [f"include:{PROVIDERS[provider]['spf']}"]
+            core_lookups = PROVIDERS[provider]["lookups"]
+        elif dead:
+            core = [f"ip4:{self.doc_ip4()}"]
+            core_lookups = 0
+        else:
+            core = r.choice((["mx"], ["mx", f"ip4:{self.doc_ip4()}"],
+                             ["a", "mx"] if apex_dual else ["mx"]))
+            core_lookups = len([t for t in core if t in ("a", "mx")])
+        all_q = "-all" if r.random() < 0.55 else "~all"
+        terms = list(core)
+        if spf_kind == "ip":
+            terms.append(f"ip4:{self.doc_ip4()}")
+            if r.random() < 0.3:
+                terms.append(f"ip6:2001:db8:{r.randrange(1, 0xffff):x}::/48")
+        elif spf_kind == "newsletters":
+            terms.append(f"include:{NEWSLETTERS_SPF}")
+        elif spf_kind == "chain":
+            depth = r.choice((1, 2, 3))
+            terms.append(f"include:_spf.{d}")
+            for i in range(1, depth + 1):
+                owner = f"_spf{i if i > 1 else ''}.{d}"
+                inner = [f"ip4:{self.doc_ip4()}"]
+                if i < depth:
+                    inner.append(f"include:_spf{i + 1}.{d}")
+                dns.add(owner, "TXT", "v=spf1 " + " ".join(inner) + " ~all")
+            tags.append(f"spf:include-depth-{depth}")
+        elif spf_kind == "redirect":
+            inner = ([f"ip4:{self.doc_ip4()}"] if dead else [f"mx:{d}"]) + \
+                    [f"ip4:{self.doc_ip4()}", all_q]
+            dns.add(f"_spf.{d}", "TXT", "v=spf1 " + " ".join(inner))
+            dns.add(d, "TXT", f"v=spf1 redirect=_spf.{d}")
+            return
+        elif spf_kind == "neutral":
+            all_q = "?all"
+        elif spf_kind == "pass":
+            all_q = "+all"
+        elif spf_kind == "bareall":
+            all_q = "all"
+        elif spf_kind == "noall":
+            all_q = None
+        elif spf_kind == "long":
+            terms += [f"ip4:{self.doc_ip4()}" for _ in range(r.randrange(18, 30))]
+        elif spf_kind == "onevoid":
+            terms.append(f"mx:old-relay.{d}")
+        elif spf_kind == "multiple":
+            dns.add(d, "TXT", f"v=spf1 ip4:{self.doc_ip4()} -all")
+        elif spf_kind == "syntax":
+            terms.insert(r.randrange(len(terms) + 1), r.choice(BROKEN_SPF_TERMS))
+        elif spf_kind == "toomany":
+            # Fill up to exactly 11 lookups, the 11th being the last term.
+            need = 11 - core_lookups
+            for name, p in sorted(PROVIDERS.items(),
+                                  key=lambda kv: -kv[1]["lookups"]):
+                if name != provider and p["lookups"] <= need - 1:
+                    terms.append(f"include:{p['spf']}")
+                    need -= p["lookups"]
+            if need > 0:
+                terms.append(f"include:{NEWSLETTERS_SPF}")
+                need -= 1
+            while need > 0:  # a:/mx: terms whose names resolve (not void)
+                terms.append("a:relay.govmail.provider.sim")
+                need -= 1
+        elif spf_kind == "voids":
+            terms += [f"mx:gone{i}.{d}" for i in (1, 2, 3)]
+        elif spf_kind == "includenospf":
+            terms.append(f"include:{NO_SPF_INCLUDE}")
+        if all_q:
+            terms.append(all_q)
+        dns.add(d, "TXT", "v=spf1 " + " ".join(terms))
+
+    def build_dmarc(self, d, tags, own_share=1.0):
+        r, dns = self.rng, self.dns
+        if r.random() >= own_share:
+            tags.append("dmarc:inherit")
+            return
+        kind = r.choices(*DMARC_KINDS)[0]
+        if own_share < 1 and kind in ("broken", "multiple"):
+            # Whether the RFC 9989 walk goes on past a broken record at a
+            # subdomain is unclear: the sim does not build that case.
+            kind = "absent"
+        tags.append(f"dmarc:{kind}")
+        if kind == "absent":
+            return None
+        if kind == "broken":
+            dns.add(f"_dmarc.{d}", "TXT", r.choice(BROKEN_DMARC))
+            return None
+        if kind == "multiple":
+            dns.add(f"_dmarc.{d}", "TXT", f"v=DMARC1; p=reject; rua=mailto:dmarc@{d}")
+            dns.add(f"_dmarc.{d}", "TXT", "v=DMARC1; p=none")
+            return None
+        parts = ["v=DMARC1", f"p={kind}"]
+        if r.random() < 0.3:
+            parts.append(f"sp={r.choice(('none', 'quarantine', 'reject'))}")
+            tags.append("dmarc:sp")
+        if kind != "reject" and r.random() < 0.4:
+            parts.append(f"pct={r.choice((10, 25, 50, 100))}")
+            tags.append("dmarc:pct")
+        x = r.random()
+        rua = []
+        if x < 0.55:
+            rua.append(f"mailto:dmarc@{d}")
+        if 0.45 <= x < 0.8:
+            rua.append(f"mailto:dmarc-reports@{REPORTS_DEST}")
+            if r.random() < 0.7:
+                dns.add(f"{d}._report._dmarc.{REPORTS_DEST}", "TXT", "v=DMARC1")
+                tags.append("dmarc:rua-external-authorised")
+            else:
+                tags.append("dmarc:rua-external-unauthorised")
+        if rua:
+            parts.append("rua=" + ",".join(rua))
+        if r.random() < 0.08:
+            parts.append(f"ruf=mailto:dmarc-forensic@{d}")
+        if r.random() < 0.15:
+            parts += ["adkim=s", "aspf=s"]
+        if r.random() < 0.08:
+            parts.append("fo=1")
+        dns.add(f"_dmarc.{d}", "TXT", "; ".join(parts))
+        return kind
+
+    def build_txt_checks(self, d, policy, tags):
+        r, dns = self.rng, self.dns
+        if r.random() < 0.14:
+            if r.random() < 0.88:
+                rec = r.choice((f"v=STSv1; id=2024{r.randrange(1, 13):02d}"
+                                f"{r.randrange(1, 29):02d}T{r.randrange(24):02d}0000;",
+                                f"v=STSv1; id={r.getrandbits(40):x}"))
+                tags.append("mta-sts:valid")
+            else:
+                rec = r.choice(("v=STSv1; id=2024-01-15;", "v=STSv1;",
+                                "v=STSv1; id=" + "a1" * 17 + ";",
+                                "v=STSv1; id=20240115T093000; id=20240116T000000;"))
+                tags.append("mta-sts:broken")
+            dns.add(f"_mta-sts.{d}", "TXT", rec)
+        if r.random() < 0.12:
+            if r.random() < 0.88:
+                rec = "v=TLSRPTv1; rua=" + r.choice((
+                    f"mailto:tlsrpt@{d}", "https://tlsrpt.provider.sim/v1/report",
+                    f"mailto:tlsrpt@{d},https://tlsrpt.provider.sim/v1/report"))
+                tags.append("tls-rpt:valid")
+            else:
+                rec = r.choice(("v=TLSRPTv1;", f"v=TLSRPTv1; rua=tlsrpt@{d}",
+                                "v=TLSRPTv1; rua="))
+                tags.append("tls-rpt:invalid")
+            dns.add(f"_smtp._tls.{d}", "TXT", rec)
+        if policy in ("quarantine", "reject") and r.random() < 0.08:
+            a = (f"a=https://www.{d}/brand/vmc.pem" if r.random() < 0.5
+                 else "a=")
+            dns.add(f"default._bimi.{d}", "TXT",
+                    f"v=BIMI1; l=https://www.{d}/brand/logo.svg; {a}")
+            tags.append("bimi")
+
+    def build_domain(self, d, subdomain=False):
+        tags = ["subdomain"] if subdomain else []
+        provider, kind, apex_dual, _ = self.build_mx(d, tags)
+        self.build_spf(d, provider, kind, apex_dual, tags)
+        if self.rng.random() < 0.2:
+            self.dns.add(d, "TXT", f"site-verification={self.rng.getrandbits(64):016x}")
+        policy = self.build_dmarc(d, tags, own_share=0.2 if subdomain else 1.0)
+        if policy in ("none", "quarantine", "reject") and not subdomain:
+            self.dmarc_parents.append(d)
+        self.build_txt_checks(d, policy, tags)
+        self.build_dkim(d, provider, tags)
+        return tags
+
+    def pick_sector(self):
+        x = self.rng.random()
+        for s in SECTORS:
+            if x < s[2]:
+                return s
+            x -= s[2]
+        return SECTORS[-1]
+
+    def build(self):
+        r = self.rng
+        self.build_infrastructure()
+        n_invalid = min(len(INVALID_NAMES), max(2, self.n // 25000 + 2))
+        n_invalid = min(n_invalid, self.n)
+        n_sub = round(self.n * SUBDOMAIN_SHARE)
+        n_nx = round(self.n * NX_SHARE)
+        n_main = max(0, self.n - n_invalid - n_sub - n_nx)
+        if n_main == 0:
+            n_sub = n_nx = 0
+            n_main = self.n - n_invalid
+        sector_of = {}
+        for i in range(n_main):
+            sector, zone, _, stems = self.pick_sector()
+            if zone in ("council.sim", "school.sim") and r.random() < IDN_SHARE * 2:
+                raw = f"{r.choice(IDN_STEMS)}{i}.{zone}"
+                d = a_label(raw)
+                tags = ["input:idn"]
+            else:
+                d = raw = f"{r.choice(stems)}{i}.{zone}"
+                tags = []
+            tags += self.build_domain(d)
+            sector_of[d] = sector
+            self.lines.append([raw, sector, d, tags])
+        used = set()
+        for i in range(n_sub):
+            if not self.dmarc_parents:
+                break
+            parent = r.choice(self.dmarc_parents)
+            label = r.choice(SUB_LABELS)
+            d = f"{label}.{parent}"
+            if r.random() < 0.25:
+                d = f"{r.choice(SUB_LABELS)}{i}.{d}"
+            if d in used:
+                d = f"{label}{i}.{parent}"
+            used.add(d)
+            tags = self.build_domain(d, subdomain=True)
+            self.lines.append([d, sector_of[parent], d, tags])
+        for i in range(n_nx):
+            sector, zone, _, stems = self.pick_sector()
+            d = f"{r.choice(stems)}-old{i}.{zone}"
+            self.lines.append([d, sector, d, ["nxdomain"]])
+        # Edge cases of the input's spelling (the truth keeps the
+        # normalised name).
+        for line in self.lines:
+            if line[0] != line[2]:
+                continue
+            x = r.random()
+            if x < MIXED_CASE_SHARE:
+                line[0] = line[0][0].upper() + "".join(
+                    c.upper() if r.random() < 0.5 else c for c in line[0][1:])
+                line[3].append("input:mixed-case")
+            elif x < MIXED_CASE_SHARE + TRAILING_DOT_SHARE:
+                line[0] += "."
+                line[3].append("input:trailing-dot")
+        zone_sector = {zone: sector for sector, zone, _, _ in SECTORS}
+        for name in INVALID_NAMES[:n_invalid]:
+            self.lines.append([name, zone_sector[".".join(name.split(".")[-2:])], None,
+                               ["input:invalid"]])
+        keys = [r.getrandbits(48) for _ in self.lines]
+        self.lines = [self.lines[i] for i in
+                      sorted(range(len(keys)), key=keys.__getitem__)]
+        self.dns.finish()
+
+    def write(self, out):
+        self.dns.write_zones(out)
+        with open(os.path.join(out, "psl.dat"), "w") as f:
+            f.write("// Public suffixes of the mxscan simulated sector "
+                    "(tools/sim/gen_sector.py).\n"
+                    "// ===BEGIN ICANN DOMAINS===\n" +
+                    "".join(s + "\n" for s in PSL_SUFFIXES) +
+                    "// ===END ICANN DOMAINS===\n")
+        truth = Truth(self.dns)
+        csv, jsonl = ["domain,sector\n"], []
+        counts = {}
+        for raw, sector, d, tags in self.lines:
+            csv.append(f"{raw},{sector}\n")
+            if d is None:
+                jsonl.append(json.dumps({"domain": raw, "sector": sector,
+                                         "status": "ERROR",
+                                         "_posture": tags}) + "\n")
+            else:
+                jsonl.append(truth.line(d, sector, tags))
+            for tag in tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        with open(os.path.join(out, "domains.csv"), "w", encoding="utf-8") as f:
+            f.write("".join(csv))
+        with open(os.path.join(out, "truth.jsonl"), "w", encoding="utf-8") as f:
+            f.write("".join(jsonl))
+        with open(os.path.join(out, "addresses.json"), "w") as f:
+            f.write("{\n" + ",\n".join(
+                f'  "{ip}": {{"host": "{h}", "behaviour": "valid"}}'
+                for ip, h in self.addresses.items()) + "\n}\n")
+        return counts
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--domains", type=int, required=True)
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--address-base", type=int, default=127,
+                   help="first octet of every address (default 127: loopback)")
+    p.add_argument("--quiet", action="store_true",
+                   help="do not print the posture counts")
+    a = p.parse_args()
+    if a.domains < 1:
+        p.error("--domains must be at least 1")
+    if not 1 <= a.address_base <= 223:
+        p.error("--address-base must be in 1..223")
+    gc.disable()  # millions of small acyclic objects
+    os.makedirs(a.out, exist_ok=True)
+    s = Sector(a.domains, a.seed, a.address_base)
+    s.build()
+    counts = s.write(a.out)
+    if not a.quiet:
+        print(f"{len(s.lines)} domains, {len(s.addresses)} MX addresses")
+        for tag in sorted(counts):
+            print(f"  {tag:36} {counts[tag]:7} "
+                  f"({100.0 * counts[tag] / len(s.lines):.1f}%)")
+
+
+if __name__ == "__main__":
+    main()
