@@ -54,6 +54,7 @@ void DnsCache::Lookup(absl::string_view name, uint16_t type, Callback done) {
     }
     if (entry.expires_ms > static_cast<int64_t>(uv_now(loop_))) {
       ++stats_.hits;
+      entry.referenced = true;
       Deliver(entry.result, std::move(done));
       return;
     }
@@ -99,14 +100,18 @@ void DnsCache::Deliver(std::shared_ptr<const dns::LookupResult> result,
 }
 
 void DnsCache::Evict() {
-  // Pending entries are moved to the back: their waiters need them.
-  size_t budget = order_.size();
+  // Pending entries (their waiters need them) and entries used since the
+  // last look get another round at the back.
+  // A few steps per insertion keep the size near the bound, amortised,
+  // without rescanning a long run of entries still in flight.
+  size_t budget = std::min<size_t>(order_.size(), 8);
   while (entries_.size() > options_.max_entries && budget-- > 0) {
     Key key = std::move(order_.front());
     order_.pop_front();
     auto it = entries_.find(key);
     if (it == entries_.end()) continue;
-    if (!it->second.answered) {
+    if (!it->second.answered || it->second.referenced) {
+      it->second.referenced = false;
       order_.push_back(std::move(key));
       continue;
     }

@@ -19,8 +19,11 @@
 namespace mxscan::scan {
 
 struct DnsCacheOptions {
-  // Entries kept at most; the oldest answered ones go first.
-  size_t max_entries = 500000;
+  // Entries kept at most (a few hundred bytes each). Eviction is "second
+  // chance": the oldest entry goes unless it was used since it was last
+  // considered, so that shared provider records stay while the many
+  // per-domain ones (each asked once) pass through.
+  size_t max_entries = 100000;
   // Answers are kept for their smallest TTL, at most this long.
   uint32_t max_ttl_s = 3600;
   // NXDOMAIN and NODATA (the SOA minimum is not tracked).
@@ -60,6 +63,7 @@ class DnsCache : public checks::DnsSource {
   using Key = std::pair<std::string, uint16_t>;
   struct Entry {
     bool answered = false;
+    bool referenced = false;  // used since eviction last looked at it
     int64_t expires_ms = 0;
     std::shared_ptr<const dns::LookupResult> result;
     std::vector<Callback> waiters;
