@@ -242,6 +242,8 @@ class DomainScan {
     }
     mx->set_address_status(dns::ToProtoStatus(status));
     ProbeMxHost(index);
+    host_probes_[index].probes_started = true;
+    MaybeCheckDane(index);
     ++mx_hosts_resolved_;
     MaybeFetchMtaStsPolicy();
   }
@@ -271,15 +273,24 @@ class DomainScan {
   // Once the TLSA answer and every probe of the host are in.
   void MaybeCheckDane(int index) {
     HostProbes& host = host_probes_[index];
-    if (!host.tlsa_done || host.outstanding > 0 || host.dane_checked) return;
+    // The TLSA answer may come before the host's addresses, and so before
+    // any probe has started.
+    if (!host.tlsa_done || !host.probes_started || host.outstanding > 0 ||
+        host.dane_checked) {
+      return;
+    }
     host.dane_checked = true;
     MxHost* mx = result_.mutable_mx(index);
     const Tlsa& tlsa = mx->tlsa();
     if (tlsa.records_size() == 0) return;
     int valid = 0, with_tls = 0;
     for (int j = 0; j < mx->addresses_size(); ++j) {
+      // Only addresses that completed a handshake (never create an empty
+      // probe record: that would read as a failed connection).
+      if (!mx->addresses(j).has_smtp() || !mx->addresses(j).smtp().has_tls()) {
+        continue;
+      }
       SmtpProbe* smtp = mx->mutable_addresses(j)->mutable_smtp();
-      if (!smtp->has_tls()) continue;
       ++with_tls;
       tls::DaneVerdict verdict = tls::CheckDane(
           tlsa, host.chains[j], mx->host(), options_.scan_time_s);
@@ -495,6 +506,7 @@ class DomainScan {
   std::vector<AddressLookups> address_lookups_;  // per MX host
   struct HostProbes {
     int outstanding = 0;
+    bool probes_started = false;
     bool tlsa_done = false;
     bool dane_checked = false;
     std::vector<std::vector<std::string>> chains;  // per address

@@ -11,11 +11,21 @@ the truth must equal the result's; fields missing from a result count as
 their proto3 default (false, 0, "", [], {}). Keys starting with "_" in the
 truth are notes, never compared. Lists compare in order, except:
   mx[].addresses        a set, by address (IPv4/IPv6 compared parsed)
-  mx[].tlsa.records     a multiset (an RRset has no order)
+  mx[].tlsa.records     a multiset (an RRset has no order), and so
+                        mx[].addresses[].smtp.tlsa.records
   dkim                  a set keyed by selector; each truth key's other
                         fields must equal the result's key of that selector
+A truth value of null means "absent": the result must not have the field
+(an SmtpProbe without `tls` or without `error`).
 --fields restricts the comparison to some fields: top-level names or dotted
 paths without indices ("spf", "dmarc.policy", "mx.addresses.ip").
+
+The SMTP half of the truth (mx[].addresses[].smtp, matched by ip within an
+MX host, and mtaSts.policyFetched, mode, mx, maxAge, mxNotCovered) is
+compared when the results show a scan with SMTP, i.e. a probe that
+connected or failed, or a fetched policy (--smtp auto, the default: a
+--no-smtp scan is checked on its DNS half), always with --smtp yes (a scan
+that lost its probes fails), never with --smtp no.
 
 Prints "N domains, N matched, N mismatched, N missing, N duplicated, N
 unexpected", the first 20 differences with their field paths, and how many
@@ -29,6 +39,9 @@ import json
 import sys
 
 MAX_SHOWN = 20
+# The fields a scan fills only when it probes SMTP and fetches policies.
+SMTP_PATHS = ("mx.addresses.smtp", "mtaSts.policyFetched", "mtaSts.mode",
+              "mtaSts.mx", "mtaSts.maxAge", "mtaSts.mxNotCovered")
 
 
 def normalise(name):
@@ -75,18 +88,27 @@ def scalar_equal(want, got):
     return want == got
 
 
+def under(path, prefixes):
+    return any(path == p or path.startswith(p + ".") for p in prefixes)
+
+
 class Comparer:
-    def __init__(self, fields):
+    def __init__(self, fields, smtp=True):
         self.fields = fields  # None: everything
+        self.smtp = smtp      # compare SMTP_PATHS
 
     def selected(self, path):
         """Compare the leaf at `path` (a dotted path without indices)?"""
+        if not self.smtp and under(path, SMTP_PATHS):
+            return False
         if self.fields is None:
             return True
-        return any(path == f or path.startswith(f + ".") for f in self.fields)
+        return under(path, self.fields)
 
     def relevant(self, path):
         """Does anything at or below `path` get compared?"""
+        if not self.smtp and under(path, SMTP_PATHS):
+            return False
         if self.fields is None or not path:
             return True
         return self.selected(path) or any(f.startswith(path + ".")
@@ -95,6 +117,13 @@ class Comparer:
     def compare(self, want, got, path, shown, diffs):
         """Appends (field path, message) for each difference."""
         if not self.relevant(path):
+            return
+        if want is None:
+            # Absent in the truth's sense: proto3 JSON leaves unset
+            # messages out.
+            if got is not None:
+                diffs.append((path, f"{shown}: expected absent, got "
+                                    f"{short(got)}"))
             return
         if isinstance(want, dict):
             if got is None:
@@ -121,7 +150,7 @@ class Comparer:
             elif path == "dkim":
                 self.compare_keyed(want, got, path, shown, diffs,
                                    lambda k: k.get("selector", ""), "selector")
-            elif path == "mx.tlsa.records":
+            elif path in ("mx.tlsa.records", "mx.addresses.smtp.tlsa.records"):
                 self.compare_multiset(want, got, path, shown, diffs)
             else:
                 if len(want) != len(got):
@@ -189,7 +218,29 @@ def load(path):
                     sys.exit(f"{path}:{lineno}: not JSON: {e}")
 
 
-def compare(truth_path, results_path, fields=None):
+def has_smtp_probes(results_path):
+    """Was the scan run with SMTP: did any probe connect or fail, or any
+    policy fetch succeed? (A --no-smtp scan may still hold empty SmtpProbe
+    objects, so their presence proves nothing.)"""
+    with open(results_path, encoding="utf-8") as f:
+        for line in f:
+            if '"smtp":' not in line and '"policyFetched":' not in line:
+                continue
+            try:
+                r = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if r.get("mtaSts", {}).get("policyFetched") is True:
+                return True
+            for mx in r.get("mx", []):
+                for a in mx.get("addresses", []):
+                    probe = a.get("smtp") or {}
+                    if probe.get("connected") is True or probe.get("error"):
+                        return True
+    return False
+
+
+def compare(truth_path, results_path, fields=None, smtp=True):
     """Returns (counts, [difference texts], {field: domains differing})."""
     truth = {}
     for lineno, t in load(truth_path):
@@ -197,7 +248,7 @@ def compare(truth_path, results_path, fields=None):
         if name in truth:
             sys.exit(f"{truth_path}:{lineno}: {name} appears twice in the truth")
         truth[name] = t
-    comparer = Comparer(fields)
+    comparer = Comparer(fields, smtp)
     seen = collections.Counter()
     diffs, by_field = [], collections.Counter()
     mismatched = unexpected = 0
@@ -240,12 +291,21 @@ def main():
     p.add_argument("--fields", default="",
                    help="compare only these comma-separated fields "
                         "(top-level names or dotted paths)")
+    p.add_argument("--smtp", choices=("auto", "yes", "no"), default="auto",
+                   help="compare the SMTP half of the truth: when the "
+                        "results hold SMTP probes (auto), always, never")
     a = p.parse_args()
     fields = [f.strip() for f in a.fields.split(",") if f.strip()] or None
-    counts, diffs, by_field = compare(a.truth, a.results, fields)
+    smtp = (a.smtp == "yes" or
+            a.smtp == "auto" and has_smtp_probes(a.results))
+    counts, diffs, by_field = compare(a.truth, a.results, fields, smtp)
     print(", ".join(f"{v} {k}" for k, v in counts.items()))
     if fields:
         print("fields compared: " + ", ".join(fields))
+    if not smtp:
+        print("SMTP fields not compared (" +
+              ("--smtp no" if a.smtp == "no" else
+               "the results hold no SMTP probe: a --no-smtp scan") + ")")
     for d in diffs[:MAX_SHOWN]:
         print("  " + d)
     if len(diffs) > MAX_SHOWN:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes a simulated public sector (the DNS half) and its ground truth.
+"""Writes a simulated public sector (DNS and SMTP halves) and its ground truth.
 
     gen_sector.py --domains N --seed S --out DIR [--address-base 127]
+                  [--mta-sts-dir POLICY_DIR]
 
 DIR/<zone>.zone    zone files for NSD: the sector zones gov.sim, council.sim,
                    nhs.sim, school.sim, the mail providers' provider.sim and
@@ -17,15 +18,21 @@ DIR/truth.jsonl    one JSON object per input line, in the shape of
                    `mxscan dump --format jsonl` (proto3 JSON names), holding
                    only the fields whose value is certain; "_posture" lists
                    what the generator built (ignored by check_sector.py)
-DIR/addresses.json every MX address (IPv4 in 127.0.0.0/8, and IPv4-mapped
-                   IPv6 ::ffff:127.x.y.z, so that any connection stays on
-                   loopback) -> its host name and an SMTP behaviour slot
-                   ("valid" for now)
+DIR/addresses.json the SMTP+HTTPS farm's behaviours file (tools/farm,
+                   smtp_farm --behaviours): every MX address (IPv4 in
+                   127.0.0.0/8, and IPv4-mapped IPv6 ::ffff:127.x.y.z, so
+                   that any connection stays on loopback) -> its host name
+                   and SMTP behaviour; MTA-STS policy hosts with a hostile
+                   HTTPS behaviour
+DIR/mta-sts.json   domain -> MTA-STS policy body; --mta-sts-dir writes
+                   them as POLICY_DIR/<domain> too (smtp_farm --mta-sts)
 
 The truth is not written from the generator's intentions: it is computed by
 small evaluators (SPF per RFC 7208, DMARC per RFC 9989 with the PSL of RFC
-7489 as a cross-check, MTA-STS/TLS-RPT/BIMI/DKIM record rules) that resolve
-names against the same in-memory records the zone files are written from.
+7489 as a cross-check, MTA-STS/TLS-RPT/BIMI/DKIM record rules, MTA-STS
+policies per RFC 8461, the SMTP probe each farm behaviour makes a client
+see) that resolve names against the same in-memory records the zone files
+are written from.
 Where a value would depend on a reading of an RFC that implementations
 disagree on, the field is left out (tools/sim/README.md lists them).
 
@@ -168,6 +175,55 @@ DMARC_KINDS = (("absent", "none", "quarantine", "reject", "broken", "multiple"),
 BROKEN_DMARC = ("v=DMARC1; p=reject; p=none", "v=DMARC1; p=quarantine; t=x",
                 "v=DMARC1; p=reject; fo=x", "v=DMARC1; p=none; sp=invalid")
 BROKEN_SPF_TERMS = ("ip4:300.10.2.1", "ip4:192.0.2.0/33", "ipv4:192.0.2.10")
+
+# --- the SMTP half ---------------------------------------------------------
+# SMTP behaviours of the farm (tools/farm/README.md, behaviours.h) and their
+# weights among the self-hosted MX addresses (implicit MX included); the
+# shared providers' addresses are always "valid". The slow and hostile ones
+# are rare: "silent" costs the scan a reply timeout, "defer_421" and
+# "starttls_refused" (4xx: the scanner retries twice with back-off) cost a
+# few seconds each.
+SMTP_BEHAVIOURS = (
+    ("valid", 62.3), ("no_starttls", 6), ("starttls_refused", 2),
+    ("tls10_only", 3), ("expired", 4), ("self_signed", 4), ("wrong_name", 4),
+    ("missing_intermediate", 3), ("multiline_banner", 3), ("defer_421", 1.5),
+    ("ehlo_502", 1.5), ("silent", 0.7), ("garbage_tls", 1),
+    ("reset_handshake", 1), ("starttls_injection", 1), ("slow_banner", 1),
+    ("endless_line", 0.5), ("huge_reply", 0.5))
+SMTP_BEHAVIOUR_NAMES = [b for b, _ in SMTP_BEHAVIOURS]
+SMTP_BEHAVIOUR_WEIGHTS = [w for _, w in SMTP_BEHAVIOURS]
+# A further address of a self-hosted MX host behaves on its own (another
+# server behind the same name) with this probability, else like the first.
+SMTP_OWN_BEHAVIOUR_SHARE = 0.15
+# slow_banner's greeting delay: well under any sensible reply timeout (the
+# truth assumes --smtp-timeout-ms of 1500 or more; the default is 30000).
+SLOW_BANNER_MS = 600
+# The slow policy host never answers within any timeout: the farm drops the
+# connection after its --timeout-ms (60 s) first.
+SLOW_POLICY_MS = 3600 * 1000
+# Where the farm's HTTPS listener is (its --https-address default):
+# every mta-sts.<domain> with a policy host resolves to it.
+POLICY_HOST_ADDRESS = "127.0.0.1"
+# MTA-STS policy postures of the domains with a valid _mta-sts TXT record
+# and MX hosts (null-MX domains get no policy host).
+MTA_STS_POLICIES = (
+    ("enforce", 45), ("testing", 20), ("not-covered", 10), ("none", 4),
+    ("invalid", 4), ("no-host", 5), ("not-found", 4), ("redirect", 3),
+    ("expired-cert", 3), ("huge", 1), ("slow", 1))
+MTA_STS_MAX_AGES = (86400, 604800, 1209600, 31557600)
+# Patterns covering each provider's MX hosts, and patterns that miss some.
+PROVIDER_MTA_STS_MX = {
+    "bigmail": (("aspmx.bigmail.provider.sim", "*.aspmx.bigmail.provider.sim"),
+                ("*.bigmail.provider.sim",)),
+    "msmail": (("*.protection.msmail.provider.sim",),
+               ("mail.msmail.provider.sim",)),
+    "govmail": (("*.govmail.provider.sim",), ("mx1.govmail.provider.sim",)),
+    MAILHOST: (("mx.mailhost.provider.sim", "mx2.mailhost.provider.sim"),
+               ("mx.mailhost.provider.sim",)),
+}
+# RFC 8461 section 3.2: max_age is at most 31557600.
+MTA_STS_MAX_AGE_LIMIT = 31557600
+MX_PATTERN_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
 
 
 # --- the in-memory DNS ------------------------------------------------------
@@ -575,9 +631,156 @@ def ancestors(name):
         yield name
 
 
+# --- the SMTP half's evaluators --------------------------------------------
+
+# The farm's leaf for wrong_name servers (tools/farm/tls_contexts.h).
+FARM_WRONG_NAME = "wrong-name.farm.sim"
+
+
+def smtp_truth(behaviour, cert_names, probe_name, tlsa_records=None):
+    """What a probe of a farm address with `behaviour` (tools/farm/
+    smtp_session.cc, farm_connection.cc, tls_contexts.cc) under SNI and
+    name `probe_name` must report: the SmtpProbe fields that behaviour fixes
+    whatever the client's timing. A client that follows RFC 5321/3207 and
+    offers TLS 1.0-1.3 (scanner/smtp/session.h) sees:
+      silent        connects, no greeting: a timeout at BANNER
+      endless_line  a greeting line that never ends: over the reply-line
+                    cap at BANNER
+      defer_421     421 greeting (deferred; the server closes)
+      ehlo_502      502 to EHLO, 250 to HELO: no STARTTLS, no error
+      huge_reply    an EHLO reply of ~10,000 lines: over a reply cap at EHLO
+      no_starttls   no STARTTLS in EHLO: no error, no TLS
+      starttls_refused   454 to STARTTLS (deferred)
+      starttls_injection a reply in the same write as the 220 to STARTTLS:
+                    refused before the handshake, at STARTTLS
+      garbage_tls   bytes that are not TLS after the ClientHello: HANDSHAKE
+      reset_handshake    half the server's first flight, then a reset:
+                    HANDSHAKE
+      the rest      a handshake; the chain and version as the farm builds
+                    them: tls10_only negotiates TLS 1.0, the others TLS 1.3
+                    (the farm's modern context allows 1.2-1.3); expired,
+                    self_signed and missing_intermediate chains do not
+                    validate, a wrong_name leaf names another host.
+    After a handshake, the MX host's TLSA records (`tlsa_records`) are
+    judged against the chain seen (RFC 7672): they never match (random
+    digests) and are not DNSSEC-authenticated (no DNSSEC in the sim).
+    None is "absent" (check_sector.py): no error, or no TLS."""
+    out = {"connected": True}
+    if behaviour in ("silent", "endless_line"):
+        out.update(bannerCode=0, starttlsOffered=False, starttlsCode=0,
+                   deferred=False, tlsAttempted=False, tls=None,
+                   error={"stage": "BANNER",
+                          "kind": "timeout" if behaviour == "silent"
+                                  else "reply_too_large"})
+        return out
+    if behaviour == "defer_421":
+        out.update(bannerCode=421, starttlsOffered=False, starttlsCode=0,
+                   deferred=True, tlsAttempted=False, tls=None,
+                   error={"stage": "BANNER", "code": 421, "kind": "temporary"})
+        return out
+    out["bannerCode"] = 220
+    if behaviour == "ehlo_502":
+        out.update(ehloCode=502, heloUsed=True, starttlsOffered=False,
+                   starttlsCode=0, deferred=False, tlsAttempted=False,
+                   tls=None, error=None)
+        return out
+    if behaviour == "huge_reply":
+        out.update(ehloCode=0, starttlsOffered=False, starttlsCode=0,
+                   deferred=False, tlsAttempted=False, tls=None,
+                   error={"stage": "EHLO", "kind": "reply_too_large"})
+        return out
+    out.update(ehloCode=250, heloUsed=False)
+    if behaviour == "no_starttls":
+        out.update(starttlsOffered=False, starttlsCode=0, deferred=False,
+                   tlsAttempted=False, tls=None, error=None)
+        return out
+    out["starttlsOffered"] = True
+    if behaviour == "starttls_refused":
+        out.update(starttlsCode=454, deferred=True, tlsAttempted=False,
+                   tls=None,
+                   error={"stage": "STARTTLS", "code": 454, "kind": "temporary"})
+        return out
+    out.update(starttlsCode=220, deferred=False)
+    if behaviour == "starttls_injection":
+        out.update(tls=None, error={"stage": "STARTTLS",
+                                    "kind": "starttls_injection"})
+        return out
+    if behaviour in ("garbage_tls", "reset_handshake"):
+        out.update(tlsAttempted=True, tls=None, error={"stage": "HANDSHAKE"})
+        if behaviour == "garbage_tls":
+            out["error"]["kind"] = "handshake_failed"
+        return out
+    names = [FARM_WRONG_NAME] if behaviour == "wrong_name" else cert_names
+    chain_ok = behaviour not in ("expired", "self_signed",
+                                 "missing_intermediate")
+    out.update(tlsAttempted=True, error=None, tls={
+        "version": "TLSv1" if behaviour == "tls10_only" else "TLSv1.3",
+        "certTrusted": chain_ok,
+        "hostnameMatch": probe_name in names,
+        "certExpired": behaviour == "expired",
+        "leafKeyBits": 2048})  # the farm's leaves are RSA-2048
+    if tlsa_records:
+        out["tlsa"] = {"records": tlsa_records, "authenticated": False,
+                       "daneValid": False}
+    return out
+
+
+def mx_pattern_valid(pattern):
+    """RFC 8461 section 3.2: ["*."] Domain, A-labels."""
+    if pattern.startswith("*."):
+        pattern = pattern[2:]
+    labels = pattern.split(".")
+    return (0 < len(pattern) <= 253 and
+            all(MX_PATTERN_LABEL.match(l) for l in labels))
+
+
+def mx_pattern_matches(host, pattern):
+    """RFC 8461 section 4.1: case-insensitive; "*.example.com" covers
+    exactly one more label."""
+    host, pattern = host.lower().rstrip("."), pattern.lower().rstrip(".")
+    if pattern.startswith("*."):
+        head, _, rest = host.partition(".")
+        return bool(head) and rest == pattern[2:]
+    return host == pattern
+
+
+def parse_mta_sts_policy(body):
+    """(valid, mode, [mx patterns], max_age) of a policy body (RFC 8461
+    section 3.2): "key: value" lines ended by LF or CRLF; version STSv1,
+    mode and max_age exactly once; mx at least once unless mode is none.
+    Only what the sim writes is told apart: known keys, no extensions."""
+    seen, mx = {}, []
+    for line in body.split("\n"):
+        line = line.rstrip("\r").rstrip(" \t")
+        if not line:
+            continue
+        key, colon, value = line.partition(":")
+        if not colon or key not in ("version", "mode", "max_age", "mx"):
+            return False, None, [], None
+        value = value.strip(" \t")
+        if key == "mx":
+            if not mx_pattern_valid(value):
+                return False, None, [], None
+            mx.append(value)
+        elif key in seen:
+            return False, None, [], None
+        else:
+            seen[key] = value
+    mode, max_age = seen.get("mode"), seen.get("max_age", "")
+    valid = (seen.get("version") == "STSv1" and
+             mode in ("enforce", "testing", "none") and
+             max_age.isdigit() and len(max_age) <= 10 and
+             int(max_age) <= MTA_STS_MAX_AGE_LIMIT and
+             (bool(mx) or mode == "none"))
+    if not valid:
+        return False, None, [], None
+    return True, mode, mx, int(max_age)
+
+
 class Truth:
-    def __init__(self, dns):
+    def __init__(self, dns, farm=None):
         self.dns = dns
+        self.farm = farm  # the SMTP half (a Sector), or None
         self.dmarc_cache = {}
         self.host_cache = {}
 
@@ -675,6 +878,35 @@ class Truth:
                 out["id"] = ids[0]
         return out
 
+    def mta_sts_policy(self, name, txt_present, mx_hosts, out):
+        """The policy fetch (RFC 8461 section 3.3) a scan with SMTP makes
+        when the TXT record is there and the MX hosts are known (none for
+        a null MX or a failed MX question): policyFetched when
+        mta-sts.<name> resolves, its certificate is valid for the name, the
+        answer is a 200 without a redirect and within 64 KiB; then mode,
+        mx, maxAge and mxNotCovered from the body if it is a valid policy
+        (mxNotCovered not under mode none, where no pattern is expected)."""
+        out["policyFetched"] = False
+        if self.farm is None or not txt_present or not mx_hosts:
+            return
+        host = "mta-sts." + name
+        if POLICY_HOST_ADDRESS not in self.dns.lookup(host, "A")[1]:
+            return  # no policy host (or not at the farm's HTTPS address)
+        if self.farm.policy_hosts.get(host, "valid") != "valid":
+            return  # redirect, expired certificate, huge body, no answer
+        body = self.farm.policy_bodies.get(name)
+        if body is None:
+            return  # 404
+        out["policyFetched"] = True
+        valid, mode, mx, max_age = parse_mta_sts_policy(body)
+        if not valid:
+            return  # what a scanner reports of a bad policy is its choice
+        out.update(mode=mode, mx=mx, maxAge=max_age)
+        if mode != "none":
+            out["mxNotCovered"] = [
+                h for h in mx_hosts
+                if not any(mx_pattern_matches(h, p) for p in mx)]
+
     def tls_rpt(self, name):
         _, txts, _ = self.dns.lookup("_smtp._tls." + name, "TXT")
         recs = [t for t in txts if has_version(t, "v=TLSRPTv1")]
@@ -732,31 +964,32 @@ class Truth:
         return keys, False
 
     def mx(self, name):
-        """(fields, JSON text of the mx list). The mx list is written as
-        text: big providers' hosts appear in tens of thousands of lines."""
+        """(fields, JSON text of the mx list, MX host names in order). The
+        mx list is written as text: big providers' hosts appear in tens of
+        thousands of lines."""
         status, answers, _ = self.dns.lookup(name, "MX")
         out = {"status": "OK" if status == "NOERROR" else status,
                "mxStatus": status, "nullMx": False, "implicitMx": False,
                "dnssec": False}
         if status != "NOERROR":
-            return out, "[]"
+            return out, "[]", []
         hosts = sorted(set((p, h) for p, h in answers if h))
         if any(not h for _, h in answers):
             out["nullMx"] = True
             if not hosts:
-                return out, "[]"
+                return out, "[]", []
         if not answers:
             out["implicitMx"] = True
             hosts = [(0, name)]
-        seen = set()
+        seen = []
         entries = []
         for pref, host in hosts:
             if host in seen:
                 continue
-            seen.add(host)
+            seen.append(host)
             entries.append(f'{{"host": {json.dumps(host)}, "preference": '
                            f'{pref}, {self.mx_host(host)}}}')
-        return out, "[" + ", ".join(entries) + "]"
+        return out, "[" + ", ".join(entries) + "]", seen
 
     def mx_host(self, host):
         """JSON text of the fields of an MX host that do not depend on the
@@ -770,10 +1003,6 @@ class Truth:
     def mx_host_uncached(self, host):
         st4, a, links = self.dns.lookup(host, "A")
         st6, aaaa, _ = self.dns.lookup(host, "AAAA")
-        entry = {"addresses": [{"ip": ip} for ip in a + aaaa],
-                 "isCname": links > 0,
-                 "addressStatus": "NOERROR" if a or aaaa else
-                                  (st4 if st4 != "NOERROR" else st6)}
         tlsa = self.dns.lookup(f"_25._tcp.{host}", "TLSA")[1]
         records = [{"usage": u, "selector": s, "matchingType": m,
                     "data": h} for u, s, m, h in tlsa]
@@ -784,18 +1013,35 @@ class Truth:
             if records or any(self.dns.lookup(f"_25._tcp.{c}", "TLSA")[1]
                               for c in canonical):
                 records = None
+        entry = {"addresses": [self.mx_address(ip, host, records)
+                               for ip in a + aaaa],
+                 "isCname": links > 0,
+                 "addressStatus": "NOERROR" if a or aaaa else
+                                  (st4 if st4 != "NOERROR" else st6)}
         if records is not None:
             entry["tlsa"] = {"records": records}
         return entry
 
+    def mx_address(self, ip, host, tlsa_records):
+        """An MX address of the truth: the address, and what the farm's
+        server there shows a probe that uses the MX host's name."""
+        out = {"ip": ip}
+        if self.farm is not None:
+            out["smtp"] = smtp_truth(self.farm.behaviours[ip],
+                                     self.farm.cert_names(ip), host,
+                                     tlsa_records)
+        return out
+
     def line(self, name, sector, tags):
         """The truth line of a domain (JSON text)."""
-        m, mx = self.mx(name)
+        m, mx, hosts = self.mx(name)
         keys, no_keys = self.dkim(name)
         head = {"domain": name, "sector": sector, "status": m.pop("status")}
         head.update(m)
+        sts = self.mta_sts(name)
+        self.mta_sts_policy(name, sts["txtPresent"], hosts, sts)
         tail = {"spf": Spf(self.dns).truth(name), "dmarc": self.dmarc(name),
-                "mtaSts": self.mta_sts(name), "tlsRpt": self.tls_rpt(name),
+                "mtaSts": sts, "tlsRpt": self.tls_rpt(name),
                 "bimi": self.bimi(name), "dkim": keys, "dkimNoKeys": no_keys,
                 "_posture": tags}
         return (json.dumps(head)[:-1] + ', "mx": ' + mx + ", " +
@@ -818,7 +1064,15 @@ class Sector:
         self.dns = Dns()
         self.next_address = 0
         self.next_tenant = 0
-        self.addresses = {}  # ip -> (host, behaviour)
+        self.addresses = {}  # MX address -> the host name it belongs to
+        # The SMTP half draws from its own generator, so that the DNS half
+        # of a seed stays what it was without it.
+        self.smtp_rng = random.Random(seed * 7919 + 104729)
+        self.aliases = {}    # MX host name behind a CNAME -> the MX name
+        self.providers = {}  # domain -> its mail provider
+        self.behaviours = {}      # MX address -> SMTP behaviour
+        self.policy_bodies = {}   # domain -> MTA-STS policy body
+        self.policy_hosts = {}    # mta-sts.<domain> -> HTTPS behaviour
         self.lines = []      # [raw input, sector, truth domain or None, tags]
         self.dmarc_parents = []  # registered domains with one valid record
 
@@ -951,6 +1205,7 @@ class Sector:
         apex_a = r.random() < 0.75
         apex_dual = apex_a and r.random() < 0.4
         if provider:
+            self.providers[d] = provider
             for pref, h in PROVIDERS[provider]["mx"]:
                 dns.add(d, "MX", (pref, h))
             tags.append(f"mx:provider-{provider}")
@@ -976,6 +1231,7 @@ class Sector:
                 if cname and i == 0:
                     h, target = f"mail.{d}", f"smtp-gw.{d}"
                     dns.add(h, "CNAME", target)
+                    self.aliases[target] = h
                 dns.add(d, "MX", (pref, h))
                 self.host(target, n4=r.choices((1, 2), (85, 15))[0],
                           v6=r.random() < 0.2)
@@ -1263,7 +1519,84 @@ class Sector:
         keys = [r.getrandbits(48) for _ in self.lines]
         self.lines = [self.lines[i] for i in
                       sorted(range(len(keys)), key=keys.__getitem__)]
+        self.build_smtp()
         self.dns.finish()
+
+    # --- the SMTP half: the farm's behaviours and the MTA-STS policies ---
+    def cert_names(self, ip):
+        """The names the farm's server at `ip` presents (its certificate):
+        the host's, and the MX name of a host reached through a CNAME."""
+        host = self.addresses[ip]
+        alias = self.aliases.get(host)
+        return [host, alias] if alias else [host]
+
+    def build_smtp(self):
+        r = self.smtp_rng
+        provider_hosts = {h for p in PROVIDERS.values() for _, h in p["mx"]}
+        first = {}  # host -> behaviour of its first address
+        for ip, host in self.addresses.items():
+            if host in provider_hosts:
+                b = "valid"
+            elif host in first and r.random() >= SMTP_OWN_BEHAVIOUR_SHARE:
+                b = first[host]
+            else:
+                b = r.choices(SMTP_BEHAVIOUR_NAMES, SMTP_BEHAVIOUR_WEIGHTS)[0]
+            first.setdefault(host, b)
+            self.behaviours[ip] = b
+        for line in self.lines:
+            d, tags = line[2], line[3]
+            if d is None or "mta-sts:valid" not in tags:
+                continue
+            hosts = sorted(set((p, h) for p, h in self.dns.lookup(d, "MX")[1]
+                               if h))
+            if "mx:null" in tags or not (hosts or "mx:implicit" in tags):
+                continue  # no MX host: a scan fetches no policy
+            kind = r.choices(*zip(*MTA_STS_POLICIES))[0]
+            tags.append(f"mta-sts-policy:{kind}")
+            if kind == "no-host":
+                continue
+            host = f"mta-sts.{d}"
+            self.dns.add(host, "A", POLICY_HOST_ADDRESS)
+            if kind == "not-found":
+                continue
+            if kind in ("redirect", "huge", "slow"):
+                self.policy_hosts[host] = kind
+            elif kind == "expired-cert":
+                self.policy_hosts[host] = "expired"
+            names = [h for _, h in hosts] or [d]
+            self.policy_bodies[d] = self.policy_body(d, names, kind)
+
+    def policy_body(self, d, mx_hosts, kind):
+        r = self.smtp_rng
+        provider = self.providers.get(d)
+        mode = kind if kind in ("enforce", "testing", "none") else \
+            r.choice(("enforce", "enforce", "testing"))
+        covering = kind != "not-covered"
+        if provider:
+            mx = list(PROVIDER_MTA_STS_MX[provider][0 if covering else 1])
+        elif mx_hosts == [d]:  # implicit MX: the domain itself
+            # "*.<domain>" misses the domain itself, a classic mistake.
+            mx = [d] if covering else [f"*.{d}"]
+        elif covering:
+            mx = [f"*.{d}"] if r.random() < 0.4 else list(mx_hosts)
+        elif len(mx_hosts) > 1:
+            mx = list(mx_hosts)
+            del mx[r.randrange(len(mx))]
+        else:
+            mx = [f"mx0.{d}"]  # a host that has gone
+        if mode == "none":
+            mx = []
+        lines = ["version: STSv1", f"mode: {mode}"]
+        lines += [f"mx: {p}" for p in mx]
+        lines.append(f"max_age: {r.choice(MTA_STS_MAX_AGES)}")
+        if kind == "invalid":
+            i, broken = r.choice(((1, "mode: enforced"),
+                                  (0, "version: STSv2"),
+                                  (len(lines) - 1,
+                                   f"max_age: {MTA_STS_MAX_AGE_LIMIT + 1}")))
+            lines[i] = broken
+        eol = "\r\n" if r.random() < 0.5 else "\n"
+        return eol.join(lines) + eol
 
     def write(self, out):
         self.dns.write_zones(out)
@@ -1273,7 +1606,7 @@ class Sector:
                     "// ===BEGIN ICANN DOMAINS===\n" +
                     "".join(s + "\n" for s in PSL_SUFFIXES) +
                     "// ===END ICANN DOMAINS===\n")
-        truth = Truth(self.dns)
+        truth = Truth(self.dns, self)
         csv, jsonl = ["domain,sector\n"], []
         counts = {}
         for raw, sector, d, tags in self.lines:
@@ -1290,11 +1623,37 @@ class Sector:
             f.write("".join(csv))
         with open(os.path.join(out, "truth.jsonl"), "w", encoding="utf-8") as f:
             f.write("".join(jsonl))
+        entries = []
+        for ip, h in self.addresses.items():
+            b = self.behaviours[ip]
+            e = {"host": h, "behaviour": b}
+            if h in self.aliases:
+                e["names"] = self.cert_names(ip)
+            if b == "slow_banner":
+                e["delay_ms"] = SLOW_BANNER_MS
+            entries.append(f"  {json.dumps(ip)}: {json.dumps(e)}")
+        for host, b in self.policy_hosts.items():
+            e = {"behaviour": b}
+            if b == "slow":
+                e["delay_ms"] = SLOW_POLICY_MS
+            entries.append(f"  {json.dumps(host)}: {json.dumps(e)}")
         with open(os.path.join(out, "addresses.json"), "w") as f:
+            f.write("{\n" + ",\n".join(entries) + "\n}\n")
+        with open(os.path.join(out, "mta-sts.json"), "w") as f:
             f.write("{\n" + ",\n".join(
-                f'  "{ip}": {{"host": "{h}", "behaviour": "valid"}}'
-                for ip, h in self.addresses.items()) + "\n}\n")
+                f"  {json.dumps(d)}: {json.dumps(body)}"
+                for d, body in self.policy_bodies.items()) + "\n}\n")
         return counts
+
+    def write_policy_dir(self, policies):
+        """The policy bodies as the farm's --mta-sts DIR: DIR/<domain>."""
+        os.makedirs(policies, exist_ok=True)
+        for name in os.listdir(policies):  # a rerun into the same DIR
+            if name not in self.policy_bodies:
+                os.remove(os.path.join(policies, name))
+        for d, body in self.policy_bodies.items():
+            with open(os.path.join(policies, d), "w", newline="") as f:
+                f.write(body)
 
 
 def main():
@@ -1306,6 +1665,9 @@ def main():
                    help="first octet of every address (default 127: loopback)")
     p.add_argument("--quiet", action="store_true",
                    help="do not print the posture counts")
+    p.add_argument("--mta-sts-dir", metavar="DIR",
+                   help="also write the MTA-STS policy bodies as DIR/<domain>, "
+                        "the directory for smtp_farm --mta-sts")
     a = p.parse_args()
     if a.domains < 1:
         p.error("--domains must be at least 1")
@@ -1316,11 +1678,20 @@ def main():
     s = Sector(a.domains, a.seed, a.address_base)
     s.build()
     counts = s.write(a.out)
+    if a.mta_sts_dir:
+        s.write_policy_dir(a.mta_sts_dir)
     if not a.quiet:
         print(f"{len(s.lines)} domains, {len(s.addresses)} MX addresses")
         for tag in sorted(counts):
             print(f"  {tag:36} {counts[tag]:7} "
                   f"({100.0 * counts[tag] / len(s.lines):.1f}%)")
+        mix = {}
+        for b in s.behaviours.values():
+            mix[b] = mix.get(b, 0) + 1
+        print("SMTP behaviours of the MX addresses:")
+        for b in sorted(mix, key=lambda b: (-mix[b], b)):
+            print(f"  {b:36} {mix[b]:7} "
+                  f"({100.0 * mix[b] / len(s.behaviours):.1f}%)")
 
 
 if __name__ == "__main__":
