@@ -5,11 +5,15 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/scan/result_reader.h"
+
+ABSL_FLAG(bool, certificates, false,
+          "dump the certificate files (*.certs) instead of domain records");
 
 namespace mxscan::cli {
 namespace {
@@ -69,9 +73,15 @@ int RunDumpCommand(const std::vector<std::string>& paths) {
     std::fprintf(stderr, "mxscan dump: name a result file or directory\n");
     return 2;
   }
+  const bool certificates = absl::GetFlag(FLAGS_certificates);
+  if (certificates && format != "jsonl") {
+    std::fprintf(stderr, "mxscan dump: certificates dump as jsonl only\n");
+    return 2;
+  }
   std::vector<std::string> files;
   for (const std::string& path : paths) {
-    absl::StatusOr<std::vector<std::string>> found = scan::ResultFiles(path);
+    absl::StatusOr<std::vector<std::string>> found =
+        scan::ResultFiles(path, certificates ? ".certs" : ".pb");
     if (!found.ok()) {
       std::fprintf(stderr, "mxscan dump: %s\n",
                    std::string(found.status().message()).c_str());
@@ -84,13 +94,24 @@ int RunDumpCommand(const std::vector<std::string>& paths) {
   json.preserve_proto_field_names = false;
   std::string out;
   if (format == "csv") out = kCsvHeader;
+  DomainResult domain_record;
+  Certificate certificate_record;
+  absl::flat_hash_set<std::string> printed_certificates;
+  google::protobuf::Message* record =
+      certificates ? static_cast<google::protobuf::Message*>(&certificate_record)
+                   : &domain_record;
   absl::StatusOr<scan::ReadStats> stats =
-      scan::ReadResults(files, [&](const DomainResult& r) {
+      scan::ReadRecords(files, record, [&](const google::protobuf::Message& m) {
+        // Each worker stores a certificate once; print it once overall.
+        if (certificates &&
+            !printed_certificates.insert(certificate_record.sha256()).second) {
+          return;
+        }
         if (format == "csv") {
-          out += CsvRow(r);
+          out += CsvRow(static_cast<const DomainResult&>(m));
         } else {
           std::string line;
-          (void)google::protobuf::util::MessageToJsonString(r, &line, json);
+          (void)google::protobuf::util::MessageToJsonString(m, &line, json);
           out += line;
           out.push_back('\n');
         }

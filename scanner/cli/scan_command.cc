@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -32,6 +33,7 @@
 #include "scanner/scan/blocklist.h"
 #include "scanner/scan/probe_cache.h"
 #include "scanner/smtp/session.h"
+#include "scanner/tls/certificate_judge.h"
 #include "scanner/tls/tls_client.h"
 #include "scanner/tls/trust_store.h"
 #include "scanner/tls/verdict_cache.h"
@@ -140,7 +142,19 @@ class ScanJob : public PipelineJob {
       services_.tls = tls_.get();
       services_.verdicts = verdicts_.get();
       services_.probes = probes_.get();
+      probes_->set_chain_sink(
+          [this](const std::vector<std::string>& chain,
+                 const tls::CertificateVerdict& verdict) {
+            StoreCertificates(chain, verdict);
+          });
     }
+  }
+
+  // Certificates go to their own files, each distinct one once per worker:
+  // a big provider's chain would otherwise be repeated in thousands of
+  // domain records (which carry the SHA-256 only).
+  void set_certificate_writer(std::unique_ptr<scan::ResultWriter> writer) {
+    certificate_writer_ = std::move(writer);
   }
 
   void Process(std::string item,
@@ -159,6 +173,10 @@ class ScanJob : public PipelineJob {
   absl::Status Finish() override {
     absl::Status closed = writer_->Close();
     if (status_.ok()) status_ = closed;
+    if (certificate_writer_) {
+      closed = certificate_writer_->Close();
+      if (status_.ok()) status_ = closed;
+    }
     const scan::DnsCacheStats& stats = cache_->stats();
     counts_.questions.fetch_add(stats.lookups);
     counts_.cache_hits.fetch_add(stats.hits);
@@ -184,6 +202,21 @@ class ScanJob : public PipelineJob {
   std::unique_ptr<scan::ResultWriter> writer_;
   const scan::ScanOptions& options_;
   ScanCounts& counts_;
+  void StoreCertificates(const std::vector<std::string>& chain,
+                         const tls::CertificateVerdict& verdict) {
+    if (!certificate_writer_) return;
+    google::protobuf::RepeatedPtrField<Certificate> certificates;
+    tls::FillCertificates(verdict, chain, &certificates);
+    for (Certificate& certificate : certificates) {
+      if (!stored_certificates_.insert(certificate.sha256()).second) continue;
+      scan::MakeStringsValidUtf8(&certificate);
+      absl::Status s = certificate_writer_->Write(certificate);
+      if (!s.ok() && status_.ok()) status_ = s;
+    }
+  }
+
+  std::unique_ptr<scan::ResultWriter> certificate_writer_;
+  absl::flat_hash_set<std::string> stored_certificates_;
   std::unique_ptr<tls::ClientContext> tls_;
   std::unique_ptr<tls::VerdictCache> verdicts_;
   std::unique_ptr<scan::ProbeCache> probes_;
@@ -336,9 +369,18 @@ int RunScanCommand(int argc, char** argv) {
             scan::ResultWriter::Open(
                 output, absl::StrCat("part-", run_id, "-w", w.index()));
         if (!writer.ok()) return writer.status();
-        return std::make_unique<ScanJob>(*std::move(client),
-                                         *std::move(writer), options,
-                                         w.loop(), counts, smtp.get());
+        auto job = std::make_unique<ScanJob>(*std::move(client),
+                                             *std::move(writer), options,
+                                             w.loop(), counts, smtp.get());
+        if (smtp) {
+          absl::StatusOr<std::unique_ptr<scan::ResultWriter>> certificates =
+              scan::ResultWriter::Open(
+                  output, absl::StrCat("certificates-", run_id, "-w", w.index()),
+                  64ull << 20, ".certs");
+          if (!certificates.ok()) return certificates.status();
+          job->set_certificate_writer(*std::move(certificates));
+        }
+        return job;
       });
   if (!stats.ok()) return Fail(stats.status().message(), 1);
   const uint64_t questions = counts.questions.load();

@@ -18,7 +18,8 @@ struct ProbeCache::RetryTimer {
 
 std::shared_ptr<ProbeRecord> ProbeRecordFrom(
     const probe::SmtpProbeOutcome& outcome, const std::string& host,
-    tls::VerdictCache& verdicts, int64_t scan_time_s) {
+    tls::VerdictCache& verdicts, int64_t scan_time_s,
+    std::shared_ptr<const tls::CertificateVerdict>* verdict_out) {
   auto record = std::make_shared<ProbeRecord>();
   SmtpProbe& probe = record->probe;
   smtp::FillSmtpProbe(outcome.session, &probe);
@@ -33,6 +34,7 @@ std::shared_ptr<ProbeRecord> ProbeRecordFrom(
         verdicts.Judge(outcome.tls.chain_der, host, scan_time_s);
     tls::FillTlsInfo(*verdict, tls);
     record->chain_der = outcome.tls.chain_der;
+    if (verdict_out != nullptr) *verdict_out = verdict;
   }
   return record;
 }
@@ -198,8 +200,11 @@ void ProbeCache::OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome) {
     StartNext(key.first);
     return;
   }
-  Complete(key, ProbeRecordFrom(outcome, key.second, verdicts_,
-                                options_.scan_time_s));
+  std::shared_ptr<const tls::CertificateVerdict> verdict;
+  std::shared_ptr<ProbeRecord> record = ProbeRecordFrom(
+      outcome, key.second, verdicts_, options_.scan_time_s, &verdict);
+  if (verdict != nullptr && chain_sink_) chain_sink_(record->chain_der, *verdict);
+  Complete(key, std::move(record));
   StartNext(key.first);
 }
 

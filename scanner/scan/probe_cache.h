@@ -71,6 +71,13 @@ class ProbeCache {
              const tls::ClientContext& context, tls::VerdictCache& verdicts);
   ~ProbeCache();
 
+  // Called once per probe that completed a handshake, with its chain and
+  // verdict (to store each distinct certificate once per scan).
+  using ChainSink = absl::AnyInvocable<void(
+      const std::vector<std::string>& chain_der,
+      const tls::CertificateVerdict& verdict)>;
+  void set_chain_sink(ChainSink sink) { chain_sink_ = std::move(sink); }
+
   // Probe reports the probe of `ip` with SNI/hostname `host`.
   void Probe(const std::string& ip, const std::string& host, Callback done);
 
@@ -113,6 +120,7 @@ class ProbeCache {
   std::vector<std::pair<std::shared_ptr<const ProbeRecord>, Callback>> ready_;
   std::vector<std::unique_ptr<RetryTimer>> retries_;
   size_t active_total_ = 0;
+  ChainSink chain_sink_;
   ProbeCacheStats stats_;
 };
 
@@ -120,7 +128,8 @@ class ProbeCache {
 // with `verdicts` (exposed for tests).
 std::shared_ptr<ProbeRecord> ProbeRecordFrom(
     const probe::SmtpProbeOutcome& outcome, const std::string& host,
-    tls::VerdictCache& verdicts, int64_t scan_time_s);
+    tls::VerdictCache& verdicts, int64_t scan_time_s,
+    std::shared_ptr<const tls::CertificateVerdict>* verdict_out = nullptr);
 
 }  // namespace mxscan::scan
 

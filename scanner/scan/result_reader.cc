@@ -20,7 +20,8 @@ namespace mxscan::scan {
 // Records larger than this are corruption, not results.
 constexpr uint32_t kMaxRecordBytes = 64u << 20;
 
-absl::StatusOr<std::vector<std::string>> ResultFiles(const std::string& path) {
+absl::StatusOr<std::vector<std::string>> ResultFiles(const std::string& path,
+                                                     const std::string& suffix) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     return absl::NotFoundError(
@@ -37,14 +38,15 @@ absl::StatusOr<std::vector<std::string>> ResultFiles(const std::string& path) {
         absl::StrCat("cannot list ", path, ": ", strerror(errno)));
   }
   while (dirent* entry = readdir(dir)) {
-    if (absl::EndsWith(entry->d_name, ".pb")) {
+    if (absl::EndsWith(entry->d_name, suffix)) {
       files.push_back(absl::StrCat(path, "/", entry->d_name));
     }
   }
   closedir(dir);
   std::sort(files.begin(), files.end());
   if (files.empty()) {
-    return absl::NotFoundError(absl::StrCat("no result files (*.pb) in ", path));
+    return absl::NotFoundError(
+        absl::StrCat("no result files (*", suffix, ") in ", path));
   }
   return files;
 }
@@ -52,8 +54,17 @@ absl::StatusOr<std::vector<std::string>> ResultFiles(const std::string& path) {
 absl::StatusOr<ReadStats> ReadResults(
     const std::vector<std::string>& files,
     const std::function<void(const DomainResult&)>& visit) {
-  ReadStats stats;
   DomainResult record;
+  return ReadRecords(files, &record,
+                     [&](const google::protobuf::Message& m) {
+                       visit(static_cast<const DomainResult&>(m));
+                     });
+}
+
+absl::StatusOr<ReadStats> ReadRecords(
+    const std::vector<std::string>& files, google::protobuf::Message* record,
+    const std::function<void(const google::protobuf::Message&)>& visit) {
+  ReadStats stats;
   std::string bytes;
   for (const std::string& file : files) {
     int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -86,13 +97,13 @@ absl::StatusOr<ReadStats> ReadResults(
         ++stats.torn;  // the last record, cut short
         break;
       }
-      if (!record.ParseFromString(bytes)) {
+      if (!record->ParseFromString(bytes)) {
         return absl::DataLossError(
             absl::StrCat(file, ": corrupt record after ", stats.records,
                          " records"));
       }
       ++stats.records;
-      visit(record);
+      visit(*record);
     }
   }
   return stats;

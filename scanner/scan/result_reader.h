@@ -12,8 +12,11 @@
 namespace mxscan::scan {
 
 // ResultFiles lists the result files of a path: the file itself, or every
-// "*.pb" file of a directory, sorted by name. Fails if there are none.
-absl::StatusOr<std::vector<std::string>> ResultFiles(const std::string& path);
+// file of a directory whose name ends with `suffix` ("*.pb": domain
+// records; "*.certs": certificates), sorted by name. Fails if there are
+// none.
+absl::StatusOr<std::vector<std::string>> ResultFiles(
+    const std::string& path, const std::string& suffix = ".pb");
 
 struct ReadStats {
   uint64_t records = 0;
@@ -27,6 +30,12 @@ struct ReadStats {
 absl::StatusOr<ReadStats> ReadResults(
     const std::vector<std::string>& files,
     const std::function<void(const DomainResult&)>& visit);
+
+// ReadRecords is ReadResults for any record type: `record` is parsed in
+// place for each record and passed to `visit`.
+absl::StatusOr<ReadStats> ReadRecords(
+    const std::vector<std::string>& files, google::protobuf::Message* record,
+    const std::function<void(const google::protobuf::Message&)>& visit);
 
 }  // namespace mxscan::scan
 

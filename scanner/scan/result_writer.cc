@@ -27,24 +27,28 @@ std::string UniqueRunId() {
 }
 
 absl::StatusOr<std::unique_ptr<ResultWriter>> ResultWriter::Open(
-    std::string directory, std::string prefix, uint64_t max_file_bytes) {
-  std::unique_ptr<ResultWriter> writer(new ResultWriter(
-      std::move(directory), std::move(prefix), max_file_bytes));
+    std::string directory, std::string prefix, uint64_t max_file_bytes,
+    std::string suffix) {
+  std::unique_ptr<ResultWriter> writer(
+      new ResultWriter(std::move(directory), std::move(prefix),
+                       max_file_bytes, std::move(suffix)));
   absl::Status s = writer->OpenNext();
   if (!s.ok()) return s;
   return writer;
 }
 
 ResultWriter::ResultWriter(std::string directory, std::string prefix,
-                           uint64_t max_file_bytes)
+                           uint64_t max_file_bytes, std::string suffix)
     : directory_(std::move(directory)),
       prefix_(std::move(prefix)),
-      max_file_bytes_(max_file_bytes) {}
+      max_file_bytes_(max_file_bytes),
+      suffix_(std::move(suffix)) {}
 
 ResultWriter::~ResultWriter() { Close().IgnoreError(); }
 
 absl::Status ResultWriter::OpenNext() {
-  path_ = absl::StrFormat("%s/%s-%05d.pb", directory_, prefix_, sequence_);
+  path_ = absl::StrFormat("%s/%s-%05d%s", directory_, prefix_, sequence_,
+                          suffix_);
   fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     status_ = absl::PermissionDeniedError(

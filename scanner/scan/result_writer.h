@@ -13,7 +13,7 @@
 namespace mxscan::scan {
 
 // ResultWriter writes one worker's records into a series of files in the
-// output directory, "<prefix>-<seq>.pb", each in the protobuf library's
+// output directory, "<prefix>-<seq><suffix>", each in the protobuf library's
 // length-delimited format and at most `max_file_bytes` long (a new file is
 // started before a record would cross the limit). Records are buffered
 // and written in large chunks, always whole; a file is fsync'ed when it is
@@ -24,7 +24,7 @@ class ResultWriter {
  public:
   static absl::StatusOr<std::unique_ptr<ResultWriter>> Open(
       std::string directory, std::string prefix,
-      uint64_t max_file_bytes = 64ull << 20);
+      uint64_t max_file_bytes = 64ull << 20, std::string suffix = ".pb");
   ~ResultWriter();
 
   // Write appends one record. The first error is sticky.
@@ -39,13 +39,14 @@ class ResultWriter {
 
  private:
   ResultWriter(std::string directory, std::string prefix,
-               uint64_t max_file_bytes);
+               uint64_t max_file_bytes, std::string suffix);
   absl::Status OpenNext();
   absl::Status CloseFile();
 
   std::string directory_;
   std::string prefix_;
   uint64_t max_file_bytes_;
+  std::string suffix_;
   int fd_ = -1;
   std::string path_;
   uint64_t file_bytes_ = 0;  // written or buffered in the current file

@@ -219,6 +219,22 @@ fi
 [[ $status -eq 0 ]] || { echo "FAIL: the scan failed"; exit 1; }
 "$MXSCAN" dump "$TMP/out" --format jsonl >"$TMP/results.jsonl"
 
+# Every certificate the records name is stored exactly once, beside them.
+"$MXSCAN" dump "$TMP/out" --certificates >"$TMP/certificates.jsonl"
+python3 - "$TMP/results.jsonl" "$TMP/certificates.jsonl" <<'PY'
+import json, sys
+named = set()
+for line in open(sys.argv[1]):
+    for mx in json.loads(line).get("mx", []):
+        for a in mx.get("addresses", []):
+            named.update(a.get("smtp", {}).get("tls", {}).get("certChainSha256", []))
+stored = [json.loads(l)["sha256"] for l in open(sys.argv[2])]
+assert len(stored) == len(set(stored)), "a certificate stored twice"
+missing = named - set(stored)
+assert not missing, f"{len(missing)} certificates named but not stored"
+print(f"certificates: {len(named)} named by the records, {len(stored)} stored once each")
+PY
+
 echo "== ${SECTOR_FIELDS:-all fields of the truth, DNS and SMTP}"
 if python3 "$SIM/check_sector.py" --truth "$TMP/sim/truth.jsonl" \
     --results "$TMP/results.jsonl" --smtp yes \
