@@ -56,6 +56,9 @@ ABSL_FLAG(std::string, ehlo_name, "",
 ABSL_FLAG(int, per_host_concurrency, 2, "SMTP sessions at once per address");
 ABSL_FLAG(int, smtp_timeout_ms, 30000,
           "time allowed for each SMTP reply and for the TLS handshake");
+ABSL_FLAG(bool, probe_tls_versions, false,
+          "extra handshakes capped at TLS 1.0, 1.1 and 1.2 to find the oldest "
+          "version each server accepts");
 ABSL_FLAG(bool, no_dns_cache, false,
           "ask every DNS question anew (for measuring what the cache saves)");
 ABSL_FLAG(std::string, blocklist, "",
@@ -83,6 +86,7 @@ struct ScanCounts {
 struct SmtpSettings {
   std::shared_ptr<const tls::TrustStore> trust;
   scan::ProbeCacheOptions probes;
+  bool probe_tls_versions = false;
 };
 
 // Items travel from the reader to the workers as "domain\tsector\terror".
@@ -137,8 +141,17 @@ class ScanJob : public PipelineJob {
       // cache: no locks between loops.
       tls_ = *tls::ClientContext::Create(tls::ClientContextOptions());
       verdicts_ = std::make_unique<tls::VerdictCache>(smtp->trust);
-      probes_ = std::make_unique<scan::ProbeCache>(loop, smtp->probes, *tls_,
-                                                   *verdicts_);
+      scan::ProbeCacheOptions probes = smtp->probes;
+      if (smtp->probe_tls_versions) {
+        for (uint16_t version : {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION}) {
+          tls::ClientContextOptions capped;
+          capped.max_version = version;
+          capped_.push_back(*tls::ClientContext::Create(capped));
+          probes.capped_contexts.push_back(capped_.back().get());
+        }
+      }
+      probes_ = std::make_unique<scan::ProbeCache>(loop, std::move(probes),
+                                                   *tls_, *verdicts_);
       services_.tls = tls_.get();
       services_.verdicts = verdicts_.get();
       services_.probes = probes_.get();
@@ -189,6 +202,7 @@ class ScanJob : public PipelineJob {
     }
     probes_.reset();
     verdicts_.reset();
+    capped_.clear();
     tls_.reset();
     cache_.reset();
     client_.reset();
@@ -218,6 +232,7 @@ class ScanJob : public PipelineJob {
   std::unique_ptr<scan::ResultWriter> certificate_writer_;
   absl::flat_hash_set<std::string> stored_certificates_;
   std::unique_ptr<tls::ClientContext> tls_;
+  std::vector<std::unique_ptr<tls::ClientContext>> capped_;
   std::unique_ptr<tls::VerdictCache> verdicts_;
   std::unique_ptr<scan::ProbeCache> probes_;
   scan::ScanServices services_;
@@ -320,6 +335,7 @@ int RunScanCommand(int argc, char** argv) {
     probes.connection_rate = absl::GetFlag(FLAGS_rate) / workers;
     probes.scan_time_s = options.scan_time_s;
     probes.blocklist = blocklist ? &*blocklist : nullptr;
+    smtp->probe_tls_versions = absl::GetFlag(FLAGS_probe_tls_versions);
     probes.probe.ehlo_name = absl::GetFlag(FLAGS_ehlo_name);
     if (probes.probe.ehlo_name.empty()) {
       char host[256] = {};

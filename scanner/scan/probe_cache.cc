@@ -204,8 +204,65 @@ void ProbeCache::OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome) {
   std::shared_ptr<ProbeRecord> record = ProbeRecordFrom(
       outcome, key.second, verdicts_, options_.scan_time_s, &verdict);
   if (verdict != nullptr && chain_sink_) chain_sink_(record->chain_der, *verdict);
+  if (outcome.tls_done && !options_.capped_contexts.empty()) {
+    // The address keeps its session slot while the capped probes run.
+    ++address.active;
+    ++active_total_;
+    record->probe.mutable_tls()->add_versions_accepted(outcome.tls.version);
+    ProbeOlderVersions(key, std::move(record), 0);
+    return;
+  }
+  Finished(key, std::move(record));
+}
+
+void ProbeCache::Finished(const Key& key, std::shared_ptr<ProbeRecord> record) {
   Complete(key, std::move(record));
   StartNext(key.first);
+}
+
+void ProbeCache::ProbeOlderVersions(const Key& key,
+                                    std::shared_ptr<ProbeRecord> record,
+                                    size_t step) {
+  TlsInfo* tls = record->probe.mutable_tls();
+  static constexpr const char* kCappedNames[] = {"TLSv1", "TLSv1.1", "TLSv1.2"};
+  // Stop at the first capped version the server accepts, or once the cap
+  // reaches the version it negotiated anyway.
+  if (step >= options_.capped_contexts.size() ||
+      (step < 3 && tls->version() == kCappedNames[step])) {
+    if (tls->oldest_version().empty()) tls->set_oldest_version(tls->version());
+    Address& address = addresses_[key.first];
+    --address.active;
+    --active_total_;
+    Finished(key, std::move(record));
+    return;
+  }
+  ++stats_.probes;
+  sockaddr_storage address{};
+  const bool v6 = key.first.find(':') != std::string::npos;
+  if (v6) {
+    uv_ip6_addr(key.first.c_str(), options_.smtp_port,
+                reinterpret_cast<sockaddr_in6*>(&address));
+  } else {
+    uv_ip4_addr(key.first.c_str(), options_.smtp_port,
+                reinterpret_cast<sockaddr_in*>(&address));
+  }
+  probe::ProbeSmtp(
+      loop_, reinterpret_cast<const sockaddr*>(&address), key.second,
+      *options_.capped_contexts[step], options_.probe,
+      [this, key, record = std::move(record),
+       step](probe::SmtpProbeOutcome outcome) mutable {
+        TlsInfo* tls = record->probe.mutable_tls();
+        if (outcome.tls_done) {
+          tls->add_versions_accepted(outcome.tls.version);
+          if (tls->oldest_version().empty()) {
+            tls->set_oldest_version(outcome.tls.version);
+          }
+          ProbeOlderVersions(key, std::move(record),
+                             options_.capped_contexts.size());
+          return;
+        }
+        ProbeOlderVersions(key, std::move(record), step + 1);
+      });
 }
 
 void ProbeCache::Complete(const Key& key,

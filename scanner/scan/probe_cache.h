@@ -36,6 +36,10 @@ struct ProbeCacheOptions {
   // Certificates are judged as of this time (the scan's start).
   int64_t scan_time_s = 0;
   const Blocklist* blocklist = nullptr;
+  // Extra handshakes capped at TLS 1.0, 1.1, 1.2 (in that order) after a
+  // successful probe, to find the oldest version a server accepts. Each
+  // needs a context whose newest version is that one; empty: off.
+  std::vector<const tls::ClientContext*> capped_contexts;
 };
 
 // ProbeRecord is one (address, SNI name) probe's outcome: the SmtpProbe of
@@ -103,6 +107,11 @@ class ProbeCache {
   void StartNext(const std::string& ip);
   void Run(const Key& key);
   void OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome);
+  // Runs the capped handshake number `step` for a probe that succeeded,
+  // then the next, and completes the probe when all are done.
+  void ProbeOlderVersions(const Key& key, std::shared_ptr<ProbeRecord> record,
+                          size_t step);
+  void Finished(const Key& key, std::shared_ptr<ProbeRecord> record);
   void Complete(const Key& key, std::shared_ptr<const ProbeRecord> record);
   void Deliver(std::shared_ptr<const ProbeRecord> record, Callback done);
   void OnRateTimer();

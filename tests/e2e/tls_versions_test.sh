@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `mxscan scan --probe-tls-versions` against the project's farm: a modern
+# server's oldest accepted version is found by extra capped handshakes,
+# and a TLS 1.0-only server is recognised as such.
+set -euo pipefail
+
+RUNFILES="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
+[[ -x "$RUNFILES/scanner/mxscan" ]] || RUNFILES=$(cd "$(dirname "$0")/../.." && pwd)/bazel-bin
+SRC="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
+[[ -f "$SRC/tools/sim/nsd_server.sh" ]] || SRC=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/tls_versions_test.XXXXXX")
+cleanup() {
+  [[ -n "${FARM_PID:-}" ]] && kill "$FARM_PID" 2>/dev/null || true
+  "$SRC/tools/sim/nsd_server.sh" stop "$TMP/nsd" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+cat >"$TMP/behaviours.json" <<'JSON'
+{"127.66.0.1": {"behaviour": "valid", "names": ["mx1.tv.test"]},
+ "127.66.0.2": {"behaviour": "tls10_only", "names": ["mx2.tv.test"]}}
+JSON
+cat >"$TMP/tv.test.zone" <<'ZONE'
+$ORIGIN tv.test.
+$TTL 300
+@ IN SOA ns1 host 1 3600 600 86400 300
+@ NS ns1
+ns1 A 127.0.0.1
+a MX 10 mx1
+b MX 10 mx2
+mx1 A 127.66.0.1
+mx2 A 127.66.0.2
+ZONE
+mkdir -p "$TMP/nsd"
+PORT=$(python3 "$SRC/tools/sim/free_port.py")
+"$SRC/tools/sim/nsd_server.sh" start "$TMP/nsd" "$PORT" tv.test "$TMP/tv.test.zone" >/dev/null
+"$RUNFILES/tools/farm/smtp_farm" --behaviours "$TMP/behaviours.json" \
+  --smtp-port 0 --https-port 0 --ca-out "$TMP/ca.pem" \
+  --ready-file "$TMP/ready" >"$TMP/farm.log" 2>&1 &
+FARM_PID=$!
+for _ in $(seq 200); do [[ -s "$TMP/ready" ]] && break; sleep 0.05; done
+SMTP=$(awk '$1 == "smtp_port" {print $2}' "$TMP/ready")
+printf "a.tv.test\nb.tv.test\n" >"$TMP/in.txt"
+"$RUNFILES/scanner/mxscan" scan --input "$TMP/in.txt" --output "$TMP/out" \
+  --resolver "127.0.0.1:$PORT" --smtp-port "$SMTP" --ca-file "$TMP/ca.pem" \
+  --probe-tls-versions --smtp-timeout-ms 5000 --no-progress
+"$RUNFILES/scanner/mxscan" dump "$TMP/out" >"$TMP/results.jsonl"
+python3 - "$TMP/results.jsonl" <<'PY'
+import json, sys
+seen = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    tls = d["mx"][0]["addresses"][0]["smtp"]["tls"]
+    seen[d["domain"]] = (tls["version"], tls["oldestVersion"],
+                         tls["versionsAccepted"])
+assert seen["a.tv.test"] == ("TLSv1.3", "TLSv1.2", ["TLSv1.3", "TLSv1.2"]), seen
+assert seen["b.tv.test"] == ("TLSv1", "TLSv1", ["TLSv1"]), seen
+print("tls_versions_test: oldest versions found:", seen)
+PY
