@@ -12,6 +12,8 @@ PACKAGES=(
   publicsuffix ca-certificates
   # real peers and tools of the tests, the demo and the benchmarks
   nsd ldnsutils dnsperf python3 clang libclang-rt-14-dev time procps
+  # the real MTA of tests/e2e/mta_starttls_test.sh (run from its own folder)
+  postfix
 )
 
 missing=()
@@ -25,6 +27,13 @@ if ((${#missing[@]})); then
   SUDO=""
   [[ $(id -u) -eq 0 ]] || SUDO=sudo
   $SUDO apt-get update -q
+  # Postfix's package asks for a mail set-up: "No configuration" answers it
+  # (no prompt, no /etc/postfix/main.cf, no system MTA started); the test
+  # runs its own instance with its own main.cf.
+  if [[ " ${missing[*]} " == *" postfix "* ]]; then
+    echo "postfix postfix/main_mailer_type select No configuration" |
+      $SUDO debconf-set-selections
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 # NSD's package starts a system-wide server on port 53; the tests start
