@@ -310,6 +310,7 @@ class DomainScan {
 
   void OnTlsaRecords(int index, const LookupResult& r) {
     Tlsa* tlsa = result_.mutable_mx(index)->mutable_tlsa();
+    tlsa->set_matched_record(-1);  // set per address by the DANE check
     tlsa->set_dns_status(dns::ToProtoStatus(r.status));
     tlsa->set_authenticated(r.authenticated);
     for (const dns::Answer& a : r.answers) {

@@ -3,6 +3,8 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/ec.h>
+#include <openssl/ec_key.h>
 #include <openssl/evp.h>
 #include <openssl/mem.h>
 #include <openssl/obj.h>
@@ -148,6 +150,19 @@ void ReadKey(X509* cert, CertificateFacts* facts) {
     facts->key_bits = id == EVP_PKEY_ED25519
                           ? 256
                           : static_cast<uint32_t>(EVP_PKEY_bits(key.get()));
+    if (id == EVP_PKEY_EC) {
+      const EC_KEY* ec = EVP_PKEY_get0_EC_KEY(key.get());
+      const EC_GROUP* group = ec != nullptr ? EC_KEY_get0_group(ec) : nullptr;
+      if (group != nullptr) {
+        switch (EC_GROUP_get_curve_name(group)) {
+          case NID_X9_62_prime256v1: facts->key_curve = "P-256"; break;
+          case NID_secp384r1: facts->key_curve = "P-384"; break;
+          case NID_secp521r1: facts->key_curve = "P-521"; break;
+          case NID_secp224r1: facts->key_curve = "P-224"; break;
+          default: facts->key_curve = "other"; break;
+        }
+      }
+    }
     return;
   }
   ASN1_OBJECT* algorithm = nullptr;

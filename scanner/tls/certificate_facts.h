@@ -41,6 +41,8 @@ struct CertificateFacts {
   // when BoringSSL does not know it; bits: the RSA/DSA modulus, the EC
   // curve's order size (256 for P-256), 256 for Ed25519; 0 when unknown.
   std::string key_type;
+  // The named curve of an EC key ("P-256"); empty otherwise.
+  std::string key_curve;
   uint32_t key_bits = 0;
 };
 

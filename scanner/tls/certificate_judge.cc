@@ -57,6 +57,7 @@ void FillTlsInfo(const CertificateVerdict& verdict, mxscan::TlsInfo* tls) {
   tls->set_leaf_key_type(leaf != nullptr ? leaf->key_type : "");
   tls->set_leaf_key_bits(leaf != nullptr ? leaf->key_bits : 0);
   tls->set_cert_not_before(leaf != nullptr ? leaf->not_before : 0);
+  tls->set_leaf_key_curve(leaf != nullptr ? leaf->key_curve : "");
   tls->clear_leaf_dns_names();
   if (leaf != nullptr) {
     for (const std::string& name : leaf->dns_names) tls->add_leaf_dns_names(name);
