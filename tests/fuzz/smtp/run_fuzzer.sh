@@ -42,30 +42,6 @@ clang++ -std=c++17 -g -O1 -fno-omit-frame-pointer \
   "$here/smtp_session_fuzzer.cc" "${sources[@]}" \
   -o "$binary" $absl_libs -lpthread
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-
-echo "run_fuzzer.sh: fuzzing smtp_session for ${seconds}s" >&2
-status=0
-"$binary" \
-  -max_total_time="$seconds" \
-  -timeout=10 \
-  -rss_limit_mb=2048 \
-  -max_len=16384 \
-  -print_final_stats=1 \
-  -artifact_prefix="$work/artifacts/" \
-  -dict="$here/smtp_session.dict" \
-  "$@" \
-  "$work/corpus" "$here/corpus" || status=$?
-
-shopt -s nullglob
-crashes=("$work"/artifacts/*)
-if [[ ${#crashes[@]} -gt 0 ]]; then
-  echo "run_fuzzer.sh: inputs that crashed or timed out:" >&2
-  for f in "${crashes[@]}"; do
-    echo "  $f ($(stat -c %s "$f") bytes): $(od -An -tx1 -v "$f" | head -c 400 | tr -d ' \n')" >&2
-  done
-  echo "run_fuzzer.sh: reproduce with: $binary FILE" >&2
-  [[ $status -eq 0 ]] && status=1
-fi
-exit "$status"
+# shellcheck source=../libfuzzer_run.sh
+source "$root/tests/fuzz/libfuzzer_run.sh"
+run_libfuzzer "$binary" smtp_session "$seconds" 16384 "$work" "$here/smtp_session.dict" "$here/corpus" "$@"

@@ -49,30 +49,6 @@ clang++ -std=c++17 -g -O1 -fno-omit-frame-pointer \
   "$here/spf_record_fuzzer.cc" "${sources[@]}" "$work/gen/proto/mxscan.pb.cc" \
   -o "$binary" -lprotobuf $absl_libs -lpthread
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-
-echo "run_fuzzer.sh: fuzzing spf_record for ${seconds}s" >&2
-status=0
-"$binary" \
-  -max_total_time="$seconds" \
-  -timeout=10 \
-  -rss_limit_mb=2048 \
-  -max_len=4096 \
-  -print_final_stats=1 \
-  -artifact_prefix="$work/artifacts/" \
-  -dict="$here/spf_record.dict" \
-  "$@" \
-  "$work/corpus" "$here/corpus" || status=$?
-
-shopt -s nullglob
-crashes=("$work"/artifacts/*)
-if [[ ${#crashes[@]} -gt 0 ]]; then
-  echo "run_fuzzer.sh: inputs that crashed or timed out:" >&2
-  for f in "${crashes[@]}"; do
-    echo "  $f ($(stat -c %s "$f") bytes): $(od -An -tx1 -v "$f" | head -c 400 | tr -d ' \n')" >&2
-  done
-  echo "run_fuzzer.sh: reproduce with: $binary FILE" >&2
-  [[ $status -eq 0 ]] && status=1
-fi
-exit "$status"
+# shellcheck source=../libfuzzer_run.sh
+source "$root/tests/fuzz/libfuzzer_run.sh"
+run_libfuzzer "$binary" spf_record "$seconds" 4096 "$work" "$here/spf_record.dict" "$here/corpus" "$@"

@@ -55,29 +55,6 @@ clang++ -std=c++17 -g -O1 -fno-omit-frame-pointer \
   -L"$android" -Wl,-rpath,"$android" -lssl -lcrypto \
   -lprotobuf $absl_libs -lpthread
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-
-echo "run_fuzzer.sh: fuzzing certificate_judge for ${seconds}s" >&2
-status=0
-"$binary" \
-  -max_total_time="$seconds" \
-  -timeout=10 \
-  -rss_limit_mb=2048 \
-  -max_len=8192 \
-  -print_final_stats=1 \
-  -artifact_prefix="$work/artifacts/" \
-  "$@" \
-  "$work/corpus" "$here/corpus" || status=$?
-
-shopt -s nullglob
-crashes=("$work"/artifacts/*)
-if [[ ${#crashes[@]} -gt 0 ]]; then
-  echo "run_fuzzer.sh: inputs that crashed or timed out:" >&2
-  for f in "${crashes[@]}"; do
-    echo "  $f ($(stat -c %s "$f") bytes): $(od -An -tx1 -v "$f" | head -c 400 | tr -d ' \n')" >&2
-  done
-  echo "run_fuzzer.sh: reproduce with: $binary FILE" >&2
-  [[ $status -eq 0 ]] && status=1
-fi
-exit "$status"
+# shellcheck source=../libfuzzer_run.sh
+source "$root/tests/fuzz/libfuzzer_run.sh"
+run_libfuzzer "$binary" certificate_judge "$seconds" 8192 "$work" "" "$here/corpus" "$@"
