@@ -163,7 +163,7 @@ f = ", ".join(f"{k} x{v['count']} ({v['example']})" for k, v in d["failures"].it
 print(f"C={d['concurrency']}: {d['handshakes']}/{d['count']} handshakes in {d['wall_s']:.1f} s "
       f"({d['handshakes_per_s']:.0f}/s, mid-run {d['mid_handshakes_per_s']:.0f}/s); "
       f"client {d['cpu_us_per_handshake']:.0f} us CPU/handshake (user {d['user_us_per_handshake']:.0f}, "
-      f"sys {d['sys_us_per_handshake']:.0f}; of it the benchmark's own sampling {d['sampler_cpu_s']*1e3:.0f} ms in all); farm {d['farm_us_per_handshake']:.0f} us/handshake; "
+      f"sys {d['sys_us_per_handshake']:.0f}; the benchmark's own RSS/heap sampling, {d['sampler_cpu_s']*1e3:.0f} ms in all, excluded); farm {d['farm_us_per_handshake']:.0f} us/handshake; "
       f"VmHWM {d['vm_hwm_kib']} KiB; most established at once {d['max_established']}; "
       f"kernel TCP memory (both ends) up to {d['max_tcp_mem_kib']} KiB; "
       f"latency p50 {d['latency_ms_p50']} ms p99 {d['latency_ms_p99']} ms; "
