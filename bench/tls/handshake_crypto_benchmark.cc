@@ -27,7 +27,7 @@
 // root and intermediate, one RSA-2048 leaf key); key sizes and algorithms
 // are what matter for the cost. When MXSCAN_FARM_CHAIN_DIR names a
 // directory with cert-0.der, cert-1.der, ... and host (handshake_load
-// --chain-out) and MXSCAN_FARM_CA the farm's root (PEM), the farm's real
+// --chain_out) and MXSCAN_FARM_CA the farm's root (PEM), the farm's real
 // chain is judged too (BM_JudgeFarmChain).
 
 #include <benchmark/benchmark.h>

@@ -8,9 +8,9 @@
 // probe is judged as the scan judges it (scan::ProbeRecordFrom: record,
 // chain verdict through a VerdictCache) unless --judge=false.
 //
-//   handshake_load --targets FILE --port N --ca-file ca.pem
-//                  --concurrency C --count N [--duration-s S]
-//                  [--deadline-ms MS] [--judge=false] [--chain-out DIR]
+//   handshake_load --targets FILE --port N --ca_file ca.pem
+//                  --concurrency C --count N [--duration_s S]
+//                  [--deadline_ms MS] [--judge=false] [--chain_out DIR]
 //
 // --targets lists one farm address per line, "IP NAME" (NAME is the SNI
 // and the host the chain is judged for); probe i goes to line i mod lines.
@@ -24,8 +24,8 @@
 // probe's HandshakeInfo) and the verdict cache's hits/misses. Progress
 // goes to stderr every 5 s.
 //
-// Bounds: no new probe starts after --count probes or --duration-s
-// seconds; every probe has --deadline-ms per stage and in total; a
+// Bounds: no new probe starts after --count probes or --duration_s
+// seconds; every probe has --deadline_ms per stage and in total; a
 // watchdog stops the loop at duration + deadline + 30 s whatever happens.
 
 #include <fcntl.h>
