@@ -49,31 +49,8 @@ MtaStsRecord ParseMtaStsRecord(absl::string_view record) {
       }
       continue;
     }
-    if (field.name == "v") {
-      out.errors.push_back("v= appears again after the first field");
-      continue;
-    }
-    if (!IsTxtExtValue(field.value)) {
-      out.errors.push_back(absl::StrCat(
-          "extension ", field.name, "= has ",
-          field.value.empty()
-              ? "an empty value"
-              : absl::StrCat("an invalid value ", QuoteForMessage(field.value),
-                             " (printable ASCII without space, \";\" and "
-                             "\"=\")")));
-      continue;
-    }
-    if (absl::EqualsIgnoreCase(field.name, "id") ||
-        absl::EqualsIgnoreCase(field.name, "v")) {
-      out.warnings.push_back(
-          absl::StrCat("field ", field.name,
-                       "= is an extension: field names are case-sensitive"));
-    }
-    if (!extension_names.insert(field.name).second) {
-      out.warnings.push_back(
-          absl::StrCat("extension ", field.name, "= appears more than once"));
-    }
-    out.extensions.emplace_back(field.name, field.value);
+    CheckExtensionField(field, "id", &extension_names, &out.extensions,
+                        &out.errors, &out.warnings);
   }
   if (!have_id) out.errors.push_back("missing id= field");
   return out;

@@ -167,4 +167,36 @@ std::string QuoteForMessage(absl::string_view text) {
                       "\"...");
 }
 
+void CheckExtensionField(
+    const TxtField& field, absl::string_view known_name,
+    absl::flat_hash_set<std::string>* seen,
+    std::vector<std::pair<std::string, std::string>>* extensions,
+    std::vector<std::string>* errors, std::vector<std::string>* warnings) {
+  if (field.name == "v") {
+    errors->push_back("v= appears again after the first field");
+    return;
+  }
+  if (!IsTxtExtValue(field.value)) {
+    errors->push_back(absl::StrCat(
+        "extension ", field.name, "= has ",
+        field.value.empty()
+            ? "an empty value"
+            : absl::StrCat("an invalid value ", QuoteForMessage(field.value),
+                           " (printable ASCII without space, \";\" and "
+                           "\"=\")")));
+    return;
+  }
+  if (absl::EqualsIgnoreCase(field.name, known_name) ||
+      absl::EqualsIgnoreCase(field.name, "v")) {
+    warnings->push_back(
+        absl::StrCat("field ", field.name,
+                     "= is an extension: field names are case-sensitive"));
+  }
+  if (!seen->insert(field.name).second) {
+    warnings->push_back(
+        absl::StrCat("extension ", field.name, "= appears more than once"));
+  }
+  extensions->emplace_back(field.name, field.value);
+}
+
 }  // namespace mxscan::checks::mta_sts

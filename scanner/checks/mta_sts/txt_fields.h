@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 
 namespace mxscan::checks::mta_sts {
@@ -46,6 +47,17 @@ bool IsTxtExtValue(absl::string_view value);
 // QuoteForMessage renders untrusted text for an error message: quoted,
 // C-escaped, cut after 80 bytes so a hostile record cannot bloat results.
 std::string QuoteForMessage(absl::string_view text);
+
+// CheckExtensionField judges a field after the record's own fields (v= and
+// `known_name`) have been handled (RFC 8461 3.1 / RFC 8460 3): a repeated
+// v= or an invalid value is an error; a known name in other case and a
+// repeated extension are warnings. Valid extensions are appended to
+// `extensions`; `seen` remembers their names across calls.
+void CheckExtensionField(
+    const TxtField& field, absl::string_view known_name,
+    absl::flat_hash_set<std::string>* seen,
+    std::vector<std::pair<std::string, std::string>>* extensions,
+    std::vector<std::string>* errors, std::vector<std::string>* warnings);
 
 }  // namespace mxscan::checks::mta_sts
 

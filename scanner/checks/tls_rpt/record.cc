@@ -101,31 +101,8 @@ TlsRptRecord ParseTlsRptRecord(absl::string_view record) {
       ParseRua(field.value, &out);
       continue;
     }
-    if (field.name == "v") {
-      out.errors.push_back("v= appears again after the first field");
-      continue;
-    }
-    if (!IsTxtExtValue(field.value)) {
-      out.errors.push_back(absl::StrCat(
-          "extension ", field.name, "= has ",
-          field.value.empty()
-              ? "an empty value"
-              : absl::StrCat("an invalid value ", QuoteForMessage(field.value),
-                             " (printable ASCII without space, \";\" and "
-                             "\"=\")")));
-      continue;
-    }
-    if (absl::EqualsIgnoreCase(field.name, "rua") ||
-        absl::EqualsIgnoreCase(field.name, "v")) {
-      out.warnings.push_back(
-          absl::StrCat("field ", field.name,
-                       "= is an extension: field names are case-sensitive"));
-    }
-    if (!extension_names.insert(field.name).second) {
-      out.warnings.push_back(
-          absl::StrCat("extension ", field.name, "= appears more than once"));
-    }
-    out.extensions.emplace_back(field.name, field.value);
+    CheckExtensionField(field, "rua", &extension_names, &out.extensions,
+                        &out.errors, &out.warnings);
   }
   if (rua_fields == 0) out.errors.push_back("missing rua= field");
   return out;
