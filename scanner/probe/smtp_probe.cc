@@ -68,7 +68,8 @@ class SmtpProbeRun {
           return;
         case Session::Action::kStartTls:
           if (tls_ == nullptr) {
-            tls_ = std::make_unique<tls::TlsConnection>(context_, server_name_);
+            tls_ = std::make_unique<tls::TlsConnection>(
+                context_, server_name_, options_.resume_session.get());
             StepHandshake();
             continue;  // the step may already have reported
           }
@@ -87,9 +88,11 @@ class SmtpProbeRun {
 
   void Connect() {
     connect_started_ = true;
+    outcome_.times.started_ns = uv_hrtime();
     TcpConnection::Callbacks callbacks;
     callbacks.connected = [this](int status) {
       if (status == 0) {
+        outcome_.times.connected_ns = uv_hrtime();
         session_.OnConnected();
       } else {
         session_.OnConnectFailed(-status, uv_strerror(status));
@@ -110,7 +113,10 @@ class SmtpProbeRun {
     if (tls_ == nullptr) {
       // Plain SMTP; after the 220 to STARTTLS the session itself refuses
       // bytes that arrive before the handshake.
+      const uint64_t now = uv_hrtime();
+      const smtp::Stage before = session_.stage();
       session_.OnBytes(bytes);
+      NoteStageEnd(before, now);
     } else if (!handshake_done_) {
       tls_->FeedCiphertext(bytes);
       StepHandshake();
@@ -130,11 +136,34 @@ class SmtpProbeRun {
     Flush();
     if (p == tls::TlsConnection::Progress::kDone) {
       handshake_done_ = true;
+      outcome_.times.handshake_ns = uv_hrtime();
       outcome_.tls_done = true;
       outcome_.tls = tls_->Info();
       session_.OnTlsHandshakeDone(true, "");
     } else if (p == tls::TlsConnection::Progress::kFailed) {
       session_.OnTlsHandshakeDone(false, tls_->error());
+    }
+  }
+
+  // NoteStageEnd records `at` as the end of `before` when the session has
+  // moved on from that stage without a failure.
+  void NoteStageEnd(smtp::Stage before, uint64_t at) {
+    if (session_.stage() == before ||
+        session_.result().error.has_value()) {
+      return;
+    }
+    switch (before) {
+      case smtp::Stage::kBanner:
+        outcome_.times.banner_ns = at;
+        break;
+      case smtp::Stage::kEhlo:
+        outcome_.times.ehlo_ns = at;
+        break;
+      case smtp::Stage::kStartTls:
+        outcome_.times.starttls_ns = at;
+        break;
+      default:
+        break;
     }
   }
 
@@ -184,6 +213,10 @@ class SmtpProbeRun {
     finished_ = true;
     CloseConnection();
     outcome_.session = session_.result();
+    if (options_.keep_session && handshake_done_) {
+      outcome_.tls_session = tls_->Session();
+    }
+    outcome_.times.finished_ns = uv_hrtime();
     outcome_.duration_ms = static_cast<int64_t>(uv_now(loop_) - started_ms_);
     auto done = std::move(done_);
     SmtpProbeOutcome outcome = std::move(outcome_);

@@ -5,9 +5,11 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/functional/any_invocable.h"
+#include "scanner/probe/probe_times.h"
 #include "scanner/smtp/session.h"
 #include "scanner/smtp/session_result.h"
 #include "scanner/tls/tls_client.h"
@@ -24,6 +26,12 @@ struct SmtpProbeOptions {
   int reply_timeout_ms = 30000;
   int handshake_timeout_ms = 20000;
   int total_timeout_ms = 90000;
+  // Offered for resumption in the handshake when set (`mxscan bench
+  // --resume-sessions`).
+  std::shared_ptr<SSL_SESSION> resume_session;
+  // Return the session to resume next time in SmtpProbeOutcome::tls_session
+  // (give the probe a ClientContext with session_cache).
+  bool keep_session = false;
 };
 
 // What one probe saw. The certificate chain in `tls` is not judged here.
@@ -32,6 +40,11 @@ struct SmtpProbeOutcome {
   bool tls_done = false;
   tls::HandshakeInfo tls;
   int64_t duration_ms = 0;
+  // When each step ended (for benchmarks).
+  ProbeTimes times;
+  // With SmtpProbeOptions::keep_session, after a handshake: the session to
+  // offer next time.
+  bssl::UniquePtr<SSL_SESSION> tls_session;
 };
 
 // ProbeSmtp connects to `address` (port included), runs the SMTP session

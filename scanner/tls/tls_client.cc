@@ -68,6 +68,9 @@ absl::StatusOr<std::unique_ptr<ClientContext>> ClientContext::Create(
   SSL_CTX_set_custom_verify(ctx, SSL_VERIFY_PEER, AcceptAnyCertificate);
   SSL_CTX_set_session_cache_mode(
       ctx, options.session_cache ? SSL_SESS_CACHE_CLIENT : SSL_SESS_CACHE_OFF);
+  if (options.session_cache) {
+    SSL_CTX_sess_set_new_cb(ctx, &TlsConnection::OnNewSession);
+  }
   return context;
 }
 
@@ -82,6 +85,7 @@ TlsConnection::TlsConnection(const ClientContext& context,
   BIO_set_mem_eof_return(network_in_, -1);
   SSL_set_bio(ssl, network_in_, network_out_);
   SSL_set_connect_state(ssl);
+  SSL_set_app_data(ssl, this);
   if (!server_name.empty() && !IsIpLiteral(server_name)) {
     SSL_set_tlsext_host_name(ssl, server_name.c_str());
   }
@@ -184,9 +188,25 @@ HandshakeInfo TlsConnection::Info() const {
   return info;
 }
 
+int TlsConnection::OnNewSession(SSL* ssl, SSL_SESSION* session) {
+  auto* self = static_cast<TlsConnection*>(SSL_get_app_data(ssl));
+  if (self == nullptr) return 0;
+  self->new_session_.reset(session);  // takes the reference
+  return 1;
+}
+
 bssl::UniquePtr<SSL_SESSION> TlsConnection::Session() const {
+  if (new_session_ != nullptr) {
+    SSL_SESSION_up_ref(new_session_.get());
+    return bssl::UniquePtr<SSL_SESSION>(new_session_.get());
+  }
   SSL_SESSION* session = SSL_get1_session(ssl_.get());
   return bssl::UniquePtr<SSL_SESSION>(session);
+}
+
+void TlsConnection::CloseNotify() {
+  SSL_shutdown(ssl_.get());
+  ERR_clear_error();
 }
 
 }  // namespace mxscan::tls

@@ -25,7 +25,9 @@ struct ClientContextOptions {
   std::string groups;
   // OpenSSL-style cipher list for TLS 1.0–1.2; empty = BoringSSL's default.
   std::string ciphers;
-  // Keep client sessions so that a connection can offer resumption.
+  // Keep client sessions so that a connection can offer resumption: each
+  // connection then holds the newest session the server gave it
+  // (TlsConnection::Session()), TLS 1.3 tickets included.
   bool session_cache = false;
 };
 
@@ -92,17 +94,33 @@ class TlsConnection {
 
   // Valid after kDone.
   HandshakeInfo Info() const;
-  // The session to offer for resumption next time (owned by the caller).
+  // The session to offer for resumption next time (owned by the caller):
+  // with ClientContextOptions::session_cache, the newest one the server
+  // gave (in TLS 1.3 a ticket, which arrives after the handshake, so read
+  // on before asking), else the established session.
   bssl::UniquePtr<SSL_SESSION> Session() const;
+  // True once the server has given a resumable session (session_cache
+  // contexts only).
+  bool has_new_session() const { return new_session_ != nullptr; }
+
+  // CloseNotify queues a close_notify alert for TakeCiphertext(), to end
+  // the session cleanly (after the handshake).
+  void CloseNotify();
 
  private:
+  friend class ClientContext;  // installs OnNewSession
+
   std::string ErrorText(int ret);
+  // Called by BoringSSL with each new resumable session (SSL app data is
+  // the connection).
+  static int OnNewSession(SSL* ssl, SSL_SESSION* session);
 
   bssl::UniquePtr<SSL> ssl_;
   BIO* network_in_ = nullptr;   // owned by ssl_
   BIO* network_out_ = nullptr;  // owned by ssl_
   std::string error_;
   bool peer_closed_ = false;
+  bssl::UniquePtr<SSL_SESSION> new_session_;
 };
 
 // VersionName maps "1.0".."1.3" (and "TLSv1.2" forms) to a TLS1_x_VERSION.
