@@ -14,6 +14,8 @@ PACKAGES=(
   nsd ldnsutils dnsperf python3 clang libclang-rt-14-dev time procps
   # the real MTA of tests/e2e/mta_starttls_test.sh (run from its own folder)
   postfix
+  # databases of `mxscan export` (the tests run their own PostgreSQL server)
+  libsqlite3-dev libpq-dev postgresql
 )
 
 missing=()
@@ -40,4 +42,9 @@ fi
 # their own on free loopback ports and do not need it.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nsd 2>/dev/null; then
   systemctl stop nsd || true
+fi
+# Likewise PostgreSQL's package creates and starts a cluster on port 5432;
+# the export tests run their own server (tools/db/postgres_server.sh).
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet postgresql 2>/dev/null; then
+  systemctl stop postgresql || true
 fi
