@@ -11,6 +11,7 @@
 #include "scanner/cli/dns_command.h"
 #include "scanner/cli/dump_command.h"
 #include "scanner/cli/scan_command.h"
+#include "scanner/cli/stats_command.h"
 
 namespace {
 
@@ -27,6 +28,9 @@ constexpr char kUsage[] =
     "              [--rate QPS] [--timeout-ms N] [--retries N] [--workers N]\n"
     "              [--no-progress]\n"
     "  mxscan dump FILE|DIR... [--format jsonl|csv]\n"
+    "  mxscan stats DIR... [--by sector|none] [--format md|csv|json|html]\n"
+    "              [--output FILE] [--top-providers N] [--title T]\n"
+    "  mxscan diff OLD_DIR NEW_DIR [--format md|json] [--list-limit N]\n"
     "\n"
     "Run `mxscan COMMAND --help` for the flags.\n";
 
@@ -82,6 +86,9 @@ int main(int argc, char** argv) {
     return mxscan::cli::RunDumpCommand(
         std::vector<std::string>(positional.begin() + 1, positional.end()));
   }
+  const std::vector<std::string> rest(positional.begin() + 1, positional.end());
+  if (command == "stats") return mxscan::cli::RunStatsCommand(rest);
+  if (command == "diff") return mxscan::cli::RunDiffCommand(rest);
   std::fprintf(stderr, "mxscan: unknown command \"%s\"\n\n%s",
                command.c_str(), kUsage);
   return 2;

@@ -19,6 +19,7 @@ ABSL_DECLARE_FLAG(int, timeout_ms);
 ABSL_DECLARE_FLAG(int, retries);
 ABSL_DECLARE_FLAG(int, workers);
 ABSL_DECLARE_FLAG(bool, no_progress);
+ABSL_DECLARE_FLAG(std::string, psl_file);
 
 namespace mxscan::cli {
 

@@ -63,9 +63,6 @@ ABSL_FLAG(bool, no_dns_cache, false,
           "ask every DNS question anew (for measuring what the cache saves)");
 ABSL_FLAG(std::string, blocklist, "",
           "file of addresses/CIDRs never contacted (one per line)");
-ABSL_FLAG(std::string, psl_file,
-          "/usr/share/publicsuffix/public_suffix_list.dat",
-          "Public Suffix List (organisational domains under rfc7489)");
 
 namespace mxscan::cli {
 namespace {

@@ -48,8 +48,13 @@ import random
 import re
 
 TTL = 3600
-# Public suffixes of the sim (psl.dat). provider.sim is a registered name.
-PSL_SUFFIXES = ("sim", "gov.sim", "council.sim", "nhs.sim", "school.sim")
+# Public suffixes of the sim (psl.dat). provider.sim is in the list's
+# private section, as hosting platforms are in the real list: each mail
+# provider under it (bigmail.provider.sim, ...) is its own organisational
+# domain, so statistics tell the providers apart.
+ICANN_SUFFIXES = ("sim", "gov.sim", "council.sim", "nhs.sim", "school.sim")
+PRIVATE_SUFFIXES = ("provider.sim",)
+PSL_SUFFIXES = ICANN_SUFFIXES + PRIVATE_SUFFIXES
 ZONES = ("sim", "gov.sim", "council.sim", "nhs.sim", "school.sim",
          "provider.sim")
 # Longest first, for zone_of().
@@ -1604,8 +1609,11 @@ class Sector:
             f.write("// Public suffixes of the mxscan simulated sector "
                     "(tools/sim/gen_sector.py).\n"
                     "// ===BEGIN ICANN DOMAINS===\n" +
-                    "".join(s + "\n" for s in PSL_SUFFIXES) +
-                    "// ===END ICANN DOMAINS===\n")
+                    "".join(s + "\n" for s in ICANN_SUFFIXES) +
+                    "// ===END ICANN DOMAINS===\n"
+                    "// ===BEGIN PRIVATE DOMAINS===\n" +
+                    "".join(s + "\n" for s in PRIVATE_SUFFIXES) +
+                    "// ===END PRIVATE DOMAINS===\n")
         truth = Truth(self.dns, self)
         csv, jsonl = ["domain,sector\n"], []
         counts = {}

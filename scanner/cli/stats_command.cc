@@ -1,0 +1,165 @@
+#include "scanner/cli/stats_command.h"
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include "absl/flags/flag.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "scanner/checks/org_domain/public_suffix_list.h"
+#include "scanner/cli/common_flags.h"
+#include "scanner/core/output_sink.h"
+#include "scanner/scan/result_reader.h"
+#include "scanner/stats/collect.h"
+#include "scanner/stats/diff.h"
+#include "scanner/stats/report.h"
+
+ABSL_FLAG(std::string, by, "sector",
+          "stats: group rows by \"sector\", or \"none\" for the overall row "
+          "only");
+ABSL_FLAG(int, top_providers, 10, "stats: mail providers listed");
+ABSL_FLAG(std::string, title, "Email security of the sector",
+          "stats: the report's title");
+ABSL_FLAG(int, list_limit, 100,
+          "diff: domains listed per metric and direction in md (0 = all)");
+
+namespace mxscan::cli {
+namespace {
+
+using checks::org_domain::PublicSuffixList;
+
+// `--format` is shared with `dns`/`dump`, whose default is jsonl; for
+// stats and diff that default means their own default, markdown.
+std::string ReportFormat() {
+  const std::string format = absl::GetFlag(FLAGS_format);
+  return format == "jsonl" ? "md" : format;
+}
+
+absl::StatusOr<std::vector<std::string>> FilesOf(
+    const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    absl::StatusOr<std::vector<std::string>> found = scan::ResultFiles(path);
+    if (!found.ok()) return found.status();
+    files.insert(files.end(), found->begin(), found->end());
+  }
+  return files;
+}
+
+absl::StatusOr<std::shared_ptr<const PublicSuffixList>> LoadPsl() {
+  absl::StatusOr<PublicSuffixList> psl =
+      PublicSuffixList::Load(absl::GetFlag(FLAGS_psl_file));
+  if (!psl.ok()) return psl.status();
+  return std::make_shared<const PublicSuffixList>(std::move(*psl));
+}
+
+stats::OrgDomainOf OrgDomainFunction(std::shared_ptr<const PublicSuffixList> psl) {
+  return [psl](absl::string_view host) {
+    return psl->OrganizationalDomain(host);
+  };
+}
+
+int Fail(const char* command, const absl::Status& status) {
+  std::fprintf(stderr, "mxscan %s: %s\n", command,
+               std::string(status.message()).c_str());
+  return 1;
+}
+
+int Write(const char* command, const std::string& text) {
+  absl::StatusOr<std::unique_ptr<OutputSink>> sink =
+      OutputSink::Open(absl::GetFlag(FLAGS_output), /*durable=*/true);
+  if (!sink.ok()) return Fail(command, sink.status());
+  absl::Status written = (*sink)->Write(text);
+  if (written.ok()) written = (*sink)->Close();
+  return written.ok() ? 0 : Fail(command, written);
+}
+
+void ReportTorn(const char* command, uint64_t torn) {
+  if (torn == 0) return;
+  std::fprintf(stderr,
+               "mxscan %s: %llu torn record(s) at the end of a file dropped "
+               "(interrupted write)\n",
+               command, static_cast<unsigned long long>(torn));
+}
+
+}  // namespace
+
+int RunStatsCommand(const std::vector<std::string>& paths) {
+  const std::string format = ReportFormat();
+  const std::string by = absl::GetFlag(FLAGS_by);
+  if (format != "md" && format != "csv" && format != "json" &&
+      format != "html") {
+    std::fprintf(stderr, "mxscan stats: --format must be md, csv, json or html\n");
+    return 2;
+  }
+  if (by != "sector" && by != "none") {
+    std::fprintf(stderr, "mxscan stats: --by must be sector or none\n");
+    return 2;
+  }
+  if (paths.empty()) {
+    std::fprintf(stderr, "mxscan stats: name one or more result directories\n");
+    return 2;
+  }
+  absl::StatusOr<std::vector<std::string>> files = FilesOf(paths);
+  if (!files.ok()) return Fail("stats", files.status());
+  absl::StatusOr<std::shared_ptr<const PublicSuffixList>> psl = LoadPsl();
+  if (!psl.ok()) return Fail("stats", psl.status());
+  absl::StatusOr<stats::Collected> collected =
+      stats::CollectFiles(*files, OrgDomainFunction(*psl), WorkerCount());
+  if (!collected.ok()) return Fail("stats", collected.status());
+  ReportTorn("stats", collected->torn);
+
+  stats::ReportOptions options;
+  options.by_sector = by == "sector";
+  options.top_providers = std::max(0, absl::GetFlag(FLAGS_top_providers));
+  options.title = absl::GetFlag(FLAGS_title);
+  const stats::Aggregate& aggregate = collected->aggregate;
+  std::string text;
+  if (format == "md") text = stats::RenderMarkdown(aggregate, options);
+  if (format == "csv") text = stats::RenderCsv(aggregate, options);
+  if (format == "json") text = stats::RenderJson(aggregate, options);
+  if (format == "html") text = stats::RenderHtml(aggregate, options);
+  return Write("stats", text);
+}
+
+int RunDiffCommand(const std::vector<std::string>& paths) {
+  const std::string format = ReportFormat();
+  if (format != "md" && format != "json") {
+    std::fprintf(stderr, "mxscan diff: --format must be md or json\n");
+    return 2;
+  }
+  if (paths.size() != 2) {
+    std::fprintf(stderr, "mxscan diff: name two result directories, OLD NEW\n");
+    return 2;
+  }
+  absl::StatusOr<std::vector<std::string>> old_files = FilesOf({paths[0]});
+  if (!old_files.ok()) return Fail("diff", old_files.status());
+  absl::StatusOr<std::vector<std::string>> new_files = FilesOf({paths[1]});
+  if (!new_files.ok()) return Fail("diff", new_files.status());
+  absl::StatusOr<std::shared_ptr<const PublicSuffixList>> psl = LoadPsl();
+  if (!psl.ok()) return Fail("diff", psl.status());
+  const stats::OrgDomainOf org_of = OrgDomainFunction(*psl);
+
+  stats::ScanDiff diff;
+  absl::StatusOr<scan::ReadStats> read_old =
+      scan::ReadResults(*old_files, [&](const DomainResult& r) {
+        diff.AddOld(stats::SummarizeDomain(r, org_of));
+      });
+  if (!read_old.ok()) return Fail("diff", read_old.status());
+  absl::StatusOr<scan::ReadStats> read_new =
+      scan::ReadResults(*new_files, [&](const DomainResult& r) {
+        diff.AddNew(stats::SummarizeDomain(r, org_of));
+      });
+  if (!read_new.ok()) return Fail("diff", read_new.status());
+  diff.Finish();
+  ReportTorn("diff", read_old->torn + read_new->torn);
+  const int limit = absl::GetFlag(FLAGS_list_limit);
+  return Write("diff",
+               format == "json"
+                   ? stats::RenderDiffJson(diff)
+                   : stats::RenderDiffMarkdown(
+                         diff, limit <= 0 ? SIZE_MAX : static_cast<size_t>(limit)));
+}
+
+}  // namespace mxscan::cli

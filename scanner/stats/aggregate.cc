@@ -1,0 +1,79 @@
+#include "scanner/stats/aggregate.h"
+
+#include <algorithm>
+
+namespace mxscan::stats {
+namespace {
+
+void AddProvider(absl::flat_hash_map<std::string, uint64_t>* providers,
+                 const std::string& name, uint64_t n) {
+  auto it = providers->find(name);
+  if (it != providers->end()) {
+    it->second += n;
+  } else if (providers->size() < kMaxProviders) {
+    providers->emplace(name, n);
+  } else {
+    (*providers)[kOtherProviders] += n;
+  }
+}
+
+template <typename Map>
+void MergeCounts(const Map& from, Map* into) {
+  for (const auto& [name, n] : from) (*into)[name] += n;
+}
+
+}  // namespace
+
+void Tally::Add(const DomainSummary& s) {
+  ++domains;
+  for (size_t i = 0; i < kMetricCount; ++i) {
+    if (s.metrics.test(i)) ++metrics[i];
+  }
+  if (!s.tls_category.empty()) ++tls_categories[s.tls_category];
+  for (const std::string& p : s.cert_problems) ++cert_problems[p];
+  for (const std::string& e : s.verify_errors) ++verify_errors[e];
+  for (const std::string& p : s.providers) AddProvider(&providers, p, 1);
+  if (s.self_hosted) ++self_hosted;
+}
+
+void Tally::Merge(const Tally& other) {
+  domains += other.domains;
+  for (size_t i = 0; i < kMetricCount; ++i) metrics[i] += other.metrics[i];
+  MergeCounts(other.tls_categories, &tls_categories);
+  MergeCounts(other.cert_problems, &cert_problems);
+  MergeCounts(other.verify_errors, &verify_errors);
+  for (const auto& [name, n] : other.providers) {
+    AddProvider(&providers, name, n);
+  }
+  self_hosted += other.self_hosted;
+}
+
+std::vector<std::pair<std::string, uint64_t>> Tally::TopProviders(
+    size_t n) const {
+  std::vector<std::pair<std::string, uint64_t>> top(providers.begin(),
+                                                    providers.end());
+  auto more = [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  };
+  if (top.size() > n) {
+    std::partial_sort(top.begin(), top.begin() + n, top.end(), more);
+    top.resize(n);
+  } else {
+    std::sort(top.begin(), top.end(), more);
+  }
+  return top;
+}
+
+void Aggregate::Add(const DomainSummary& summary) {
+  overall_.Add(summary);
+  sectors_[summary.sector.empty() ? kNoSector : summary.sector].Add(summary);
+}
+
+void Aggregate::Merge(const Aggregate& other) {
+  overall_.Merge(other.overall_);
+  for (const auto& [name, tally] : other.sectors_) {
+    sectors_[name].Merge(tally);
+  }
+}
+
+}  // namespace mxscan::stats

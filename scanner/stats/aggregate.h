@@ -1,0 +1,61 @@
+#ifndef MXSCAN_SCANNER_STATS_AGGREGATE_H_
+#define MXSCAN_SCANNER_STATS_AGGREGATE_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "scanner/stats/domain_summary.h"
+#include "scanner/stats/metrics.h"
+
+namespace mxscan::stats {
+
+// Counts over a set of domains. Every field is a sum, so tallies of
+// disjoint sets merge into the tally of their union exactly.
+struct Tally {
+  uint64_t domains = 0;
+  std::array<uint64_t, kMetricCount> metrics{};
+  // Domains per TLS category / certificate problem / verification error.
+  std::map<std::string, uint64_t> tls_categories;
+  std::map<std::string, uint64_t> cert_problems;
+  std::map<std::string, uint64_t> verify_errors;
+  // Domains per mail provider (at most kMaxProviders distinct; later
+  // newcomers are counted under kOtherProviders).
+  absl::flat_hash_map<std::string, uint64_t> providers;
+  uint64_t self_hosted = 0;
+
+  uint64_t Count(Metric m) const { return metrics[static_cast<size_t>(m)]; }
+  void Add(const DomainSummary& summary);
+  void Merge(const Tally& other);
+  // The `n` providers with the most domains, most first (ties by name).
+  std::vector<std::pair<std::string, uint64_t>> TopProviders(size_t n) const;
+};
+
+inline constexpr size_t kMaxProviders = 100000;
+inline constexpr char kOtherProviders[] = "(other providers)";
+
+// The statistics of a scan: overall and per sector. Memory grows with the
+// number of sectors and providers, never with the number of domains.
+class Aggregate {
+ public:
+  // A record without a sector is counted under this name.
+  static constexpr char kNoSector[] = "(no sector)";
+
+  void Add(const DomainSummary& summary);
+  void Merge(const Aggregate& other);
+
+  const Tally& overall() const { return overall_; }
+  const std::map<std::string, Tally>& sectors() const { return sectors_; }
+
+ private:
+  Tally overall_;
+  std::map<std::string, Tally> sectors_;
+};
+
+}  // namespace mxscan::stats
+
+#endif  // MXSCAN_SCANNER_STATS_AGGREGATE_H_

@@ -1,0 +1,162 @@
+#include "scanner/stats/domain_summary.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+
+namespace mxscan::stats {
+namespace {
+
+constexpr char kNotProbed[] = "not probed";
+constexpr char kNoMailServer[] = "no mail server";
+constexpr char kUnreachable[] = "unreachable";
+constexpr char kNoTls[] = "no TLS";
+
+// An address counts as a mail server that answered when the session got a
+// 2xx greeting; connect failures, timeouts, 4xx/5xx greetings, deferrals
+// and blocklisted addresses do not answer.
+bool Answered(const MxAddress& address) {
+  if (!address.has_smtp()) return false;
+  const SmtpProbe& smtp = address.smtp();
+  return smtp.connected() && !smtp.deferred() && smtp.banner_code() >= 200 &&
+         smtp.banner_code() < 300;
+}
+
+// Lower is weaker; unknown versions sort first.
+int VersionRank(absl::string_view version) {
+  if (version == "TLSv1") return 1;
+  if (version == "TLSv1.1") return 2;
+  if (version == "TLSv1.2") return 3;
+  if (version == "TLSv1.3") return 4;
+  return 0;
+}
+
+void AddDistinct(std::vector<std::string>* list, std::string value) {
+  if (std::find(list->begin(), list->end(), value) == list->end()) {
+    list->push_back(std::move(value));
+  }
+}
+
+void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
+  int addresses = 0, probed = 0, answered = 0, with_tls = 0, tls12 = 0,
+      valid_cert = 0, dane_valid = 0;
+  std::string weakest;
+  for (const MxHost& host : r.mx()) {
+    if (host.tlsa().authenticated() && host.tlsa().records_size() > 0) {
+      s->Set(Metric::kDanePublished);
+    }
+    for (const MxAddress& address : host.addresses()) {
+      ++addresses;
+      if (address.has_smtp()) ++probed;
+      if (!Answered(address)) continue;
+      ++answered;
+      const SmtpProbe& smtp = address.smtp();
+      if (smtp.tlsa().dane_valid()) ++dane_valid;
+      if (!smtp.has_tls()) continue;
+      ++with_tls;
+      const TlsInfo& tls = smtp.tls();
+      if (weakest.empty() ||
+          VersionRank(tls.version()) < VersionRank(weakest)) {
+        weakest = tls.version().empty() ? "unknown" : tls.version();
+      }
+      if (VersionRank(tls.version()) >= 3) ++tls12;
+      const bool valid =
+          tls.cert_trusted() && tls.hostname_match() && !tls.cert_expired();
+      if (valid) ++valid_cert;
+      if (tls.cert_expired()) AddDistinct(&s->cert_problems, "expired");
+      if (!tls.cert_trusted() && !tls.cert_expired()) {
+        AddDistinct(&s->cert_problems, "untrusted");
+      }
+      if (!tls.hostname_match()) {
+        AddDistinct(&s->cert_problems, "name_mismatch");
+      }
+      if (!tls.verify_error().empty()) {
+        AddDistinct(&s->verify_errors, tls.verify_error());
+      }
+    }
+  }
+  if (addresses == 0) {
+    s->tls_category = kNoMailServer;
+  } else if (probed == 0) {
+    s->tls_category = kNotProbed;
+  } else if (answered == 0) {
+    s->tls_category = kUnreachable;
+  } else if (with_tls < answered) {
+    s->tls_category = kNoTls;
+  } else {
+    s->tls_category = weakest;
+  }
+  if (answered == 0) return;
+  s->Set(Metric::kSmtpReachable);
+  if (with_tls == answered) s->Set(Metric::kStarttlsAllMx);
+  if (tls12 == answered) s->Set(Metric::kTls12PlusAllMx);
+  if (valid_cert == answered) s->Set(Metric::kValidCertAllMx);
+  if (dane_valid == answered) s->Set(Metric::kDaneValid);
+}
+
+void SummarizeProviders(const DomainResult& r, const OrgDomainOf& org_of,
+                        DomainSummary* s) {
+  if (r.implicit_mx()) return;
+  const std::string own = org_of(r.domain());
+  for (const MxHost& host : r.mx()) {
+    std::string provider = org_of(host.host());
+    if (provider.empty()) continue;
+    if (!own.empty() && provider == own) {
+      s->self_hosted = true;
+    } else {
+      AddDistinct(&s->providers, std::move(provider));
+    }
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& TlsVersionCategories() {
+  static const std::vector<std::string> kCategories = {
+      kNotProbed, kNoMailServer, kUnreachable, kNoTls, "unknown",
+      "TLSv1",    "TLSv1.1",     "TLSv1.2",    "TLSv1.3"};
+  return kCategories;
+}
+
+DomainSummary SummarizeDomain(const DomainResult& r,
+                              const OrgDomainOf& org_domain_of) {
+  DomainSummary s;
+  s.domain = r.domain();
+  s.sector = r.sector();
+  if (r.mx_size() > 0 && !r.implicit_mx()) s.Set(Metric::kMxPresent);
+  if (r.null_mx()) s.Set(Metric::kNullMx);
+  if (r.implicit_mx()) s.Set(Metric::kImplicitMx);
+  SummarizeMailServers(r, &s);
+  SummarizeProviders(r, org_domain_of, &s);
+
+  const SpfResult& spf = r.spf();
+  if (spf.present()) s.Set(Metric::kSpfPresent);
+  if (spf.present() && spf.valid()) {
+    s.Set(Metric::kSpfValid);
+    if (spf.all() == "-all") s.Set(Metric::kSpfHardfail);
+  }
+  const DmarcResult& dmarc = r.dmarc();
+  if (dmarc.present()) s.Set(Metric::kDmarcPresent);
+  if (dmarc.present() && dmarc.valid()) {
+    s.Set(Metric::kDmarcValid);
+    const std::string policy = absl::AsciiStrToLower(dmarc.policy());
+    if (policy == "reject") s.Set(Metric::kDmarcReject);
+    if (policy == "quarantine") s.Set(Metric::kDmarcQuarantine);
+    if (policy == "none") s.Set(Metric::kDmarcNone);
+  }
+  const MtaStsResult& sts = r.mta_sts();
+  if (sts.txt_present() && sts.policy_fetched()) {
+    if (sts.mode() == "enforce") s.Set(Metric::kMtaStsEnforce);
+    if (sts.mode() == "testing") s.Set(Metric::kMtaStsTesting);
+  }
+  if (r.tls_rpt().present()) s.Set(Metric::kTlsRptPresent);
+  for (const DkimKey& key : r.dkim()) {
+    if (key.valid() && !key.revoked()) s.Set(Metric::kDkimKeyFound);
+  }
+  if (r.bimi().present()) s.Set(Metric::kBimiPresent);
+  if (r.dnssec()) s.Set(Metric::kDnssec);
+  return s;
+}
+
+}  // namespace mxscan::stats

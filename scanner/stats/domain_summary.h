@@ -1,0 +1,51 @@
+#ifndef MXSCAN_SCANNER_STATS_DOMAIN_SUMMARY_H_
+#define MXSCAN_SCANNER_STATS_DOMAIN_SUMMARY_H_
+
+#include <bitset>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "proto/mxscan.pb.h"
+#include "scanner/stats/metrics.h"
+
+namespace mxscan::stats {
+
+// What the statistics need of one domain's record: its metrics and the
+// breakdowns, decided once here (scanner/stats/METRICS.md defines each).
+struct DomainSummary {
+  std::string domain;
+  std::string sector;
+  std::bitset<kMetricCount> metrics;
+  // The weakest TLS of the domain's mail servers: one of
+  // TlsVersionCategories().
+  std::string tls_category;
+  // Certificate problems seen on any answering mail server (a domain may
+  // have several): "expired", "untrusted", "name_mismatch".
+  std::vector<std::string> cert_problems;
+  // The verification errors reported for those certificates, distinct.
+  std::vector<std::string> verify_errors;
+  // Mail providers: the distinct organisational domains of the MX hosts
+  // that are not the domain's own ("" never appears); `self_hosted` when
+  // some MX host is under the domain's own organisational domain.
+  std::vector<std::string> providers;
+  bool self_hosted = false;
+
+  bool Has(Metric m) const { return metrics.test(static_cast<size_t>(m)); }
+  void Set(Metric m) { metrics.set(static_cast<size_t>(m)); }
+};
+
+// The TLS categories in report order (best last).
+const std::vector<std::string>& TlsVersionCategories();
+
+// Maps a host name to its organisational domain (the PSL's registrable
+// domain); "" when it has none.
+using OrgDomainOf = std::function<std::string(absl::string_view)>;
+
+DomainSummary SummarizeDomain(const DomainResult& result,
+                              const OrgDomainOf& org_domain_of);
+
+}  // namespace mxscan::stats
+
+#endif  // MXSCAN_SCANNER_STATS_DOMAIN_SUMMARY_H_

@@ -1,0 +1,41 @@
+#include "scanner/stats/metrics.h"
+
+namespace mxscan::stats {
+
+const std::array<MetricInfo, kMetricCount>& Metrics() {
+  static const std::array<MetricInfo, kMetricCount> kMetrics = {{
+      {Metric::kMxPresent, "mx_present", "MX"},
+      {Metric::kNullMx, "null_mx", "null MX"},
+      {Metric::kImplicitMx, "implicit_mx", "implicit MX"},
+      {Metric::kSmtpReachable, "smtp_reachable", "SMTP reachable"},
+      {Metric::kStarttlsAllMx, "starttls_all_mx", "STARTTLS all MX"},
+      {Metric::kTls12PlusAllMx, "tls12_plus_all_mx", "TLS 1.2+ all MX"},
+      {Metric::kValidCertAllMx, "valid_cert_all_mx", "valid cert all MX"},
+      {Metric::kDanePublished, "dane_published", "DANE TLSA"},
+      {Metric::kDaneValid, "dane_valid", "DANE valid"},
+      {Metric::kSpfPresent, "spf_present", "SPF"},
+      {Metric::kSpfValid, "spf_valid", "SPF valid"},
+      {Metric::kSpfHardfail, "spf_hardfail", "SPF -all"},
+      {Metric::kDmarcPresent, "dmarc_present", "DMARC"},
+      {Metric::kDmarcValid, "dmarc_valid", "DMARC valid"},
+      {Metric::kDmarcReject, "dmarc_reject", "DMARC reject"},
+      {Metric::kDmarcQuarantine, "dmarc_quarantine", "DMARC quarantine"},
+      {Metric::kDmarcNone, "dmarc_none", "DMARC none"},
+      {Metric::kMtaStsEnforce, "mta_sts_enforce", "MTA-STS enforce"},
+      {Metric::kMtaStsTesting, "mta_sts_testing", "MTA-STS testing"},
+      {Metric::kTlsRptPresent, "tls_rpt_present", "TLS-RPT"},
+      {Metric::kDkimKeyFound, "dkim_key_found", "DKIM key"},
+      {Metric::kBimiPresent, "bimi_present", "BIMI"},
+      {Metric::kDnssec, "dnssec", "DNSSEC"},
+  }};
+  return kMetrics;
+}
+
+const MetricInfo* FindMetric(absl::string_view key) {
+  for (const MetricInfo& info : Metrics()) {
+    if (info.key == key) return &info;
+  }
+  return nullptr;
+}
+
+}  // namespace mxscan::stats

@@ -1,0 +1,41 @@
+#ifndef MXSCAN_SCANNER_STATS_REPORT_H_
+#define MXSCAN_SCANNER_STATS_REPORT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scanner/stats/aggregate.h"
+
+namespace mxscan::stats {
+
+struct ReportOptions {
+  bool by_sector = true;      // a row per sector besides the overall row
+  size_t top_providers = 10;  // providers listed, by share of domains
+  std::string title = "Email security of the sector";
+};
+
+// The rows of a report: "overall" first, then the sectors by name.
+std::vector<std::pair<std::string, const Tally*>> ReportRows(
+    const Aggregate& aggregate, const ReportOptions& options);
+
+// 100 * part / whole, 0 when whole is 0.
+double Percent(uint64_t part, uint64_t whole);
+// "57.1%" (one decimal).
+std::string PercentText(uint64_t part, uint64_t whole);
+
+std::string RenderMarkdown(const Aggregate& aggregate,
+                           const ReportOptions& options);
+std::string RenderCsv(const Aggregate& aggregate, const ReportOptions& options);
+std::string RenderJson(const Aggregate& aggregate,
+                       const ReportOptions& options);
+// One self-contained page: tables and inline-SVG charts, no external
+// resources and no scripts.
+std::string RenderHtml(const Aggregate& aggregate,
+                       const ReportOptions& options);
+
+}  // namespace mxscan::stats
+
+#endif  // MXSCAN_SCANNER_STATS_REPORT_H_

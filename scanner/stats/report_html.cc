@@ -1,0 +1,164 @@
+// The HTML report: one self-contained page (inline CSS and SVG, no
+// scripts, nothing fetched), readable offline and archivable as is.
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "scanner/stats/report.h"
+#include "scanner/stats/svg_chart.h"
+
+namespace mxscan::stats {
+namespace {
+
+constexpr char kStyle[] = R"css(
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222;max-width:1400px}
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;font-size:.85em;display:block;overflow-x:auto}
+th,td{border:1px solid #ddd;padding:.3em .5em;text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}
+tr.overall td{font-weight:bold}
+.charts{display:flex;flex-wrap:wrap;gap:1.5em}
+svg.chart{font-size:12px;background:#fff}
+svg .chart-title{font-weight:bold;font-size:13px}
+svg .track{fill:#eee}svg .label,svg .value,svg .legend{fill:#222}
+p.note{color:#555;font-size:.9em}
+)css";
+
+std::string Cell(uint64_t n, uint64_t whole) {
+  return absl::StrCat(PercentText(n, whole), " <small>(", n, ")</small>");
+}
+
+void AppendMetricTable(
+    const std::vector<std::pair<std::string, const Tally*>>& rows,
+    std::string* out) {
+  absl::StrAppend(out, "<table id=\"metrics\"><thead><tr><th>sector</th>"
+                       "<th>domains</th>");
+  for (const MetricInfo& m : Metrics()) {
+    absl::StrAppend(out, "<th title=\"", m.key, "\">", HtmlEscape(m.label),
+                    "</th>");
+  }
+  absl::StrAppend(out, "</tr></thead><tbody>");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Tally& t = *rows[i].second;
+    absl::StrAppend(out, i == 0 ? "<tr class=\"overall\">" : "<tr>", "<td>",
+                    HtmlEscape(rows[i].first), "</td><td>", t.domains,
+                    "</td>");
+    for (const MetricInfo& m : Metrics()) {
+      absl::StrAppend(out, "<td>", Cell(t.Count(m.metric), t.domains),
+                      "</td>");
+    }
+    absl::StrAppend(out, "</tr>");
+  }
+  absl::StrAppend(out, "</tbody></table>");
+}
+
+// One chart per metric, a bar per sector.
+void AppendMetricCharts(
+    const std::vector<std::pair<std::string, const Tally*>>& rows,
+    std::string* out) {
+  absl::StrAppend(out, "<div class=\"charts\" id=\"metric-charts\">");
+  for (const MetricInfo& m : Metrics()) {
+    std::vector<Bar> bars;
+    for (const auto& [name, tally] : rows) {
+      const uint64_t n = tally->Count(m.metric);
+      bars.push_back({name, Percent(n, tally->domains),
+                      absl::StrCat(PercentText(n, tally->domains), " (", n,
+                                   ")")});
+    }
+    absl::StrAppend(out, SvgBarChart(m.label, bars));
+  }
+  absl::StrAppend(out, "</div>");
+}
+
+std::vector<StackedBar> TlsBars(
+    const std::vector<std::pair<std::string, const Tally*>>& rows) {
+  std::vector<StackedBar> bars;
+  for (const auto& [name, tally] : rows) {
+    StackedBar bar{name, {}};
+    for (const std::string& category : TlsVersionCategories()) {
+      auto it = tally->tls_categories.find(category);
+      const uint64_t n = it == tally->tls_categories.end() ? 0 : it->second;
+      if (!rows.front().second->tls_categories.count(category)) continue;
+      bar.segments.push_back(
+          {category, Percent(n, tally->domains),
+           absl::StrCat(PercentText(n, tally->domains), " (", n, ")")});
+    }
+    bars.push_back(std::move(bar));
+  }
+  return bars;
+}
+
+std::vector<Bar> CountBars(const std::map<std::string, uint64_t>& counts,
+                           uint64_t whole) {
+  std::vector<Bar> bars;
+  for (const auto& [name, n] : counts) {
+    bars.push_back({name, Percent(n, whole),
+                    absl::StrCat(PercentText(n, whole), " (", n, ")")});
+  }
+  return bars;
+}
+
+}  // namespace
+
+std::string RenderHtml(const Aggregate& aggregate,
+                       const ReportOptions& options) {
+  const auto rows = ReportRows(aggregate, options);
+  const Tally& overall = aggregate.overall();
+  std::string out = absl::StrCat(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width\">"
+      "<title>",
+      HtmlEscape(options.title), "</title><style>", kStyle,
+      "</style></head><body><h1>", HtmlEscape(options.title), "</h1>");
+  absl::StrAppend(&out, "<p id=\"summary\">", overall.domains, " domains",
+                  options.by_sector
+                      ? absl::StrCat(" in ", aggregate.sectors().size(),
+                                     " sectors")
+                      : "",
+                  ". Each figure is the share of domains with the property; "
+                  "the definitions are in scanner/stats/METRICS.md.</p>");
+
+  absl::StrAppend(&out, "<h2>Overall adoption</h2><div class=\"charts\">");
+  std::vector<Bar> headline;
+  for (const MetricInfo& m : Metrics()) {
+    const uint64_t n = overall.Count(m.metric);
+    headline.push_back({std::string(m.label), Percent(n, overall.domains),
+                        absl::StrCat(PercentText(n, overall.domains), " (", n,
+                                     ")")});
+  }
+  absl::StrAppend(&out, SvgBarChart("All domains", headline), "</div>");
+
+  absl::StrAppend(&out, "<h2>By sector</h2>");
+  AppendMetricTable(rows, &out);
+  if (rows.size() > 1) AppendMetricCharts(rows, &out);
+
+  absl::StrAppend(&out, "<h2>Mail providers</h2><p class=\"note\">Share of "
+                        "the domains that publish MX records, by the "
+                        "organisational domain of their MX hosts.</p>"
+                        "<div class=\"charts\">");
+  const uint64_t with_mx = overall.Count(Metric::kMxPresent);
+  std::vector<Bar> providers;
+  for (const auto& [provider, n] : overall.TopProviders(options.top_providers)) {
+    providers.push_back({provider, Percent(n, with_mx),
+                         absl::StrCat(PercentText(n, with_mx), " (", n, ")")});
+  }
+  providers.push_back({"(self-hosted)", Percent(overall.self_hosted, with_mx),
+                       absl::StrCat(PercentText(overall.self_hosted, with_mx),
+                                    " (", overall.self_hosted, ")")});
+  absl::StrAppend(&out, SvgBarChart("Leading providers", providers), "</div>");
+
+  absl::StrAppend(&out, "<h2>TLS</h2><div class=\"charts\">",
+                  SvgStackedChart("Weakest TLS of the domain's mail servers",
+                                  TlsBars(rows)),
+                  "</div>");
+  absl::StrAppend(&out, "<h2>Certificates</h2><div class=\"charts\">",
+                  SvgBarChart("Certificate problems (domains)",
+                              CountBars(overall.cert_problems, overall.domains)),
+                  SvgBarChart("Verification errors (domains)",
+                              CountBars(overall.verify_errors, overall.domains)),
+                  "</div></body></html>\n");
+  return out;
+}
+
+}  // namespace mxscan::stats

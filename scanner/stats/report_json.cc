@@ -1,0 +1,86 @@
+// The JSON rendering: {"overall": {...}, "sectors": {"<sector>": {...}}}
+// (DESIGN.md's contract), each object with `domains`, a count per metric,
+// `percent` per metric and the breakdowns.
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "scanner/core/json.h"
+#include "scanner/stats/report.h"
+
+namespace mxscan::stats {
+namespace {
+
+void AppendKey(absl::string_view key, std::string* out) {
+  AppendJsonString(key, out);
+  out->push_back(':');
+}
+
+template <typename Map>
+void AppendCounts(absl::string_view key, const Map& counts, std::string* out) {
+  AppendKey(key, out);
+  out->push_back('{');
+  bool first = true;
+  for (const auto& [name, n] : counts) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendKey(name, out);
+    absl::StrAppend(out, n);
+  }
+  out->push_back('}');
+}
+
+void AppendTally(const Tally& tally, const ReportOptions& options,
+                 std::string* out) {
+  absl::StrAppend(out, "{\"domains\":", tally.domains);
+  for (const MetricInfo& m : Metrics()) {
+    absl::StrAppend(out, ",\"", m.key, "\":", tally.Count(m.metric));
+  }
+  absl::StrAppend(out, ",\"percent\":{");
+  for (size_t i = 0; i < kMetricCount; ++i) {
+    const MetricInfo& m = Metrics()[i];
+    absl::StrAppend(out, i ? "," : "", "\"", m.key, "\":",
+                    absl::StrFormat("%.2f", Percent(tally.Count(m.metric),
+                                                    tally.domains)));
+  }
+  out->append("},");
+  AppendCounts("tls_categories", tally.tls_categories, out);
+  out->push_back(',');
+  AppendCounts("cert_problems", tally.cert_problems, out);
+  out->push_back(',');
+  AppendCounts("verify_errors", tally.verify_errors, out);
+  absl::StrAppend(out, ",\"self_hosted\":", tally.self_hosted,
+                  ",\"top_providers\":[");
+  bool first = true;
+  for (const auto& [provider, n] : tally.TopProviders(options.top_providers)) {
+    if (!first) out->push_back(',');
+    first = false;
+    out->append("{\"provider\":");
+    AppendJsonString(provider, out);
+    absl::StrAppend(out, ",\"domains\":", n, "}");
+  }
+  out->append("]}");
+}
+
+}  // namespace
+
+std::string RenderJson(const Aggregate& aggregate,
+                       const ReportOptions& options) {
+  std::string out = "{\"overall\":";
+  AppendTally(aggregate.overall(), options, &out);
+  out.append(",\"sectors\":{");
+  if (options.by_sector) {
+    bool first = true;
+    for (const auto& [name, tally] : aggregate.sectors()) {
+      if (!first) out.push_back(',');
+      first = false;
+      AppendKey(name, &out);
+      AppendTally(tally, options, &out);
+    }
+  }
+  out.append("}}\n");
+  return out;
+}
+
+}  // namespace mxscan::stats

@@ -1,0 +1,143 @@
+// Markdown and CSV renderings of the statistics.
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "scanner/stats/report.h"
+
+namespace mxscan::stats {
+namespace {
+
+std::string MarkdownCell(absl::string_view s) {
+  return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", " "}});
+}
+
+std::string CsvCell(absl::string_view s) {
+  if (s.find_first_of(",\"\n\r") == absl::string_view::npos) {
+    return std::string(s);
+  }
+  return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
+}
+
+// A breakdown (name -> domains) as one markdown table with a column per
+// report row.
+void AppendBreakdown(
+    const std::string& heading, const std::vector<std::string>& names,
+    const std::vector<std::pair<std::string, const Tally*>>& rows,
+    const std::map<std::string, uint64_t> Tally::*field, std::string* out) {
+  absl::StrAppend(out, "\n## ", heading, "\n\n| |");
+  for (const auto& [name, tally] : rows) {
+    absl::StrAppend(out, " ", MarkdownCell(name), " |");
+  }
+  absl::StrAppend(out, "\n|---|");
+  for (size_t i = 0; i < rows.size(); ++i) absl::StrAppend(out, "---:|");
+  absl::StrAppend(out, "\n");
+  for (const std::string& category : names) {
+    if (!(rows.front().second->*field).count(category)) continue;
+    absl::StrAppend(out, "| ", MarkdownCell(category), " |");
+    for (const auto& [name, tally] : rows) {
+      const auto& counts = tally->*field;
+      auto it = counts.find(category);
+      const uint64_t n = it == counts.end() ? 0 : it->second;
+      absl::StrAppend(out, " ", n, " (", PercentText(n, tally->domains),
+                      ") |");
+    }
+    absl::StrAppend(out, "\n");
+  }
+}
+
+std::vector<std::string> KeysOf(const std::map<std::string, uint64_t>& m) {
+  std::vector<std::string> keys;
+  for (const auto& [key, n] : m) keys.push_back(key);
+  return keys;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, const Tally*>> ReportRows(
+    const Aggregate& aggregate, const ReportOptions& options) {
+  std::vector<std::pair<std::string, const Tally*>> rows;
+  rows.emplace_back("overall", &aggregate.overall());
+  if (options.by_sector) {
+    for (const auto& [name, tally] : aggregate.sectors()) {
+      rows.emplace_back(name, &tally);
+    }
+  }
+  return rows;
+}
+
+double Percent(uint64_t part, uint64_t whole) {
+  return whole == 0 ? 0.0
+                    : 100.0 * static_cast<double>(part) /
+                          static_cast<double>(whole);
+}
+
+std::string PercentText(uint64_t part, uint64_t whole) {
+  return absl::StrFormat("%.1f%%", Percent(part, whole));
+}
+
+std::string RenderMarkdown(const Aggregate& aggregate,
+                           const ReportOptions& options) {
+  const auto rows = ReportRows(aggregate, options);
+  std::string out = absl::StrCat("# ", MarkdownCell(options.title), "\n\n");
+  absl::StrAppend(&out,
+                  "Share of domains with each property; definitions in "
+                  "scanner/stats/METRICS.md.\n\n| sector | domains |");
+  for (const MetricInfo& m : Metrics()) absl::StrAppend(&out, " ", m.label, " |");
+  absl::StrAppend(&out, "\n|---|---:|");
+  for (size_t i = 0; i < kMetricCount; ++i) absl::StrAppend(&out, "---:|");
+  absl::StrAppend(&out, "\n");
+  for (const auto& [name, tally] : rows) {
+    absl::StrAppend(&out, "| ", MarkdownCell(name), " | ", tally->domains,
+                    " |");
+    for (const MetricInfo& m : Metrics()) {
+      absl::StrAppend(&out, " ", PercentText(tally->Count(m.metric),
+                                             tally->domains),
+                      " (", tally->Count(m.metric), ") |");
+    }
+    absl::StrAppend(&out, "\n");
+  }
+
+  const Tally& overall = aggregate.overall();
+  absl::StrAppend(&out, "\n## Mail providers (share of domains with MX)\n\n",
+                  "| provider | domains | share |\n|---|---:|---:|\n");
+  const uint64_t with_mx = overall.Count(Metric::kMxPresent);
+  for (const auto& [provider, n] : overall.TopProviders(options.top_providers)) {
+    absl::StrAppend(&out, "| ", MarkdownCell(provider), " | ", n, " | ",
+                    PercentText(n, with_mx), " |\n");
+  }
+  absl::StrAppend(&out, "| (self-hosted) | ", overall.self_hosted, " | ",
+                  PercentText(overall.self_hosted, with_mx), " |\n");
+
+  AppendBreakdown("Weakest TLS of the mail servers", TlsVersionCategories(),
+                  rows, &Tally::tls_categories, &out);
+  AppendBreakdown("Certificate problems", KeysOf(overall.cert_problems), rows,
+                  &Tally::cert_problems, &out);
+  AppendBreakdown("Certificate verification errors",
+                  KeysOf(overall.verify_errors), rows, &Tally::verify_errors,
+                  &out);
+  return out;
+}
+
+std::string RenderCsv(const Aggregate& aggregate,
+                      const ReportOptions& options) {
+  std::string out = "sector,domains";
+  for (const MetricInfo& m : Metrics()) {
+    absl::StrAppend(&out, ",", m.key, ",", m.key, "_pct");
+  }
+  absl::StrAppend(&out, "\n");
+  for (const auto& [name, tally] : ReportRows(aggregate, options)) {
+    absl::StrAppend(&out, CsvCell(name), ",", tally->domains);
+    for (const MetricInfo& m : Metrics()) {
+      const uint64_t n = tally->Count(m.metric);
+      absl::StrAppend(&out, ",", n, ",",
+                      absl::StrFormat("%.2f", Percent(n, tally->domains)));
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  return out;
+}
+
+}  // namespace mxscan::stats

@@ -1,0 +1,189 @@
+#include "scanner/stats/domain_summary.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/stats/stats_test_records.h"
+
+namespace mxscan::stats {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+using testing::AddGoodAddress;
+using testing::GoodDomain;
+using testing::LastTwoLabels;
+
+DomainSummary Summarize(const DomainResult& r) {
+  return SummarizeDomain(r, LastTwoLabels);
+}
+
+TEST(DomainSummaryTest, GoodDomainHasTheHeadlineProperties) {
+  const DomainSummary s =
+      Summarize(GoodDomain("a.example", "council", "mx.provider.net"));
+  EXPECT_EQ(s.domain, "a.example");
+  EXPECT_EQ(s.sector, "council");
+  for (Metric m : {Metric::kMxPresent, Metric::kSmtpReachable,
+                   Metric::kStarttlsAllMx, Metric::kTls12PlusAllMx,
+                   Metric::kValidCertAllMx, Metric::kSpfPresent,
+                   Metric::kSpfValid, Metric::kSpfHardfail,
+                   Metric::kDmarcPresent, Metric::kDmarcValid,
+                   Metric::kDmarcReject}) {
+    EXPECT_TRUE(s.Has(m)) << Metrics()[static_cast<size_t>(m)].key;
+  }
+  for (Metric m : {Metric::kNullMx, Metric::kImplicitMx, Metric::kDaneValid,
+                   Metric::kDmarcQuarantine, Metric::kMtaStsEnforce,
+                   Metric::kDnssec}) {
+    EXPECT_FALSE(s.Has(m)) << Metrics()[static_cast<size_t>(m)].key;
+  }
+  EXPECT_EQ(s.tls_category, "TLSv1.3");
+  EXPECT_THAT(s.providers, ElementsAre("provider.net"));
+  EXPECT_FALSE(s.self_hosted);
+  EXPECT_THAT(s.cert_problems, IsEmpty());
+}
+
+TEST(DomainSummaryTest, OneMxWithoutTlsFailsTheAllMxMetrics) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  MxHost* second = r.add_mx();
+  second->set_host("mx2.a.example");
+  MxAddress* plain = second->add_addresses();
+  plain->mutable_smtp()->set_connected(true);
+  plain->mutable_smtp()->set_banner_code(220);
+  const DomainSummary s = Summarize(r);
+  EXPECT_TRUE(s.Has(Metric::kSmtpReachable));
+  EXPECT_FALSE(s.Has(Metric::kStarttlsAllMx));
+  EXPECT_FALSE(s.Has(Metric::kTls12PlusAllMx));
+  EXPECT_FALSE(s.Has(Metric::kValidCertAllMx));
+  EXPECT_EQ(s.tls_category, "no TLS");
+  EXPECT_THAT(s.providers, ElementsAre("provider.net"));
+  EXPECT_TRUE(s.self_hosted);
+}
+
+TEST(DomainSummaryTest, UnreachableAddressesDoNotCountAgainstAllMx) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  MxHost* backup = r.add_mx();
+  backup->set_host("backup.provider.net");
+  backup->add_addresses()->mutable_smtp()->set_connected(false);
+  MxAddress* deferred = backup->add_addresses();
+  deferred->mutable_smtp()->set_connected(true);
+  deferred->mutable_smtp()->set_banner_code(421);
+  deferred->mutable_smtp()->set_deferred(true);
+  const DomainSummary s = Summarize(r);
+  EXPECT_TRUE(s.Has(Metric::kStarttlsAllMx));
+  EXPECT_TRUE(s.Has(Metric::kValidCertAllMx));
+}
+
+TEST(DomainSummaryTest, NoAnsweringServerMeansNoSmtpMetric) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  r.mutable_mx(0)->mutable_addresses(0)->mutable_smtp()->set_connected(false);
+  const DomainSummary s = Summarize(r);
+  EXPECT_TRUE(s.Has(Metric::kMxPresent));
+  EXPECT_FALSE(s.Has(Metric::kSmtpReachable));
+  EXPECT_FALSE(s.Has(Metric::kStarttlsAllMx));
+  EXPECT_FALSE(s.Has(Metric::kDaneValid));
+  EXPECT_EQ(s.tls_category, "unreachable");
+}
+
+TEST(DomainSummaryTest, TlsCategoryIsTheWeakestVersion) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  AddGoodAddress(r.mutable_mx(0), "192.0.2.2", "TLSv1");
+  const DomainSummary s = Summarize(r);
+  EXPECT_EQ(s.tls_category, "TLSv1");
+  EXPECT_TRUE(s.Has(Metric::kStarttlsAllMx));
+  EXPECT_FALSE(s.Has(Metric::kTls12PlusAllMx));
+}
+
+TEST(DomainSummaryTest, CertificateProblemsAreCollected) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  TlsInfo* tls = r.mutable_mx(0)->mutable_addresses(0)->mutable_smtp()
+                     ->mutable_tls();
+  tls->set_cert_trusted(false);
+  tls->set_cert_expired(true);
+  tls->set_verify_error("certificate has expired");
+  TlsInfo* other = AddGoodAddress(r.mutable_mx(0), "192.0.2.2")
+                       ->mutable_smtp()->mutable_tls();
+  other->set_hostname_match(false);
+  const DomainSummary s = Summarize(r);
+  EXPECT_FALSE(s.Has(Metric::kValidCertAllMx));
+  EXPECT_TRUE(s.Has(Metric::kStarttlsAllMx));
+  EXPECT_THAT(s.cert_problems, UnorderedElementsAre("expired", "name_mismatch"));
+  EXPECT_THAT(s.verify_errors, ElementsAre("certificate has expired"));
+}
+
+TEST(DomainSummaryTest, NotProbedAndNoMailServer) {
+  DomainResult not_probed = GoodDomain("a.example", "", "mx.provider.net");
+  not_probed.mutable_mx(0)->mutable_addresses(0)->clear_smtp();
+  EXPECT_EQ(Summarize(not_probed).tls_category, "not probed");
+  EXPECT_FALSE(Summarize(not_probed).Has(Metric::kSmtpReachable));
+
+  DomainResult null_mx;
+  null_mx.set_domain("b.example");
+  null_mx.set_null_mx(true);
+  const DomainSummary s = Summarize(null_mx);
+  EXPECT_TRUE(s.Has(Metric::kNullMx));
+  EXPECT_FALSE(s.Has(Metric::kMxPresent));
+  EXPECT_EQ(s.tls_category, "no mail server");
+}
+
+TEST(DomainSummaryTest, ImplicitMxIsNotMxPresentAndNotAProvider) {
+  DomainResult r;
+  r.set_domain("c.example");
+  r.set_implicit_mx(true);
+  MxHost* self = r.add_mx();
+  self->set_host("c.example");
+  AddGoodAddress(self, "192.0.2.3");
+  const DomainSummary s = Summarize(r);
+  EXPECT_TRUE(s.Has(Metric::kImplicitMx));
+  EXPECT_FALSE(s.Has(Metric::kMxPresent));
+  EXPECT_TRUE(s.Has(Metric::kStarttlsAllMx));
+  EXPECT_THAT(s.providers, IsEmpty());
+  EXPECT_FALSE(s.self_hosted);
+}
+
+TEST(DomainSummaryTest, PolicyMetricsFollowTheirDefinitions) {
+  DomainResult r;
+  r.set_domain("d.example");
+  r.mutable_spf()->set_present(true);
+  r.mutable_spf()->set_all("-all");  // not valid: no hardfail
+  r.mutable_dmarc()->set_present(true);
+  r.mutable_dmarc()->set_valid(true);
+  r.mutable_dmarc()->set_inherited(true);
+  r.mutable_dmarc()->set_policy("Quarantine");
+  r.mutable_mta_sts()->set_txt_present(true);
+  r.mutable_mta_sts()->set_mode("enforce");  // policy not fetched
+  r.mutable_tls_rpt()->set_present(true);
+  DkimKey* revoked = r.add_dkim();
+  revoked->set_valid(true);
+  revoked->set_revoked(true);
+  r.set_dnssec(true);
+  DomainSummary s = Summarize(r);
+  EXPECT_TRUE(s.Has(Metric::kSpfPresent));
+  EXPECT_FALSE(s.Has(Metric::kSpfValid));
+  EXPECT_FALSE(s.Has(Metric::kSpfHardfail));
+  EXPECT_TRUE(s.Has(Metric::kDmarcQuarantine));
+  EXPECT_FALSE(s.Has(Metric::kMtaStsEnforce));
+  EXPECT_TRUE(s.Has(Metric::kTlsRptPresent));
+  EXPECT_FALSE(s.Has(Metric::kDkimKeyFound));
+  EXPECT_TRUE(s.Has(Metric::kDnssec));
+
+  r.mutable_mta_sts()->set_policy_fetched(true);
+  r.mutable_dkim(0)->set_revoked(false);
+  s = Summarize(r);
+  EXPECT_TRUE(s.Has(Metric::kMtaStsEnforce));
+  EXPECT_TRUE(s.Has(Metric::kDkimKeyFound));
+}
+
+TEST(DomainSummaryTest, DaneValidNeedsEveryAnsweringAddress) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  MxHost* host = r.mutable_mx(0);
+  host->mutable_tlsa()->set_authenticated(true);
+  host->mutable_tlsa()->add_records()->set_usage(3);
+  host->mutable_addresses(0)->mutable_smtp()->mutable_tlsa()->set_dane_valid(true);
+  EXPECT_TRUE(Summarize(r).Has(Metric::kDanePublished));
+  EXPECT_TRUE(Summarize(r).Has(Metric::kDaneValid));
+  AddGoodAddress(host, "192.0.2.9");
+  EXPECT_FALSE(Summarize(r).Has(Metric::kDaneValid));
+}
+
+}  // namespace
+}  // namespace mxscan::stats

@@ -1,0 +1,109 @@
+#include "scanner/stats/report.h"
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/stats/stats_test_records.h"
+
+namespace mxscan::stats {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::GoodDomain;
+using testing::LastTwoLabels;
+
+Aggregate Sample() {
+  Aggregate a;
+  a.Add(SummarizeDomain(GoodDomain("a.example", "council", "mx.big.net"),
+                        LastTwoLabels));
+  DomainResult weak = GoodDomain("b.example", "health <&>", "mx.big.net");
+  weak.mutable_dmarc()->set_present(false);
+  weak.mutable_dmarc()->set_valid(false);
+  a.Add(SummarizeDomain(weak, LastTwoLabels));
+  return a;
+}
+
+google::protobuf::Value ParseJson(const std::string& text) {
+  google::protobuf::Value value;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(text, &value).ok())
+      << text;
+  return value;
+}
+
+TEST(ReportTest, JsonFollowsTheContract) {
+  const google::protobuf::Value v = ParseJson(RenderJson(Sample(), ReportOptions()));
+  const auto& overall = v.struct_value().fields().at("overall").struct_value();
+  EXPECT_EQ(overall.fields().at("domains").number_value(), 2);
+  EXPECT_EQ(overall.fields().at("dmarc_reject").number_value(), 1);
+  EXPECT_EQ(overall.fields().at("percent").struct_value().fields()
+                .at("dmarc_reject").number_value(), 50);
+  for (const MetricInfo& m : Metrics()) {
+    EXPECT_TRUE(overall.fields().contains(std::string(m.key))) << m.key;
+  }
+  const auto& sectors = v.struct_value().fields().at("sectors").struct_value();
+  EXPECT_EQ(sectors.fields().at("council").struct_value().fields()
+                .at("dmarc_reject").number_value(), 1);
+  EXPECT_EQ(sectors.fields().at("health <&>").struct_value().fields()
+                .at("dmarc_present").number_value(), 0);
+  const auto& top = overall.fields().at("top_providers").list_value();
+  ASSERT_EQ(top.values_size(), 1);
+  EXPECT_EQ(top.values(0).struct_value().fields().at("provider").string_value(),
+            "big.net");
+}
+
+TEST(ReportTest, ByNoneHasTheOverallRowOnly) {
+  ReportOptions options;
+  options.by_sector = false;
+  const google::protobuf::Value v = ParseJson(RenderJson(Sample(), options));
+  EXPECT_TRUE(v.struct_value().fields().at("sectors").struct_value()
+                  .fields().empty());
+  const std::vector<std::string> lines =
+      absl::StrSplit(RenderCsv(Sample(), options), '\n', absl::SkipEmpty());
+  EXPECT_EQ(lines.size(), 2u);
+}
+
+TEST(ReportTest, CsvHasARowPerSectorAndAColumnPairPerMetric) {
+  const std::vector<std::string> lines =
+      absl::StrSplit(RenderCsv(Sample(), ReportOptions()), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 4u);  // header, overall, two sectors
+  const std::vector<std::string> header = absl::StrSplit(lines[0], ',');
+  EXPECT_EQ(header.size(), 2 + 2 * kMetricCount);
+  EXPECT_EQ(header[2], "mx_present");
+  EXPECT_THAT(lines[1], ::testing::StartsWith("overall,2,2,100.00,"));
+  EXPECT_THAT(lines[3], ::testing::StartsWith("health <&>,1,"));
+}
+
+TEST(ReportTest, MarkdownHasTheTableAndBreakdowns) {
+  const std::string md = RenderMarkdown(Sample(), ReportOptions());
+  EXPECT_THAT(md, HasSubstr("| overall | 2 |"));
+  EXPECT_THAT(md, HasSubstr("| council | 1 |"));
+  EXPECT_THAT(md, HasSubstr("| big.net | 2 | 100.0% |"));
+  EXPECT_THAT(md, HasSubstr("| TLSv1.3 | 2 (100.0%) |"));
+}
+
+TEST(ReportTest, HtmlIsSelfContainedAndEscaped) {
+  const std::string html = RenderHtml(Sample(), ReportOptions());
+  EXPECT_THAT(html, ::testing::StartsWith("<!DOCTYPE html>"));
+  EXPECT_THAT(html, HasSubstr("health &lt;&amp;&gt;"));
+  EXPECT_FALSE(absl::StrContains(html, "health <&>"));
+  EXPECT_FALSE(absl::StrContains(html, "<script"));
+  EXPECT_FALSE(absl::StrContains(html, "http://") &&
+               !absl::StrContains(html, "xmlns=\"http://www.w3.org/2000/svg\""));
+  EXPECT_FALSE(absl::StrContains(html, "https://"));
+  // The overall chart, one per metric (two sectors), providers, TLS and
+  // two certificate charts.
+  size_t charts = 0;
+  for (size_t at = html.find("<svg"); at != std::string::npos;
+       at = html.find("<svg", at + 1)) {
+    ++charts;
+  }
+  EXPECT_EQ(charts, 1 + kMetricCount + 1 + 1 + 2);
+}
+
+}  // namespace
+}  // namespace mxscan::stats
