@@ -8,6 +8,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
+#include "scanner/cli/bench_command.h"
 #include "scanner/cli/dns_command.h"
 #include "scanner/cli/dump_command.h"
 #include "scanner/cli/scan_command.h"
@@ -31,6 +32,11 @@ constexpr char kUsage[] =
     "  mxscan stats DIR... [--by sector|none] [--format md|csv|json|html]\n"
     "              [--output FILE] [--top-providers N] [--title T]\n"
     "  mxscan diff OLD_DIR NEW_DIR [--format md|json] [--list-limit N]\n"
+    "  mxscan bench --target HOST:PORT [--starttls smtp|none] [--sni NAME]\n"
+    "              [--concurrency N] [--duration S | --count N] [--warmup S]\n"
+    "              [--rate N] [--tls-version 1.2|1.3] [--groups x25519,P-256]\n"
+    "              [--ciphers LIST] [--resume-sessions] [--format text|json]\n"
+    "              [--ca-file PEM] [--ehlo-name NAME] [--no-progress]\n"
     "\n"
     "Run `mxscan COMMAND --help` for the flags.\n";
 
@@ -85,6 +91,16 @@ int main(int argc, char** argv) {
   if (command == "dump") {
     return mxscan::cli::RunDumpCommand(
         std::vector<std::string>(positional.begin() + 1, positional.end()));
+  }
+  if (command == "bench") {
+    if (positional.size() > 1) {
+      std::fprintf(stderr,
+                   "mxscan bench: unexpected argument \"%s\": one --target "
+                   "HOST:PORT only, never a list\n",
+                   positional[1]);
+      return 2;
+    }
+    return mxscan::cli::RunBenchCommand(sub_argc, args.data());
   }
   const std::vector<std::string> rest(positional.begin() + 1, positional.end());
   if (command == "stats") return mxscan::cli::RunStatsCommand(rest);

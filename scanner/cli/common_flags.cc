@@ -21,6 +21,10 @@ ABSL_FLAG(int, timeout_ms, 2000,
 ABSL_FLAG(int, retries, 2, "attempts after the first, rotating resolvers");
 ABSL_FLAG(int, workers, 0, "event-loop threads; 0 = one per core");
 ABSL_FLAG(bool, no_progress, false, "no progress line on stderr");
+ABSL_FLAG(std::string, ca_file, "/etc/ssl/certs/ca-certificates.crt",
+          "trusted roots (PEM) certificates are judged against");
+ABSL_FLAG(std::string, ehlo_name, "",
+          "name given in EHLO (default: this machine's host name)");
 ABSL_FLAG(std::string, psl_file,
           "/usr/share/publicsuffix/public_suffix_list.dat",
           "Public Suffix List (organisational domains: DMARC under rfc7489, "

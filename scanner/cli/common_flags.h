@@ -19,6 +19,8 @@ ABSL_DECLARE_FLAG(int, timeout_ms);
 ABSL_DECLARE_FLAG(int, retries);
 ABSL_DECLARE_FLAG(int, workers);
 ABSL_DECLARE_FLAG(bool, no_progress);
+ABSL_DECLARE_FLAG(std::string, ca_file);
+ABSL_DECLARE_FLAG(std::string, ehlo_name);
 ABSL_DECLARE_FLAG(std::string, psl_file);
 
 namespace mxscan::cli {

@@ -49,10 +49,6 @@ ABSL_FLAG(bool, no_smtp, false,
           "DNS checks only: no SMTP probes, no MTA-STS policy fetch");
 ABSL_FLAG(int, smtp_port, 25, "SMTP port of the MX hosts");
 ABSL_FLAG(int, https_port, 443, "HTTPS port of the MTA-STS policy hosts");
-ABSL_FLAG(std::string, ca_file, "/etc/ssl/certs/ca-certificates.crt",
-          "trusted roots (PEM) certificates are judged against");
-ABSL_FLAG(std::string, ehlo_name, "",
-          "name given in EHLO (default: this machine's host name)");
 ABSL_FLAG(int, per_host_concurrency, 2, "SMTP sessions at once per address");
 ABSL_FLAG(int, smtp_timeout_ms, 30000,
           "time allowed for each SMTP reply and for the TLS handshake");

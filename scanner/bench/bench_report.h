@@ -1,0 +1,91 @@
+#ifndef MXSCAN_SCANNER_BENCH_BENCH_REPORT_H_
+#define MXSCAN_SCANNER_BENCH_BENCH_REPORT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scanner/bench/bench_stats.h"
+
+namespace mxscan::bench {
+
+// A client that used this share of one core per event loop (or more) was
+// the bottleneck: the figures then measure the client, not the server.
+inline constexpr double kClientBoundShare = 0.9;
+
+// BenchSettings is what the run was asked to do (echoed in the report so
+// that a figure always travels with its conditions).
+struct BenchSettings {
+  std::string target;   // as given: "mx.example.org:25"
+  std::string address;  // what it resolved to: "192.0.2.1:25"
+  bool starttls = true;  // --starttls smtp (else a plain TLS handshake)
+  std::string sni;       // empty: none sent
+  int concurrency = 1;
+  double rate = 0;  // handshakes started per second; 0 = no cap
+  double warmup_s = 0;
+  double duration_s = 0;  // 0 when the run is a --count
+  uint64_t count = 0;     // 0 when the run is a --duration
+  std::string tls_version;  // "" = every version 1.0-1.3 offered
+  std::string groups;
+  std::string ciphers;
+  bool resume_sessions = false;
+  int loops = 1;  // event loops (threads) driving the handshakes
+};
+
+// One distinct certificate chain the server presented, judged once after
+// the measurement (so that judging costs nothing in the figures).
+struct CertificateSummary {
+  std::string leaf_sha256;  // hex
+  uint64_t handshakes = 0;  // measured full handshakes that presented it
+  bool trusted = false;     // against --ca-file
+  bool hostname_match = false;  // for the SNI name (false without one)
+  std::string verify_error;
+};
+
+// BenchMeasurement is the run's clock and CPU figures, taken from the end
+// of the warm-up to the end of the last measured attempt.
+struct BenchMeasurement {
+  double elapsed_s = 0;
+  double user_cpu_s = 0;    // getrusage(RUSAGE_SELF) over elapsed_s
+  double system_cpu_s = 0;
+  uint64_t warmup_attempts = 0;  // finished during or after the warm-up,
+                                 // never counted
+  bool interrupted = false;      // stopped by a signal
+  // --resume-sessions: measured attempts that offered a session, and
+  // whether the server never gave a resumable one (a TLS 1.3 server may
+  // send its tickets only after application data).
+  uint64_t sessions_offered = 0;
+  bool no_session_given = false;
+  std::vector<CertificateSummary> certificates;
+};
+
+// BenchFigures are derived from the stats and the measurement.
+struct BenchFigures {
+  double handshakes_per_s = 0;      // succeeded / elapsed
+  double cpu_us_per_handshake = 0;  // (user + system) / succeeded
+  double cpu_us_per_attempt = 0;    // (user + system) / attempted
+  double core_share = 0;  // (user + system) / elapsed / loops
+  bool client_bound = false;  // core_share >= kClientBoundShare
+};
+
+BenchFigures ComputeFigures(const BenchSettings& settings,
+                            const BenchStats& stats,
+                            const BenchMeasurement& measurement);
+
+// RenderBenchJson returns the report as one JSON object (and a newline):
+// the settings, counts, handshakes/s, latency percentiles in milliseconds
+// per step, full and resumed handshakes apart, failures by stage and by
+// (stage, code), the negotiated (version, cipher, group) mix, the client's
+// CPU and the certificates.
+std::string RenderBenchJson(const BenchSettings& settings,
+                            const BenchStats& stats,
+                            const BenchMeasurement& measurement);
+
+// RenderBenchText returns the same report for a person to read.
+std::string RenderBenchText(const BenchSettings& settings,
+                            const BenchStats& stats,
+                            const BenchMeasurement& measurement);
+
+}  // namespace mxscan::bench
+
+#endif  // MXSCAN_SCANNER_BENCH_BENCH_REPORT_H_
