@@ -14,6 +14,8 @@ PACKAGES=(
   nsd ldnsutils dnsperf python3 clang libclang-rt-14-dev time procps
   # the real MTA of tests/e2e/mta_starttls_test.sh (run from its own folder)
   postfix
+  # the browser that renders the HTML report in tests/stats/html_report_test
+  chromium
   # databases of `mxscan export` (the tests run their own PostgreSQL server)
   libsqlite3-dev libpq-dev postgresql
 )

@@ -18,7 +18,7 @@ table{border-collapse:collapse;font-size:.85em;display:block;overflow-x:auto}
 th,td{border:1px solid #ddd;padding:.3em .5em;text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}
 tr.overall td{font-weight:bold}
-.charts{display:flex;flex-wrap:wrap;gap:1.5em}
+.charts{display:flex;flex-wrap:wrap;gap:1.5em;margin-top:1.5em}
 svg.chart{font-size:12px;background:#fff}
 svg .chart-title{font-weight:bold;font-size:13px}
 svg .track{fill:#eee}svg .label,svg .value,svg .legend{fill:#222}

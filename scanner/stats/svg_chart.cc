@@ -9,9 +9,9 @@ namespace mxscan::stats {
 namespace {
 
 // Geometry, in SVG user units.
-constexpr int kLabelWidth = 190;
-constexpr int kBarArea = 360;
-constexpr int kValueWidth = 120;
+constexpr int kLabelWidth = 160;
+constexpr int kBarArea = 300;
+constexpr int kValueWidth = 110;
 constexpr int kRowHeight = 22;
 constexpr int kTitleHeight = 26;
 constexpr int kWidth = kLabelWidth + kBarArea + kValueWidth;
@@ -69,7 +69,7 @@ std::string SvgBarChart(absl::string_view title, const std::vector<Bar>& bars) {
         "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
         "fill=\"%s\"><title>%s: %s</title></rect>"
         "<text class=\"value\" x=\"%d\" y=\"%d\">%s</text>",
-        kLabelWidth - 6, y + 15, HtmlEscape(Shorten(bar.label, 28)),
+        kLabelWidth - 6, y + 15, HtmlEscape(Shorten(bar.label, 24)),
         kLabelWidth, y + 3, kBarArea, kRowHeight - 6, kLabelWidth, y + 3,
         length, kRowHeight - 6, kPalette[0], HtmlEscape(bar.label),
         HtmlEscape(bar.value_text), kLabelWidth + kBarArea + 6, y + 15,
@@ -103,7 +103,7 @@ std::string SvgStackedChart(absl::string_view title,
     absl::StrAppendFormat(
         &svg,
         "<text class=\"label\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
-        kLabelWidth - 6, y + 15, HtmlEscape(Shorten(bars[i].label, 28)));
+        kLabelWidth - 6, y + 15, HtmlEscape(Shorten(bars[i].label, 24)));
     double x = kLabelWidth;
     for (const Segment& s : bars[i].segments) {
       const double length = kBarArea * Clamp(s.percent) / 100.0;

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# mxscan stats and diff on synthetic scan results (tools/sim:gen_results):
+# stats over the shards of a scan equal stats over the whole (every
+# format), --by none, diff's lists against the domains' own records, and
+# clear errors with the right exit codes for bad input.
+set -euo pipefail
+
+ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
+[[ -x "$ROOT/scanner/mxscan" ]] || ROOT=$(cd "$(dirname "$0")/../.." && pwd)/bazel-bin
+MXSCAN="$ROOT/scanner/mxscan"
+GEN="$ROOT/tools/sim/gen_results"
+TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/stats_cli_test.XXXXXX")
+N=30000
+
+"$GEN" --out "$TMP/whole" --records $N --files 3 >/dev/null
+for i in 0 1 2 3; do
+  "$GEN" --out "$TMP/shard$i" --records $N --shard "$i/4" --files 1 >/dev/null
+done
+"$GEN" --out "$TMP/later" --records $N --changed 10 >/dev/null
+
+# Shards add up to the whole, in every format.
+for format in json md csv html; do
+  "$MXSCAN" stats "$TMP/whole" --format "$format" --output "$TMP/whole.$format"
+  "$MXSCAN" stats "$TMP/shard0" "$TMP/shard1" "$TMP/shard2" "$TMP/shard3" \
+    --format "$format" >"$TMP/shards.$format"
+  cmp "$TMP/whole.$format" "$TMP/shards.$format" ||
+    { echo "FAIL: stats of the shards differ from the whole ($format)"; exit 1; }
+done
+"$MXSCAN" stats "$TMP/whole" --workers 1 --format json >"$TMP/one_thread.json"
+cmp "$TMP/whole.json" "$TMP/one_thread.json" ||
+  { echo "FAIL: one reading thread gives other figures"; exit 1; }
+
+# The figures against the records themselves (the dump), for a few metrics
+# whose definitions are simple to restate.
+"$MXSCAN" dump "$TMP/whole" --format jsonl >"$TMP/whole.jsonl"
+python3 - "$TMP/whole.json" "$TMP/whole.jsonl" $N <<'PY'
+import json, sys
+stats = json.load(open(sys.argv[1]))
+n = int(sys.argv[3])
+overall = stats["overall"]
+assert overall["domains"] == n, overall["domains"]
+assert sum(s["domains"] for s in stats["sectors"].values()) == n
+want = dict(spf_hardfail=0, dmarc_reject=0, null_mx=0, dnssec=0, starttls_all_mx=0)
+for line in open(sys.argv[2]):
+    d = json.loads(line)
+    spf, dmarc = d.get("spf", {}), d.get("dmarc", {})
+    want["spf_hardfail"] += spf.get("present", False) and spf.get("valid", False) and spf.get("all") == "-all"
+    want["dmarc_reject"] += dmarc.get("present", False) and dmarc.get("valid", False) and dmarc.get("policy") == "reject"
+    want["null_mx"] += d.get("nullMx", False)
+    want["dnssec"] += d.get("dnssec", False)
+    answered = [a["smtp"] for m in d.get("mx", []) for a in m.get("addresses", [])
+                if a.get("smtp", {}).get("connected") and 200 <= a["smtp"].get("bannerCode", 0) < 300
+                and not a["smtp"].get("deferred")]
+    want["starttls_all_mx"] += bool(answered) and all("tls" in s for s in answered)
+for key, value in want.items():
+    assert overall[key] == value, (key, overall[key], value)
+    assert abs(overall["percent"][key] - round(100.0 * value / n, 2)) < 0.006, key
+print("stats match the records:", want)
+PY
+
+# --by none: the overall row only.
+"$MXSCAN" stats "$TMP/whole" --by none --format json >"$TMP/none.json"
+python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s['sectors'] == {}, s['sectors'].keys()
+assert s['overall']['domains'] == $N
+" "$TMP/none.json"
+
+# diff: the lists agree with the two scans' own records.
+"$MXSCAN" diff "$TMP/whole" "$TMP/later" --format json >"$TMP/diff.json"
+"$MXSCAN" dump "$TMP/later" --format jsonl >"$TMP/later.jsonl"
+python3 - "$TMP/diff.json" "$TMP/whole.jsonl" "$TMP/later.jsonl" <<'PY'
+import json, sys
+diff = json.load(open(sys.argv[1]))
+def reject(path):
+    out = {}
+    for line in open(path):
+        d = json.loads(line)
+        m = d.get("dmarc", {})
+        out[d["domain"]] = m.get("present", False) and m.get("valid", False) and m.get("policy") == "reject"
+    return out
+old, new = reject(sys.argv[2]), reject(sys.argv[3])
+lost = sorted(d for d in old if old[d] and not new.get(d, True))
+gained = sorted(d for d in new if new[d] and not old.get(d, True))
+got = diff["domains"]["dmarc_reject"]
+assert got["lost"] == lost, (len(got["lost"]), len(lost))
+assert got["gained"] == gained, (len(got["gained"]), len(gained))
+assert lost and gained
+o = diff["overall"]["dmarc_reject"]
+assert o["new"] - o["old"] == len(gained) - len(lost)
+print(f"diff: dmarc_reject lost by {len(lost)}, gained by {len(gained)}")
+PY
+"$MXSCAN" diff "$TMP/whole" "$TMP/later" --list-limit 2 >"$TMP/diff.md"
+grep -q "^- DMARC reject lost ([0-9]*): [^,]*, [^,]*, ... and [0-9]* more$" "$TMP/diff.md" ||
+  { echo "FAIL: diff markdown lists"; cat "$TMP/diff.md"; exit 1; }
+
+# Bad input: clear errors, exit codes 1 (cannot read) and 2 (usage).
+expect_fail() {  # CODE PATTERN COMMAND...
+  local code=$1 pattern=$2
+  shift 2
+  set +e
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  local got=$?
+  set -e
+  if [[ $got -ne $code ]] || ! grep -q -e "$pattern" "$TMP/err"; then
+    echo "FAIL: $* exited $got (want $code), stderr:"; cat "$TMP/err"; exit 1
+  fi
+}
+expect_fail 1 "no-such-dir" "$MXSCAN" stats "$TMP/no-such-dir"
+expect_fail 2 "--format must be" "$MXSCAN" stats "$TMP/whole" --format xml
+expect_fail 2 "--by must be" "$MXSCAN" stats "$TMP/whole" --by city
+expect_fail 2 "name one or more" "$MXSCAN" stats
+expect_fail 2 "OLD NEW" "$MXSCAN" diff "$TMP/whole"
+mkdir "$TMP/corrupt"
+# A whole record (length 5) that is not a DomainResult (wire type 7).
+printf '\x05\xff\xff\xff\xff\xff' >"$TMP/corrupt/results-x-00000.pb"
+expect_fail 1 "results-x-00000.pb" "$MXSCAN" stats "$TMP/corrupt"
+expect_fail 1 "" "$MXSCAN" stats "$TMP/whole" --output /proc/no/such/file
+echo "PASS"
