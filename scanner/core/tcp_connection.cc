@@ -1,6 +1,21 @@
 #include "scanner/core/tcp_connection.h"
 
+#include <memory>
+
 namespace mxscan {
+namespace {
+
+// The read buffer of every connection of this thread (one loop per
+// thread): libuv reads into it and the data callback consumes the bytes
+// before the next read, so no connection needs its own.
+constexpr size_t kReadBufferSize = 65536;
+
+void AllocReadBuffer(uv_handle_t*, size_t, uv_buf_t* buf) {
+  thread_local const std::unique_ptr<char[]> buffer(new char[kReadBufferSize]);
+  *buf = uv_buf_init(buffer.get(), kReadBufferSize);
+}
+
+}  // namespace
 
 TcpConnection::TcpConnection(Callbacks callbacks)
     : callbacks_(std::move(callbacks)) {}
@@ -18,7 +33,15 @@ TcpConnection* TcpConnection::Connect(uv_loop_t* loop,
       [](uv_connect_t* request, int status) {
         static_cast<TcpConnection*>(request->data)->OnConnected(status);
       });
-  if (rc != 0) {
+  if (rc == 0) {
+    // Reading from the start: the socket is registered for both events at
+    // once, and no read callback runs before the connect callback.
+    uv_read_start(
+        reinterpret_cast<uv_stream_t*>(&self->tcp_), AllocReadBuffer,
+        [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+          static_cast<TcpConnection*>(s->data)->OnRead(nread, buf);
+        });
+  } else {
     // Reported from the close callback, never from inside Connect().
     self->connect_error_ = rc;
     self->closing_ = true;
@@ -35,18 +58,7 @@ TcpConnection* TcpConnection::Connect(uv_loop_t* loop,
 
 void TcpConnection::OnConnected(int status) {
   if (closing_) return;
-  if (status == 0) {
-    const int rc = uv_read_start(
-        reinterpret_cast<uv_stream_t*>(&tcp_),
-        [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-          auto* self = static_cast<TcpConnection*>(h->data);
-          *buf = uv_buf_init(self->read_buffer_, sizeof(self->read_buffer_));
-        },
-        [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
-          static_cast<TcpConnection*>(s->data)->OnRead(nread, buf);
-        });
-    if (rc != 0) status = rc;
-  }
+  if (status != 0) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
   if (callbacks_.connected) {
     auto connected = std::move(callbacks_.connected);
     connected(status);
@@ -75,6 +87,13 @@ void TcpConnection::OnRead(ssize_t nread, const uv_buf_t* buf) {
 
 void TcpConnection::Write(std::string bytes) {
   if (closing_ || bytes.empty()) return;
+  // The usual case: the socket takes it all now. Otherwise (a full
+  // socket buffer, a write still queued, still connecting, an error) the
+  // rest goes through a write request, whose callback reports errors.
+  uv_buf_t now = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
+  const int sent = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &now, 1);
+  if (sent == static_cast<int>(bytes.size())) return;
+  if (sent > 0) bytes.erase(0, static_cast<size_t>(sent));
   auto* write = new WriteRequest{uv_write_t{}, std::move(bytes), this};
   write->request.data = write;
   uv_buf_t buf = uv_buf_init(write->bytes.data(),

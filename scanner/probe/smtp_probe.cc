@@ -1,5 +1,6 @@
 #include "scanner/probe/smtp_probe.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -16,6 +17,11 @@ using smtp::Session;
 // connection and deadlines: it performs the session's actions and reports
 // events back until the session is done. Owns itself until it has
 // reported. Lives on its loop's thread.
+//
+// What the session and TLS produce in one turn (an event and the actions
+// it leads to) goes out in one write when the probe starts waiting: the
+// client's Finished and the EHLO after it share a segment. One timer
+// serves both deadlines (the stage's and the session's); see ArmTimer().
 class SmtpProbeRun {
  public:
   SmtpProbeRun(uv_loop_t* loop, std::string server_name,
@@ -29,20 +35,13 @@ class SmtpProbeRun {
         session_(smtp::SessionOptions{options.ehlo_name, options.starttls,
                                       smtp::ReplyLimits()}),
         done_(std::move(done)),
-        started_ms_(uv_now(loop)) {
-    for (UvHandle<uv_timer_t>* t : {&stage_timer_, &total_timer_}) {
-      uv_timer_init(loop_, t->get());
-      t->MarkInitialized();
-      t->get()->data = this;
-    }
-    uv_timer_start(
-        total_timer_.get(),
-        [](uv_timer_t* h) {
-          auto* self = static_cast<SmtpProbeRun*>(h->data);
-          self->session_.OnTimeout();
-          self->Drive();
-        },
-        static_cast<uint64_t>(options_.total_timeout_ms), 0);
+        started_ms_(uv_now(loop)),
+        total_deadline_ms_(started_ms_ +
+                           static_cast<uint64_t>(options_.total_timeout_ms)),
+        stage_deadline_ms_(total_deadline_ms_) {
+    uv_timer_init(loop_, timer_.get());
+    timer_.MarkInitialized();
+    timer_.get()->data = this;
   }
 
   void Start(const sockaddr* address) {
@@ -59,12 +58,14 @@ class SmtpProbeRun {
         case Session::Action::kConnect:
           if (!connect_started_) Connect();
           ArmStageTimer();
+          WritePending();
           return;
         case Session::Action::kWrite:
           Send(session_.TakeOutgoing());
           continue;
         case Session::Action::kRead:
           ArmStageTimer();
+          WritePending();
           return;
         case Session::Action::kStartTls:
           if (tls_ == nullptr) {
@@ -74,6 +75,7 @@ class SmtpProbeRun {
             continue;  // the step may already have reported
           }
           ArmStageTimer();
+          WritePending();
           return;
         case Session::Action::kClose:
           CloseConnection();
@@ -175,14 +177,18 @@ class SmtpProbeRun {
       if (!s.ok()) session_.OnPeerClosed();
       return;
     }
-    connection_->Write(std::move(plaintext));
+    pending_ += plaintext;
   }
 
-  void Flush() {
-    std::string out = tls_->TakeCiphertext();
-    if (!out.empty() && connection_ != nullptr) {
-      connection_->Write(std::move(out));
-    }
+  // Flush moves what TLS has to send to the pending bytes.
+  void Flush() { pending_ += tls_->TakeCiphertext(); }
+
+  // WritePending writes the bytes of this turn, before the probe waits or
+  // closes.
+  void WritePending() {
+    if (pending_.empty()) return;
+    if (connection_ != nullptr) connection_->Write(std::move(pending_));
+    pending_.clear();
   }
 
   void ArmStageTimer() {
@@ -194,17 +200,44 @@ class SmtpProbeRun {
     if (stage == smtp::Stage::kHandshake) {
       timeout = options_.handshake_timeout_ms;
     }
+    stage_deadline_ms_ = uv_now(loop_) + static_cast<uint64_t>(timeout);
+    ArmTimer();
+  }
+
+  // ArmTimer makes the timer fire at the earlier deadline at the latest.
+  // A timer already due sooner is left alone (it re-arms when it fires
+  // early), so a probe quicker than its first stage's deadline starts the
+  // timer once instead of at every stage.
+  void ArmTimer() {
+    const uint64_t due = std::min(stage_deadline_ms_, total_deadline_ms_);
+    if (timer_due_ms_ != 0 && timer_due_ms_ <= due) return;
+    timer_due_ms_ = due;
+    const uint64_t now = uv_now(loop_);
     uv_timer_start(
-        stage_timer_.get(),
+        timer_.get(),
         [](uv_timer_t* h) {
-          auto* self = static_cast<SmtpProbeRun*>(h->data);
-          self->session_.OnTimeout();
-          self->Drive();
+          static_cast<SmtpProbeRun*>(h->data)->OnTimer();
         },
-        static_cast<uint64_t>(timeout), 0);
+        due > now ? due - now : 0, 0);
+  }
+
+  void OnTimer() {
+    timer_due_ms_ = 0;
+    const uint64_t now = uv_now(loop_);
+    if (now < stage_deadline_ms_ && now < total_deadline_ms_) {
+      ArmTimer();  // fired for a deadline that has moved on
+      return;
+    }
+    // The stage's deadline is spent; the session's still holds if the
+    // session ignores this timeout and waits on.
+    if (now >= stage_deadline_ms_) stage_deadline_ms_ = total_deadline_ms_;
+    if (now < total_deadline_ms_) ArmTimer();
+    session_.OnTimeout();
+    Drive();
   }
 
   void CloseConnection() {
+    WritePending();
     if (connection_ != nullptr) connection_->Close();
     connection_ = nullptr;
   }
@@ -239,8 +272,11 @@ class SmtpProbeRun {
   bool handshake_done_ = false;
   bool finished_ = false;
   smtp::Stage armed_stage_ = smtp::Stage::kUnspecified;
-  UvHandle<uv_timer_t> stage_timer_;
-  UvHandle<uv_timer_t> total_timer_;
+  uint64_t total_deadline_ms_;
+  uint64_t stage_deadline_ms_;
+  uint64_t timer_due_ms_ = 0;  // when the timer fires; 0 when it is stopped
+  UvHandle<uv_timer_t> timer_;
+  std::string pending_;  // bytes to write at the end of this turn
   SmtpProbeOutcome outcome_;
 };
 
