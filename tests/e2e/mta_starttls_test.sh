@@ -16,15 +16,13 @@
 #   2. the same scan with an unrelated root as --ca-file: certTrusted false
 #      with a verifyError, everything else unchanged.
 #
-# The Postfix instance lives in a folder of its own: its main.cf/master.cf,
-# queue, data folder, pid and lock files and log file are all there;
-# nothing under /etc or /var is written (of /etc/postfix only the package's
-# own files are read: dynamicmaps.cf, postfix-files), and it stops on exit,
-# whatever happens. It never delivers: master.cf runs only smtpd and the
-# services it needs (no cleanup, qmgr, pickup or delivery agents), every
-# RCPT is rejected, and the transports are error:. It needs root (Postfix's
-# master starts as root and runs its daemons as the "postfix" user of the
-# package) and does not bind port 25, so a system MTA may run beside it.
+# The Postfix instance (tools/sim/postfix_server.sh) lives in a folder of
+# its own: its main.cf/master.cf, queue, data folder, pid and lock files
+# and log file are all there; nothing under /etc or /var is written, and
+# it stops on exit, whatever happens. It never delivers (only smtpd runs,
+# every RCPT is rejected). It needs root (Postfix's master starts as root
+# and runs its daemons as the "postfix" user of the package) and does not
+# bind port 25, so a system MTA may run beside it.
 #
 # Run by hand after `bazel build //scanner:mxscan //tools/certs:make_test_pki`:
 #   tests/e2e/mta_starttls_test.sh
@@ -63,23 +61,11 @@ EHLO_NAME=scanner.mta.test
 TMP=$(mktemp -d /tmp/mxscan-mta-test.XXXXXX)
 chmod 755 "$TMP"
 PF=$TMP/postfix
-CONF=$PF/conf
-# (postfix start makes data_directory itself, owned by the postfix user.)
-mkdir -p "$TMP/nsd" "$TMP/pki" "$TMP/other-pki" "$CONF" "$PF/queue"
-
-postfix_master_pid() {
-  # The pid in our instance's pid file, if that process is our master
-  # (its working folder is our queue folder: a stale pid is never killed).
-  local pid
-  [[ -f $PF/queue/pid/master.pid ]] || return 1
-  pid=$(tr -d ' ' <"$PF/queue/pid/master.pid") || return 1
-  [[ -n $pid && $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$PF/queue" ]] || return 1
-  echo "$pid"
-}
+mkdir -p "$TMP/nsd" "$TMP/pki" "$TMP/other-pki" "$PF"
 
 SCAN_PID=
 cleanup() {
-  local status=$? pid
+  local status=$?
   set +e  # every step runs, whatever fails
   if [[ -n $SCAN_PID ]]; then
     # timeout(1) passes SIGTERM on to the scan.
@@ -92,19 +78,7 @@ cleanup() {
       [[ -f $TMP/$f ]] && cp "$TMP/$f" "$TEST_UNDECLARED_OUTPUTS_DIR/${f//\//-}"
     done
   fi
-  if pid=$(postfix_master_pid); then
-    # postfix stop: SIGTERM to the master, which ends its daemons; after
-    # 5 s it kills the process group.
-    postfix -c "$CONF" stop >/dev/null 2>&1
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "mta_starttls_test: Postfix master $pid still running, SIGKILL" >&2
-      kill -9 "$pid" 2>/dev/null
-    fi
-  fi
+  "$SIM/postfix_server.sh" stop "$PF"
   "$SIM/nsd_server.sh" stop "$TMP/nsd" >/dev/null 2>&1
   if [[ ${MTA_KEEP:-0} == 1 ]]; then
     echo "kept $TMP"
@@ -141,58 +115,16 @@ SMTP_PORT=$(python3 "$SIM/free_port.py")
 while [[ $SMTP_PORT == "$DNS_PORT" || $SMTP_PORT == 25 ]]; do
   SMTP_PORT=$(python3 "$SIM/free_port.py")
 done
-cat >"$CONF/main.cf" <<EOF
-# mta_starttls_test's own Postfix instance: everything under $PF.
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-mail_owner = postfix
-setgid_group = postdrop
-maillog_file = $PF/maillog
-maillog_file_prefixes = $PF
-myhostname = mx.mta.test
-mydomain = mta.test
-myorigin = \$myhostname
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-# No DNS: the client's name is not looked up (it shows as "unknown").
-smtpd_peername_lookup = no
-smtpd_banner = \$myhostname ESMTP $BANNER_TEXT
-message_size_limit = $SIZE_LIMIT
-# Visible in EHLO: VRFY is not offered.
-disable_vrfy_command = yes
-# STARTTLS offered, never required; leaf then intermediate from chain.pem.
-smtpd_tls_security_level = may
-smtpd_tls_chain_files = $TMP/pki/key.pem, $TMP/pki/chain.pem
-smtpd_tls_loglevel = 1
-# The whole SMTP dialogue of the scanner in the log.
-debug_peer_list = 127.0.0.1
-debug_peer_level = 2
-# Never accept or deliver mail.
-mydestination =
-relay_domains =
-alias_maps =
-alias_database =
-local_recipient_maps =
-smtpd_relay_restrictions = reject
-smtpd_recipient_restrictions = reject
-smtpd_data_restrictions = reject
-default_transport = error:mta_starttls_test never delivers
-local_transport = error:mta_starttls_test never delivers
-relay_transport = error:mta_starttls_test never delivers
-EOF
-cat >"$CONF/master.cf" <<EOF
-# service      type       private unpriv chroot wakeup maxproc command
-127.0.0.1:$SMTP_PORT inet n       -      n      -      -       smtpd
-postlog        unix-dgram n       -      n      -      1       postlogd
-anvil          unix       -       -      n      -      1       anvil
-tlsmgr         unix       -       -      n      1000?  1       tlsmgr
-EOF
-# "postfix start" checks the instance, makes its queue folders (owned by
-# the postfix user) and returns once the master has bound the port.
-postfix -c "$CONF" start || { cat "$PF/maillog" 2>/dev/null; echo; fail "Postfix did not start"; }
-MASTER_PID=$(postfix_master_pid) || fail "no Postfix master running for $CONF"
+MASTER_PID=$("$SIM/postfix_server.sh" start "$PF" "$SMTP_PORT" mx.mta.test \
+  "$TMP/pki/key.pem" "$TMP/pki/chain.pem" \
+  'mydomain = mta.test' 'myorigin = $myhostname' \
+  "smtpd_banner = \$myhostname ESMTP $BANNER_TEXT" \
+  "message_size_limit = $SIZE_LIMIT" \
+  '# Visible in EHLO: VRFY is not offered.' 'disable_vrfy_command = yes' \
+  'smtpd_tls_loglevel = 1' \
+  '# The whole SMTP dialogue of the scanner in the log.' \
+  'debug_peer_list = 127.0.0.1' 'debug_peer_level = 2') ||
+  fail "Postfix did not start"
 echo "Postfix master $MASTER_PID on 127.0.0.1:$SMTP_PORT, NSD on 127.0.0.1:$DNS_PORT"
 
 # Waits until Postfix's log holds N "disconnect from" lines (postlogd
