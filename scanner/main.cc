@@ -11,6 +11,7 @@
 #include "scanner/cli/bench_command.h"
 #include "scanner/cli/dns_command.h"
 #include "scanner/cli/dump_command.h"
+#include "scanner/cli/export_command.h"
 #include "scanner/cli/scan_command.h"
 #include "scanner/cli/stats_command.h"
 
@@ -32,6 +33,8 @@ constexpr char kUsage[] =
     "  mxscan stats DIR... [--by sector|none] [--format md|csv|json|html]\n"
     "              [--output FILE] [--top-providers N] [--title T]\n"
     "  mxscan diff OLD_DIR NEW_DIR [--format md|json] [--list-limit N]\n"
+    "  mxscan export DIR... --to sqlite:PATH|postgresql://HOST/DB\n"
+    "              [--scan-name NAME] [--replace] [--psl-file FILE]\n"
     "  mxscan bench --target HOST:PORT [--starttls smtp|none] [--sni NAME]\n"
     "              [--concurrency N] [--duration S | --count N] [--warmup S]\n"
     "              [--rate N] [--tls-version 1.2|1.3] [--groups x25519,P-256]\n"
@@ -105,6 +108,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> rest(positional.begin() + 1, positional.end());
   if (command == "stats") return mxscan::cli::RunStatsCommand(rest);
   if (command == "diff") return mxscan::cli::RunDiffCommand(rest);
+  if (command == "export") return mxscan::cli::RunExportCommand(rest);
   std::fprintf(stderr, "mxscan: unknown command \"%s\"\n\n%s",
                command.c_str(), kUsage);
   return 2;
