@@ -143,6 +143,7 @@ void BenchDriver::Launch() {
   const bool measured = phase_ == BenchProgress::kMeasure;
   ++in_flight_;
   if (progress_ != nullptr) progress_->in_flight.store(in_flight_);
+  if (!measured) ++measurement_.warmup_attempts;
   if (measured) {
     ++measured_started_;
     if (progress_ != nullptr) {
@@ -226,8 +227,11 @@ void BenchDriver::OnAttemptDone(bool measured, Attempt attempt) {
         chains_.push_back(SeenChain{std::move(attempt.chain_der), 1});
       }
     }
-  } else {
-    ++measurement_.warmup_attempts;
+  } else if (phase_ != BenchProgress::kWarmup) {
+    // A warm-up attempt ending inside the measurement window.
+    last_end_ns_ = std::max(last_end_ns_, uv_hrtime());
+    ++measurement_.leftover_attempts;
+    if (attempt.result.handshake_done) ++measurement_.leftover_handshakes;
   }
   if (phase_ == BenchProgress::kDrain) {
     if (in_flight_ == 0) Finish();

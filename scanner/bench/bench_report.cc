@@ -81,16 +81,19 @@ BenchFigures ComputeFigures(const BenchSettings& settings,
                             const BenchStats& stats,
                             const BenchMeasurement& m) {
   BenchFigures f;
+  f.window_handshakes = stats.succeeded() + m.leftover_handshakes;
+  f.window_attempts = stats.attempted() + m.leftover_attempts;
   const double cpu_s = m.user_cpu_s + m.system_cpu_s;
   if (m.elapsed_s > 0) {
-    f.handshakes_per_s = static_cast<double>(stats.succeeded()) / m.elapsed_s;
+    f.handshakes_per_s = static_cast<double>(f.window_handshakes) / m.elapsed_s;
     f.core_share = cpu_s / m.elapsed_s / std::max(1, settings.loops);
   }
-  if (stats.succeeded() > 0) {
-    f.cpu_us_per_handshake = cpu_s * 1e6 / static_cast<double>(stats.succeeded());
+  if (f.window_handshakes > 0) {
+    f.cpu_us_per_handshake =
+        cpu_s * 1e6 / static_cast<double>(f.window_handshakes);
   }
-  if (stats.attempted() > 0) {
-    f.cpu_us_per_attempt = cpu_s * 1e6 / static_cast<double>(stats.attempted());
+  if (f.window_attempts > 0) {
+    f.cpu_us_per_attempt = cpu_s * 1e6 / static_cast<double>(f.window_attempts);
   }
   f.client_bound = f.core_share >= kClientBoundShare;
   return f;
@@ -113,6 +116,9 @@ std::string RenderBenchJson(const BenchSettings& s, const BenchStats& stats,
       ",\"loops\":", s.loops, "}");
   absl::StrAppend(&out, ",\"interrupted\":", m.interrupted ? "true" : "false",
                   ",\"warmup_attempts\":", m.warmup_attempts,
+                  ",\"window\":{\"handshakes\":", f.window_handshakes,
+                  ",\"attempts\":", f.window_attempts,
+                  ",\"from_warmup\":", m.leftover_attempts, "}",
                   ",\"attempted\":", stats.attempted(),
                   ",\"succeeded\":", stats.succeeded(),
                   ",\"failed\":", stats.failed(),
@@ -188,9 +194,12 @@ std::string RenderBenchText(const BenchSettings& s, const BenchStats& stats,
       m.interrupted ? " (INTERRUPTED)" : "", "\n");
   absl::StrAppend(&out, "attempted ", stats.attempted(), ", succeeded ",
                   stats.succeeded(), ", failed ", stats.failed(),
-                  " (warm-up attempts not counted: ", m.warmup_attempts, ")\n");
+                  " (not counted: ", m.warmup_attempts,
+                  " attempts started in the warm-up)\n");
   absl::StrAppend(&out, "handshakes/s ", Number(f.handshakes_per_s, 1), " (",
-                  stats.succeeded(), " in ", Number(m.elapsed_s, 2), " s)\n");
+                  f.window_handshakes, " handshakes ended in ",
+                  Number(m.elapsed_s, 2), " s, ", m.leftover_handshakes,
+                  " of them started in the warm-up)\n");
   absl::StrAppendFormat(&out, "latency (ms)       %9s %9s %9s %9s %9s\n", "count",
                         "p50", "p90", "p99", "max");
   for (Step step : kSteps) {

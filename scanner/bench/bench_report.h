@@ -42,14 +42,23 @@ struct CertificateSummary {
   std::string verify_error;
 };
 
-// BenchMeasurement is the run's clock and CPU figures, taken from the end
-// of the warm-up to the end of the last measured attempt.
+// BenchMeasurement is the run's clock and CPU figures over one window:
+// from the end of the warm-up to the end of the last measured attempt.
+// Attempts started during the warm-up are never in the stats, but those
+// still in flight when the window opens do their last steps (and use
+// CPU) inside it: the rate and the CPU per handshake count the handshakes
+// that ended inside the window, theirs included, so that the pipeline is
+// full at both ends of the window rather than only at one.
 struct BenchMeasurement {
   double elapsed_s = 0;
   double user_cpu_s = 0;    // getrusage(RUSAGE_SELF) over elapsed_s
   double system_cpu_s = 0;
-  uint64_t warmup_attempts = 0;  // finished during or after the warm-up,
-                                 // never counted
+  uint64_t warmup_attempts = 0;  // started during the warm-up (not in the
+                                 // stats)
+  // Of those, the ones that ended inside the window, and how many of them
+  // completed their handshake.
+  uint64_t leftover_attempts = 0;
+  uint64_t leftover_handshakes = 0;
   bool interrupted = false;      // stopped by a signal
   // --resume-sessions: measured attempts that offered a session, and
   // whether the server never gave a resumable one (a TLS 1.3 server may
@@ -61,9 +70,13 @@ struct BenchMeasurement {
 
 // BenchFigures are derived from the stats and the measurement.
 struct BenchFigures {
-  double handshakes_per_s = 0;      // succeeded / elapsed
-  double cpu_us_per_handshake = 0;  // (user + system) / succeeded
-  double cpu_us_per_attempt = 0;    // (user + system) / attempted
+  // Handshakes (and attempts) that ended inside the window: the measured
+  // ones plus the warm-up's leftovers.
+  uint64_t window_handshakes = 0;
+  uint64_t window_attempts = 0;
+  double handshakes_per_s = 0;      // window_handshakes / elapsed
+  double cpu_us_per_handshake = 0;  // (user + system) / window_handshakes
+  double cpu_us_per_attempt = 0;    // (user + system) / window_attempts
   double core_share = 0;  // (user + system) / elapsed / loops
   bool client_bound = false;  // core_share >= kClientBoundShare
 };

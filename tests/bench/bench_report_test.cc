@@ -69,6 +69,21 @@ TEST(BenchReportTest, Figures) {
   EXPECT_FALSE(ComputeFigures(s, SomeStats(), m).client_bound);
 }
 
+TEST(BenchReportTest, WarmupLeftoversCountInTheWindow) {
+  BenchMeasurement m;
+  m.elapsed_s = 2;
+  m.user_cpu_s = 0.5;
+  m.warmup_attempts = 10;
+  m.leftover_attempts = 3;   // ended inside the window
+  m.leftover_handshakes = 2;
+  const BenchFigures f = ComputeFigures(SomeSettings(), SomeStats(), m);
+  EXPECT_EQ(f.window_handshakes, 6u);  // 4 measured + 2
+  EXPECT_EQ(f.window_attempts, 8u);    // 5 measured + 3
+  EXPECT_DOUBLE_EQ(f.handshakes_per_s, 3);
+  EXPECT_DOUBLE_EQ(f.cpu_us_per_handshake, 0.5e6 / 6);
+  EXPECT_DOUBLE_EQ(f.cpu_us_per_attempt, 0.5e6 / 8);
+}
+
 TEST(BenchReportTest, JsonHoldsTheFigures) {
   BenchMeasurement m;
   m.elapsed_s = 2;
