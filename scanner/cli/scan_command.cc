@@ -82,22 +82,25 @@ struct SmtpSettings {
   bool probe_tls_versions = false;
 };
 
-// Items travel from the reader to the workers as "domain\tsector\terror".
+// Items travel from the reader to the workers as
+// "domain\tsector\torganization\terror".
 std::string EncodeItem(const scan::DomainInput& input) {
   auto clean = [](absl::string_view s) {
     return absl::StrReplaceAll(s, {{"\t", " "}});
   };
   return absl::StrCat(clean(input.domain), "\t", clean(input.sector), "\t",
+                      clean(input.organization), "\t",
                       clean(input.error.message()));
 }
 
 scan::DomainInput DecodeItem(const std::string& item) {
-  std::vector<std::string> f = absl::StrSplit(item, absl::MaxSplits('\t', 2));
+  std::vector<std::string> f = absl::StrSplit(item, absl::MaxSplits('\t', 3));
   scan::DomainInput input;
   input.domain = f[0];
   if (f.size() > 1) input.sector = f[1];
-  if (f.size() > 2 && !f[2].empty()) {
-    input.error = absl::InvalidArgumentError(f[2]);
+  if (f.size() > 2) input.organization = f[2];
+  if (f.size() > 3 && !f[3].empty()) {
+    input.error = absl::InvalidArgumentError(f[3]);
   }
   return input;
 }

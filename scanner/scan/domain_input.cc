@@ -93,6 +93,9 @@ std::optional<DomainInput> ParseDomainLine(absl::string_view line) {
   if (fields.size() > 1) {
     input.sector = std::string(absl::StripAsciiWhitespace(fields[1]));
   }
+  if (fields.size() > 2) {
+    input.organization = std::string(absl::StripAsciiWhitespace(fields[2]));
+  }
   absl::StatusOr<std::string> domain = NormalizeDomain(first);
   if (domain.ok()) {
     input.domain = *std::move(domain);

@@ -15,6 +15,7 @@ namespace mxscan::scan {
 struct DomainInput {
   std::string domain;  // normalised (see NormalizeDomain), or the raw text
   std::string sector;
+  std::string organization;
   absl::Status error;  // why `domain` could not be normalised
 };
 
@@ -26,8 +27,9 @@ struct DomainInput {
 // what is wrong.
 absl::StatusOr<std::string> NormalizeDomain(absl::string_view raw);
 
-// ParseDomainLine reads one input line: "domain" or CSV "domain,sector"
-// (more columns ignored; double quotes allowed). Blank lines, "#" comments
+// ParseDomainLine reads one input line: "domain" or CSV
+// "domain,sector[,organization]" (more columns ignored; double quotes
+// allowed). Blank lines, "#" comments
 // and a header line whose first field is "domain" give nullopt. A domain
 // that does not normalise is returned with `error` set, so that it still
 // gets a record.

@@ -88,6 +88,7 @@ class DomainScan {
     started_ms_ = NowMs();
     result_.set_domain(input_.domain);
     result_.set_sector(input_.sector);
+    result_.set_organization(input_.organization);
     result_.set_scan_started_at(options_.fixed_start_ms ? options_.fixed_start_ms
                                                         : started_ms_);
     if (!input_.error.ok()) {

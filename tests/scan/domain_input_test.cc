@@ -35,7 +35,16 @@ TEST(ParseDomainLineTest, ReadsDomainAndSector) {
   ASSERT_TRUE(input.has_value());
   EXPECT_EQ(input->domain, "example.org");
   EXPECT_EQ(input->sector, "local government");
+  EXPECT_EQ(input->organization, "");
   EXPECT_TRUE(input->error.ok());
+}
+
+TEST(ParseDomainLineTest, ReadsTheOrganization) {
+  auto input =
+      ParseDomainLine("a.gov,\"Federal - Executive\",\"Agency, Office of X\",more");
+  ASSERT_TRUE(input.has_value());
+  EXPECT_EQ(input->sector, "Federal - Executive");
+  EXPECT_EQ(input->organization, "Agency, Office of X");
 }
 
 TEST(ParseDomainLineTest, SkipsHeadersCommentsAndBlankLines) {
