@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# `mxscan bench` against the project's farm (tools/farm) on loopback:
+# STARTTLS handshakes on the SMTP port, plain TLS handshakes on the HTTPS
+# port, session resumption, failures counted by stage, the --rate cap,
+# and the targets it must refuse (exit 2, no traffic). Every run is
+# bounded by --count (a few hundred handshakes) or a 1 s --duration.
+set -euo pipefail
+
+RUNFILES="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
+[[ -x "$RUNFILES/scanner/mxscan" ]] || RUNFILES=$(cd "$(dirname "$0")/../.." && pwd)/bazel-bin
+MXSCAN=$RUNFILES/scanner/mxscan
+TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/bench_farm_test.XXXXXX")
+cleanup() { [[ -n "${FARM_PID:-}" ]] && kill "$FARM_PID" 2>/dev/null || true; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cat >"$TMP/behaviours.json" <<'JSON'
+{"127.67.0.1": {"behaviour": "valid", "names": ["mx1.bench.sim"]},
+ "127.67.0.2": {"behaviour": "no_starttls", "names": ["mx2.bench.sim"]}}
+JSON
+"$RUNFILES/tools/farm/smtp_farm" --behaviours "$TMP/behaviours.json" \
+  --smtp-port 0 --https-port 0 --ca-out "$TMP/ca.pem" \
+  --ready-file "$TMP/ready" >"$TMP/farm.log" 2>&1 &
+FARM_PID=$!
+for _ in $(seq 200); do [[ -s "$TMP/ready" ]] && break; sleep 0.05; done
+SMTP=$(awk '$1 == "smtp_port" {print $2}' "$TMP/ready")
+HTTPS=$(awk '$1 == "https_port" {print $2}' "$TMP/ready")
+[[ -n $SMTP && -n $HTTPS ]] || fail "the farm did not start: $(cat "$TMP/farm.log")"
+
+# bench NAME EXPECTED_EXIT ARGS...: one run, JSON in NAME.json.
+bench() {
+  local name=$1 want=$2 status=0
+  shift 2
+  timeout -s KILL 60 "$MXSCAN" bench --ca-file "$TMP/ca.pem" --no-progress \
+    --format json "$@" >"$TMP/$name.json" 2>"$TMP/$name.err" || status=$?
+  [[ $status -eq $want ]] || fail "$name: exit $status, want $want: $(cat "$TMP/$name.err")"
+}
+
+# check NAME PYTHON: the run's JSON parses, its counts add up, and the
+# assertions in PYTHON (over `d`) hold.
+check() {
+  python3 - "$TMP/$1.json" "$1" "$2" <<'PY'
+import json, sys
+path, name, extra = sys.argv[1:4]
+d = json.load(open(path))  # one JSON object
+assert d["attempted"] == d["succeeded"] + d["failed"], d
+assert sum(d["failures_by_stage"].values()) == d["failed"], d
+assert sum(e["count"] for e in d["errors"]) == d["failed"], d
+assert sum(n["count"] for n in d["negotiated"]) == d["succeeded"], d
+assert d["full"]["count"] + d["resumed"]["count"] == d["succeeded"], d
+if d["succeeded"]:
+    assert d["latency_ms"]["handshake"]["count"] == d["succeeded"], d
+    for step, h in d["latency_ms"].items():
+        assert 0 <= h["p50"] <= h["p90"] <= h["p99"] <= h["max"], (step, h)
+assert d["window"]["handshakes"] >= d["succeeded"], d
+exec(extra, {"d": d})
+print(f"  ok {name}: {d['attempted']} attempted, {d['succeeded']} succeeded, "
+      f"{d['resumed']['count']} resumed, {d['handshakes_per_s']}/s, "
+      f"{d['client_cpu']['us_per_handshake']} us CPU per handshake")
+PY
+}
+
+echo "== STARTTLS, --count: exactly N attempts after the warm-up"
+bench count 0 --target "127.67.0.1:$SMTP" --sni mx1.bench.sim \
+  --count 200 --warmup 0.5 --concurrency 10
+check count '
+assert d["attempted"] == 200 and d["succeeded"] == 200, d
+assert d["starttls"] == "smtp" and d["sni"] == "mx1.bench.sim"
+assert set(d["latency_ms"]) == {"connect", "banner", "ehlo", "starttls", "handshake", "total"}, d
+assert d["warmup_attempts"] > 0, d
+assert d["resumed"]["count"] == 0
+assert [(n["version"], n["group"]) for n in d["negotiated"]] == [("TLSv1.3", "X25519")], d
+assert d["certificates"][0]["trusted"] and d["certificates"][0]["hostname_match"], d
+assert d["client_cpu"]["user_s"] + d["client_cpu"]["system_s"] > 0, d
+'
+
+echo "== STARTTLS, --duration, no warm-up"
+bench duration 0 --target "127.67.0.1:$SMTP" --duration 1 --warmup 0 --concurrency 5
+check duration '
+assert d["attempted"] > 0 and d["failed"] == 0, d
+assert d["warmup_attempts"] == 0 and d["window"]["from_warmup"] == 0, d
+assert d["sni"] == ""  # an IP target: no SNI unless --sni
+'
+
+echo "== STARTTLS with --resume-sessions: the farm issues TLS 1.3 tickets"
+bench resume 0 --target "127.67.0.1:$SMTP" --sni mx1.bench.sim \
+  --count 100 --warmup 0.3 --concurrency 5 --resume-sessions
+check resume '
+assert d["resumed"]["count"] > 0, d
+assert d["resumption"]["offered"] >= d["resumed"]["count"], d
+assert d["resumed"]["handshake_ms"]["count"] == d["resumed"]["count"], d
+'
+
+echo "== TLS 1.2, groups and a cipher list"
+bench tls12 0 --target "127.67.0.1:$SMTP" --count 50 --warmup 0 --concurrency 5 \
+  --tls-version 1.2 --groups P-256 --ciphers ECDHE-RSA-AES256-GCM-SHA384
+check tls12 '
+assert [(n["version"], n["cipher"], n["group"]) for n in d["negotiated"]] == [
+    ("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "P-256")], d
+'
+
+echo "== --starttls none: plain TLS against the farm's HTTPS port"
+bench plain 0 --target "127.0.0.1:$HTTPS" --starttls none \
+  --sni mta-sts.bench.sim --count 100 --warmup 0.3 --concurrency 5
+check plain '
+assert d["succeeded"] == 100 and d["starttls"] == "none", d
+assert set(d["latency_ms"]) == {"connect", "handshake", "total"}, d
+assert d["certificates"][0]["hostname_match"], d
+'
+
+echo "== --starttls none --resume-sessions: TLS 1.2 resumes; the farm's HTTPS"
+echo "   port sends no TLS 1.3 ticket before a request, which bench reports"
+bench plain_resume12 0 --target "127.0.0.1:$HTTPS" --starttls none \
+  --sni mta-sts.bench.sim --count 100 --warmup 0.3 --concurrency 5 \
+  --resume-sessions --tls-version 1.2
+check plain_resume12 'assert d["resumed"]["count"] > 0, d'
+bench plain_resume13 0 --target "127.0.0.1:$HTTPS" --starttls none \
+  --sni mta-sts.bench.sim --count 50 --warmup 0.3 --concurrency 5 \
+  --resume-sessions --tls-version 1.3
+check plain_resume13 '
+assert d["succeeded"] == 50 and d["resumed"]["count"] == 0, d
+assert d["resumption"]["server_gave_no_session"], d
+'
+
+echo "== failures are counted by stage and code"
+bench no_starttls 1 --target "127.67.0.2:$SMTP" --count 20 --warmup 0 --concurrency 4
+check no_starttls '
+assert d["failed"] == 20 and d["failures_by_stage"] == {"STARTTLS": 20}, d
+assert d["errors"][0]["code"] == "not_offered", d
+'
+# 127.67.0.3 has no listener: connection refused.
+bench refused 1 --target "127.67.0.3:$SMTP" --count 20 --warmup 0 --concurrency 4
+check refused '
+assert d["failures_by_stage"] == {"CONNECT": 20}, d
+assert d["errors"][0]["code"] == "connect_failed:111", d
+'
+
+echo "== --rate caps the handshakes started per second"
+bench rate 0 --target "127.67.0.1:$SMTP" --duration 1 --warmup 0 \
+  --concurrency 20 --rate 40
+check rate 'assert 30 <= d["attempted"] <= 45, d'
+
+echo "== text output"
+"$MXSCAN" bench --target "127.67.0.1:$SMTP" --count 10 --warmup 0 \
+  --no-progress >"$TMP/text.out"
+grep -q '^handshakes/s ' "$TMP/text.out" || fail "no handshakes/s line: $(cat "$TMP/text.out")"
+grep -q '^attempted 10, succeeded 10, failed 0' "$TMP/text.out" || fail "$(cat "$TMP/text.out")"
+
+echo "== refused targets: exit 2 with the reason, nothing sent"
+: >"$TMP/targets.txt"
+refused_target() {
+  local why=$1 status=0
+  shift
+  "$MXSCAN" bench --count 1 --no-progress "$@" >"$TMP/out" 2>"$TMP/err" || status=$?
+  [[ $status -eq 2 ]] || fail "$* exited $status, want 2"
+  grep -q "$why" "$TMP/err" || fail "$*: no \"$why\" in: $(cat "$TMP/err")"
+  [[ ! -s $TMP/out ]] || fail "$*: printed a report"
+  echo "  ok refused $*: $(cat "$TMP/err")"
+}
+refused_target "CIDR" --target "127.67.0.0/24:$SMTP"
+refused_target "list" --target "127.67.0.1:$SMTP,127.67.0.2:$SMTP"
+refused_target "list" --target "127.67.0.1:$SMTP 127.67.0.2:$SMTP"
+refused_target "list" --target "127.67.0.1:$SMTP" --target "127.67.0.2:$SMTP"
+refused_target "list" --target "127.67.0.1:$SMTP" "127.67.0.2:$SMTP"
+refused_target "file" --target "$TMP/targets.txt"
+refused_target "file" --target "@$TMP/targets.txt"
+refused_target "range" --target "127.67.0.1-2:$SMTP"
+refused_target "required" --starttls smtp
+refused_target "not both" --target "127.67.0.1:$SMTP" --duration 1
+
+echo "PASS: mxscan bench against the farm"
