@@ -9,6 +9,8 @@ set -euo pipefail
 RUNFILES="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
 [[ -x "$RUNFILES/scanner/mxscan" ]] || RUNFILES=$(cd "$(dirname "$0")/../.." && pwd)/bazel-bin
 MXSCAN=$RUNFILES/scanner/mxscan
+SRC="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
+[[ -f "$SRC/tests/e2e/check_bench_report.py" ]] || SRC=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/bench_farm_test.XXXXXX")
 cleanup() { [[ -n "${FARM_PID:-}" ]] && kill "$FARM_PID" 2>/dev/null || true; }
 trap cleanup EXIT
@@ -27,41 +29,10 @@ SMTP=$(awk '$1 == "smtp_port" {print $2}' "$TMP/ready")
 HTTPS=$(awk '$1 == "https_port" {print $2}' "$TMP/ready")
 [[ -n $SMTP && -n $HTTPS ]] || fail "the farm did not start: $(cat "$TMP/farm.log")"
 
-# bench NAME EXPECTED_EXIT ARGS...: one run, JSON in NAME.json.
-bench() {
-  local name=$1 want=$2 status=0
-  shift 2
-  timeout -s KILL 60 "$MXSCAN" bench --ca-file "$TMP/ca.pem" --no-progress \
-    --format json "$@" >"$TMP/$name.json" 2>"$TMP/$name.err" || status=$?
-  [[ $status -eq $want ]] || fail "$name: exit $status, want $want: $(cat "$TMP/$name.err")"
-}
-
-# check NAME PYTHON: the run's JSON parses, its counts add up, and the
-# assertions in PYTHON (over `d`) hold.
-check() {
-  python3 - "$TMP/$1.json" "$1" "$2" <<'PY'
-import json, sys
-path, name, extra = sys.argv[1:4]
-d = json.load(open(path))  # one JSON object
-assert d["attempted"] == d["succeeded"] + d["failed"], d
-assert sum(d["failures_by_stage"].values()) == d["failed"], d
-assert sum(e["count"] for e in d["errors"]) == d["failed"], d
-assert sum(n["count"] for n in d["negotiated"]) == d["succeeded"], d
-assert d["full"]["count"] + d["resumed"]["count"] == d["succeeded"], d
-if d["succeeded"]:
-    assert d["latency_ms"]["handshake"]["count"] == d["succeeded"], d
-    for step, h in d["latency_ms"].items():
-        assert 0 <= h["p50"] <= h["p90"] <= h["p99"] <= h["max"], (step, h)
-assert d["window"]["handshakes"] >= d["succeeded"], d
-exec(extra, {"d": d})
-print(f"  ok {name}: {d['attempted']} attempted, {d['succeeded']} succeeded, "
-      f"{d['resumed']['count']} resumed, {d['handshakes_per_s']}/s, "
-      f"{d['client_cpu']['us_per_handshake']} us CPU per handshake")
-PY
-}
+source "$SRC/tests/e2e/bench_lib.sh"
 
 echo "== STARTTLS, --count: exactly N attempts after the warm-up"
-bench count 0 --target "127.67.0.1:$SMTP" --sni mx1.bench.sim \
+bench count 0 --ca-file "$TMP/ca.pem" --target "127.67.0.1:$SMTP" --sni mx1.bench.sim \
   --count 200 --warmup 0.5 --concurrency 10
 check count '
 assert d["attempted"] == 200 and d["succeeded"] == 200, d
@@ -100,7 +71,7 @@ assert [(n["version"], n["cipher"], n["group"]) for n in d["negotiated"]] == [
 '
 
 echo "== --starttls none: plain TLS against the farm's HTTPS port"
-bench plain 0 --target "127.0.0.1:$HTTPS" --starttls none \
+bench plain 0 --ca-file "$TMP/ca.pem" --target "127.0.0.1:$HTTPS" --starttls none \
   --sni mta-sts.bench.sim --count 100 --warmup 0.3 --concurrency 5
 check plain '
 assert d["succeeded"] == 100 and d["starttls"] == "none", d
