@@ -7,61 +7,15 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "scanner/cli/common_flags.h"
+#include "scanner/cli/org_domain_flag.h"
 #include "scanner/scan/result_reader.h"
+#include "scanner/stats/domain_row.h"
 
 ABSL_FLAG(bool, certificates, false,
           "dump the certificate files (*.certs) instead of domain records");
 
 namespace mxscan::cli {
-namespace {
-
-std::string CsvField(absl::string_view s) {
-  if (s.find_first_of(",\"\n\r") == absl::string_view::npos) {
-    return std::string(s);
-  }
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-const char* Bool(bool b) { return b ? "true" : "false"; }
-
-constexpr char kCsvHeader[] =
-    "domain,sector,status,mx_hosts,null_mx,implicit_mx,dnssec,spf_present,"
-    "spf_valid,spf_all,spf_dns_lookups,dmarc_present,dmarc_valid,"
-    "dmarc_policy,dmarc_inherited,mta_sts_txt,mta_sts_mode,tls_rpt_present,"
-    "bimi_present,dkim_selectors,dkim_no_keys,findings\n";
-
-std::string CsvRow(const DomainResult& r) {
-  std::vector<std::string> hosts;
-  for (const MxHost& mx : r.mx()) {
-    hosts.push_back(absl::StrCat(mx.preference(), " ", mx.host()));
-  }
-  std::vector<std::string> selectors;
-  for (const DkimKey& k : r.dkim()) selectors.push_back(k.selector());
-  return absl::StrCat(
-      CsvField(r.domain()), ",", CsvField(r.sector()), ",",
-      DomainResult::Status_Name(r.status()), ",",
-      CsvField(absl::StrJoin(hosts, ";")), ",", Bool(r.null_mx()), ",",
-      Bool(r.implicit_mx()), ",", Bool(r.dnssec()), ",",
-      Bool(r.spf().present()), ",", Bool(r.spf().valid()), ",",
-      r.spf().all(), ",", r.spf().dns_lookups(), ",",
-      Bool(r.dmarc().present()), ",", Bool(r.dmarc().valid()), ",",
-      CsvField(r.dmarc().policy()), ",", Bool(r.dmarc().inherited()), ",",
-      Bool(r.mta_sts().txt_present()), ",", CsvField(r.mta_sts().mode()), ",",
-      Bool(r.tls_rpt().present()), ",", Bool(r.bimi().present()), ",",
-      CsvField(absl::StrJoin(selectors, ";")), ",", Bool(r.dkim_no_keys()),
-      ",", CsvField(absl::StrJoin(r.findings(), "; ")), "\n");
-}
-
-}  // namespace
 
 int RunDumpCommand(const std::vector<std::string>& paths) {
   const std::string format = absl::GetFlag(FLAGS_format);
@@ -92,8 +46,18 @@ int RunDumpCommand(const std::vector<std::string>& paths) {
   google::protobuf::util::JsonPrintOptions json;
   json.always_print_primitive_fields = true;
   json.preserve_proto_field_names = false;
+  stats::OrgDomainOf org_of;
+  if (format == "csv") {
+    absl::StatusOr<stats::OrgDomainOf> loaded = OrgDomainOfFromFlags();
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "mxscan dump: %s\n",
+                   std::string(loaded.status().message()).c_str());
+      return 1;
+    }
+    org_of = *std::move(loaded);
+  }
   std::string out;
-  if (format == "csv") out = kCsvHeader;
+  if (format == "csv") out = stats::DomainCsvHeader();
   DomainResult domain_record;
   Certificate certificate_record;
   absl::flat_hash_set<std::string> printed_certificates;
@@ -108,7 +72,8 @@ int RunDumpCommand(const std::vector<std::string>& paths) {
           return;
         }
         if (format == "csv") {
-          out += CsvRow(static_cast<const DomainResult&>(m));
+          const auto& r = static_cast<const DomainResult&>(m);
+          out += stats::DomainCsvRow(r, stats::SummarizeDomain(r, org_of));
         } else {
           std::string line;
           (void)google::protobuf::util::MessageToJsonString(m, &line, json);

@@ -7,8 +7,8 @@
 #include "absl/flags/flag.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "scanner/checks/org_domain/public_suffix_list.h"
 #include "scanner/cli/common_flags.h"
+#include "scanner/cli/org_domain_flag.h"
 #include "scanner/core/output_sink.h"
 #include "scanner/scan/result_reader.h"
 #include "scanner/stats/collect.h"
@@ -27,8 +27,6 @@ ABSL_FLAG(int, list_limit, 100,
 namespace mxscan::cli {
 namespace {
 
-using checks::org_domain::PublicSuffixList;
-
 // `--format` is shared with `dns`/`dump`, whose default is jsonl; for
 // stats and diff that default means their own default, markdown.
 std::string ReportFormat() {
@@ -45,19 +43,6 @@ absl::StatusOr<std::vector<std::string>> FilesOf(
     files.insert(files.end(), found->begin(), found->end());
   }
   return files;
-}
-
-absl::StatusOr<std::shared_ptr<const PublicSuffixList>> LoadPsl() {
-  absl::StatusOr<PublicSuffixList> psl =
-      PublicSuffixList::Load(absl::GetFlag(FLAGS_psl_file));
-  if (!psl.ok()) return psl.status();
-  return std::make_shared<const PublicSuffixList>(std::move(*psl));
-}
-
-stats::OrgDomainOf OrgDomainFunction(std::shared_ptr<const PublicSuffixList> psl) {
-  return [psl](absl::string_view host) {
-    return psl->OrganizationalDomain(host);
-  };
 }
 
 int Fail(const char* command, const absl::Status& status) {
@@ -103,10 +88,10 @@ int RunStatsCommand(const std::vector<std::string>& paths) {
   }
   absl::StatusOr<std::vector<std::string>> files = FilesOf(paths);
   if (!files.ok()) return Fail("stats", files.status());
-  absl::StatusOr<std::shared_ptr<const PublicSuffixList>> psl = LoadPsl();
-  if (!psl.ok()) return Fail("stats", psl.status());
+  absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
+  if (!org_of.ok()) return Fail("stats", org_of.status());
   absl::StatusOr<stats::Collected> collected =
-      stats::CollectFiles(*files, OrgDomainFunction(*psl), WorkerCount());
+      stats::CollectFiles(*files, *org_of, WorkerCount());
   if (!collected.ok()) return Fail("stats", collected.status());
   ReportTorn("stats", collected->torn);
 
@@ -137,9 +122,9 @@ int RunDiffCommand(const std::vector<std::string>& paths) {
   if (!old_files.ok()) return Fail("diff", old_files.status());
   absl::StatusOr<std::vector<std::string>> new_files = FilesOf({paths[1]});
   if (!new_files.ok()) return Fail("diff", new_files.status());
-  absl::StatusOr<std::shared_ptr<const PublicSuffixList>> psl = LoadPsl();
-  if (!psl.ok()) return Fail("diff", psl.status());
-  const stats::OrgDomainOf org_of = OrgDomainFunction(*psl);
+  absl::StatusOr<stats::OrgDomainOf> org_of_flag = OrgDomainOfFromFlags();
+  if (!org_of_flag.ok()) return Fail("diff", org_of_flag.status());
+  const stats::OrgDomainOf& org_of = *org_of_flag;
 
   stats::ScanDiff diff;
   absl::StatusOr<scan::ReadStats> read_old =

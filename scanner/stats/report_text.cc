@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "scanner/core/csv_field.h"
 #include "scanner/stats/report.h"
 
 namespace mxscan::stats {
@@ -12,13 +13,6 @@ namespace {
 
 std::string MarkdownCell(absl::string_view s) {
   return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", " "}});
-}
-
-std::string CsvCell(absl::string_view s) {
-  if (s.find_first_of(",\"\n\r") == absl::string_view::npos) {
-    return std::string(s);
-  }
-  return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
 }
 
 // A breakdown (name -> domains) as one markdown table with a column per
@@ -129,7 +123,7 @@ std::string RenderCsv(const Aggregate& aggregate,
   }
   absl::StrAppend(&out, "\n");
   for (const auto& [name, tally] : ReportRows(aggregate, options)) {
-    absl::StrAppend(&out, CsvCell(name), ",", tally->domains);
+    absl::StrAppend(&out, CsvField(name), ",", tally->domains);
     for (const MetricInfo& m : Metrics()) {
       const uint64_t n = tally->Count(m.metric);
       absl::StrAppend(&out, ",", n, ",",

@@ -58,6 +58,24 @@ for key, value in want.items():
 print("stats match the records:", want)
 PY
 
+# dump --format csv: one row per domain whose metric columns add up to the
+# stats' figures.
+"$MXSCAN" dump "$TMP/whole" --format csv >"$TMP/whole.csv"
+python3 - "$TMP/whole.csv" "$TMP/whole.json" $N <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+overall = json.load(open(sys.argv[2]))["overall"]
+assert len(rows) == int(sys.argv[3]) == len({r["domain"] for r in rows})
+for key in ("mx_present", "starttls_all_mx", "valid_cert_all_mx", "dmarc_reject",
+            "spf_hardfail", "mta_sts_enforce", "dnssec", "dane_valid"):
+    assert sum(r[key] == "true" for r in rows) == overall[key], key
+tls = {}
+for r in rows:
+    tls[r["weakest_tls"]] = tls.get(r["weakest_tls"], 0) + 1
+assert tls == overall["tls_categories"], (tls, overall["tls_categories"])
+print(f"csv: {len(rows)} rows, {len(rows[0])} columns")
+PY
+
 # --by none: the overall row only.
 "$MXSCAN" stats "$TMP/whole" --by none --format json >"$TMP/none.json"
 python3 -c "

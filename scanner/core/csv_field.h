@@ -1,0 +1,16 @@
+#ifndef MXSCAN_SCANNER_CORE_CSV_FIELD_H_
+#define MXSCAN_SCANNER_CORE_CSV_FIELD_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace mxscan {
+
+// CsvField renders one CSV field (RFC 4180): as is, or double-quoted with
+// inner quotes doubled when it holds a comma, a quote or a line break.
+std::string CsvField(absl::string_view s);
+
+}  // namespace mxscan
+
+#endif  // MXSCAN_SCANNER_CORE_CSV_FIELD_H_

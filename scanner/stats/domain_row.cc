@@ -1,0 +1,59 @@
+#include "scanner/stats/domain_row.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "scanner/core/csv_field.h"
+
+namespace mxscan::stats {
+namespace {
+
+const char* Bool(bool b) { return b ? "true" : "false"; }
+
+// The columns of the record itself, before the metrics.
+constexpr char kRecordColumns[] =
+    "domain,sector,organization,status,mx_hosts,mail_servers,weakest_tls,"
+    "cert_problems,providers,spf_all,spf_dns_lookups,dmarc_policy,"
+    "dmarc_inherited,mta_sts_mode,dkim_selectors,findings";
+
+}  // namespace
+
+const std::string& DomainCsvHeader() {
+  static const std::string* const kHeader = [] {
+    auto* header = new std::string(kRecordColumns);
+    for (const MetricInfo& m : Metrics()) absl::StrAppend(header, ",", m.key);
+    header->push_back('\n');
+    return header;
+  }();
+  return *kHeader;
+}
+
+std::string DomainCsvRow(const DomainResult& r, const DomainSummary& s) {
+  std::vector<std::string> hosts;
+  int servers = 0;
+  for (const MxHost& mx : r.mx()) {
+    hosts.push_back(absl::StrCat(mx.preference(), " ", mx.host()));
+    servers += mx.addresses_size();
+  }
+  std::vector<std::string> selectors;
+  for (const DkimKey& k : r.dkim()) selectors.push_back(k.selector());
+  std::string row = absl::StrCat(
+      CsvField(r.domain()), ",", CsvField(r.sector()), ",",
+      CsvField(r.organization()), ",", DomainResult::Status_Name(r.status()),
+      ",", CsvField(absl::StrJoin(hosts, ";")), ",", servers, ",",
+      CsvField(s.tls_category), ",",
+      CsvField(absl::StrJoin(s.cert_problems, ";")), ",",
+      CsvField(absl::StrJoin(s.providers, ";")), ",", CsvField(r.spf().all()),
+      ",", r.spf().dns_lookups(), ",", CsvField(r.dmarc().policy()), ",",
+      Bool(r.dmarc().inherited()), ",", CsvField(r.mta_sts().mode()), ",",
+      CsvField(absl::StrJoin(selectors, ";")), ",",
+      CsvField(absl::StrJoin(r.findings(), "; ")));
+  for (size_t i = 0; i < kMetricCount; ++i) {
+    absl::StrAppend(&row, ",", Bool(s.metrics.test(i)));
+  }
+  row.push_back('\n');
+  return row;
+}
+
+}  // namespace mxscan::stats
