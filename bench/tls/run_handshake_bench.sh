@@ -3,8 +3,9 @@
 #
 # 1. Load: bench/tls/handshake_load drives COUNT probes through the
 #    scanner's own probe (ProbeSmtp + judging, as `mxscan scan` does) on
-#    one libuv loop, keeping C sessions in flight (C = 1 as the memory
-#    baseline, then 1,000, 10,000 and 20,000), against the SMTP farm
+#    one libuv loop per client process, keeping C sessions in flight (C =
+#    1 as the memory baseline, then 1,000, 10,000 and 20,000), against the
+#    SMTP farm
 #    (tools/farm) on ADDRESSES loopback addresses 127.88.x.y, all "valid"
 #    (TLS 1.3, RSA-2048 leaf, P-256 intermediate and root), each with its
 #    own MX name and certificate. Reports handshakes/s, failures by stage,
@@ -12,6 +13,11 @@
 #    other processes), RSS per in-flight session ((VmHWM at C - VmHWM at
 #    C=1) / C), the most client connections established at once (ss), the
 #    farm's CPU per handshake and the CPU other processes took meanwhile.
+#    With P client processes (the scanner's design: one loop per core),
+#    each runs C/P sessions and COUNT/P probes on its own slice of the
+#    addresses (every P-th one) and the figures are combined: handshakes/s
+#    of all, CPU per handshake = the sum of their CPU / all handshakes, RSS
+#    per session = the sum of their VmHWM deltas / C.
 # 2. Crypto: bench/tls:handshake_crypto_benchmark (5 repetitions, medians):
 #    the pure cryptographic cost of one such handshake, summed per
 #    handshake with chain judging weighted by the load's verdict-cache
@@ -20,20 +26,31 @@
 #    has no hardware counters here) and, when perf can sample the
 #    software clock, a native profile including the kernel.
 #
-#   bench/tls/run_handshake_bench.sh [ADDRESSES=2500] [COUNT=60000]
+#   bench/tls/run_handshake_bench.sh [--processes P] [ADDRESSES=2500] [COUNT=60000]
 #
-# Environment: LEVELS (default "1000 10000 20000"), FARMS (farm processes,
+# Environment: LEVELS (default "1000 10000 20000"), PROCESSES (client
+# processes, default 1; --processes overrides), FARMS (farm processes,
 # default 2), PROFILE=0 to skip the profiles, KEEP=1 to keep the work dir.
 #
-# Descriptors: every session is a socket, so C sessions need C + ~13
-# descriptors in the load process, and a farm needs one per address plus
+# Descriptors: every session is a socket, so C/P sessions need C/P + ~13
+# descriptors in each load process, and a farm needs one per address plus
 # one per connection. The script raises the hard limit to
 # /proc/sys/fs/nr_open when it may (CAP_SYS_RESOURCE); when it may not, a
-# level above what the limit allows is lowered to fit, and says so.
+# level that one process cannot hold runs on as many client processes as
+# it needs (and more farm processes), and says so.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ADDRESSES=${1:-2500}
-COUNT=${2:-60000}
+PROCESSES=${PROCESSES:-1}
+args=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --processes) PROCESSES=$2; shift 2 ;;
+    --processes=*) PROCESSES=${1#*=}; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+ADDRESSES=${args[0]:-2500}
+COUNT=${args[1]:-60000}
 LEVELS=${LEVELS:-"1000 10000 20000"}
 FARMS=${FARMS:-2}
 PROFILE=${PROFILE:-1}
@@ -57,6 +74,12 @@ FD_LIMIT=$(ulimit -n)
 MAX_C=$((FD_LIMIT - 20))
 
 WORK=$(mktemp -d /tmp/mxscan-bench-tls.XXXXXX)
+# Copies of the binaries: others may rebuild bazel-bin meanwhile.
+mkdir "$WORK/bin"
+cp "$LOAD" "$CRYPTO" "$SMTP_FARM" "$WORK/bin/"
+LOAD=$WORK/bin/handshake_load
+CRYPTO=$WORK/bin/handshake_crypto_benchmark
+export SMTP_FARM=$WORK/bin/smtp_farm
 FARM_PIDS=()
 SAMPLER_PID=""
 cleanup() {
@@ -66,11 +89,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Client processes per level: PROCESSES, or as many as the level needs
+# for each to fit in the descriptor limit.
+processes_for() {
+  local c=$1 p=$PROCESSES
+  while (( (c + p - 1) / p > MAX_C )); do p=$((p + 1)); done
+  echo "$p"
+}
+
 # Enough farm processes that each fits in the descriptor limit with its
 # share of the addresses and of the largest level.
 top=0
 for c in $LEVELS; do ((c > top)) && top=$c; done
-((top > MAX_C)) && top=$MAX_C
 while (( (ADDRESSES + top + FARMS - 1) / FARMS + 200 > FD_LIMIT )); do FARMS=$((FARMS + 1)); done
 
 python3 - "$WORK" "$ADDRESSES" "$FARMS" <<'EOF'
@@ -125,46 +155,87 @@ busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
   --concurrency 10 --count 200 --chain_out "$WORK/chain" >"$WORK/sanity.json" 2>/dev/null
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["handshakes"]==200, d; print("# negotiated:", ", ".join(d["negotiated"]))' "$WORK/sanity.json"
 
-run_level() {  # C COUNT TARGETS NAME
-  local c=$1 n=$2 targets=$3 name=$4
-  # Every 2 s: client connections established (to 127.88/16), and the
-  # kernel's TCP buffer memory (pages, both ends, not in any RSS).
+run_level() {  # C COUNT TARGETS NAME [PROCESSES]
+  local c=$1 n=$2 targets=$3 name=$4 procs=${5:-1}
+  # Every 2 s: client connections established (to the farm's addresses
+  # and port, all client processes), and the kernel's TCP buffer memory
+  # (pages, both ends, not in any RSS).
   (while sleep 2; do
-     echo "$(ss -Htn state established '( dst 127.88.0.0/16 )' | wc -l)" \
+     echo "$(ss -Htn state established "( dst 127.88.0.0/16 and dport = :$PORT )" | wc -l)" \
           "$(awk '/^TCP:/ {print $NF}' /proc/net/sockstat)"
    done) >"$WORK/ss-$name" &
   SAMPLER_PID=$!
-  local f0 b0 f1 b1 t0 t1
+  local f0 b0 f1 b1 t0 t1 i pids=()
   f0=$(farm_ticks); b0=$(busy_ticks); t0=$(date +%s.%N)
-  "$LOAD" --targets "$targets" --port "$PORT" --ca_file "$WORK/ca.pem" \
-    --concurrency "$c" --count "$n" --duration_s "$DURATION_S" --deadline_ms "$DEADLINE_MS" \
-    >"$WORK/load-$name.json" 2>"$WORK/load-$name.log"
+  for i in $(seq 0 $((procs - 1))); do
+    # Process i: every procs-th address from the i-th, its share of C and COUNT.
+    awk -v p="$procs" -v i="$i" '(NR - 1) % p == i' "$targets" >"$WORK/targets-$name-$i.txt"
+    "$LOAD" --targets "$WORK/targets-$name-$i.txt" --port "$PORT" --ca_file "$WORK/ca.pem" \
+      --concurrency $(( (c + procs - 1 - i) / procs )) --count $(( (n + procs - 1 - i) / procs )) \
+      --duration_s "$DURATION_S" --deadline_ms "$DEADLINE_MS" \
+      >"$WORK/load-$name-$i.json" 2>"$WORK/load-$name-$i.log" &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i"; done
   f1=$(farm_ticks); b1=$(busy_ticks); t1=$(date +%s.%N)
   kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
-  python3 - "$WORK/load-$name.json" "$((f1 - f0))" "$((b1 - b0))" "$t0" "$t1" "$WORK/ss-$name" <<'EOF'
+  python3 - "$WORK" "$name" "$procs" "$((f1 - f0))" "$((b1 - b0))" "$t0" "$t1" <<'EOF'
 import json, os, sys
-path, farm_ticks, busy_ticks, t0, t1, ss = sys.argv[1:]
-d = json.load(open(path))
+work, name, procs, farm_ticks, busy_ticks, t0, t1 = sys.argv[1:]
+parts = [json.load(open(f"{work}/load-{name}-{i}.json")) for i in range(int(procs))]
+# The processes combined: sums of counts and CPU, the longest wall time.
+d = dict(parts[0])
+for key in ["concurrency", "count", "targets", "started", "completed", "handshakes", "sessions_ok",
+            "resumed", "left_in_flight", "max_in_flight", "cpu_user_s", "cpu_sys_s", "sampler_cpu_s",
+            "verdict_hits", "verdict_misses", "trusted", "hostname_match", "voluntary_ctx_switches"]:
+    if key in d:
+        d[key] = sum(p[key] for p in parts)
+d["processes"] = len(parts)
+d["wall_s"] = max(p["wall_s"] for p in parts)
+d["aborted"] = any(p["aborted"] for p in parts)
+hs = max(d["handshakes"], 1)
+d["handshakes_per_s"] = d["handshakes"] / d["wall_s"] if d["wall_s"] > 0 else 0
+d["mid_handshakes_per_s"] = sum(p["mid_handshakes_per_s"] for p in parts)
+d["cpu_us_per_handshake"] = (d["cpu_user_s"] + d["cpu_sys_s"]) / hs * 1e6
+d["user_us_per_handshake"] = d["cpu_user_s"] / hs * 1e6
+d["sys_us_per_handshake"] = d["cpu_sys_s"] / hs * 1e6
+# Latency percentiles: the worst process's.
+for key in ["latency_ms_p50", "latency_ms_p90", "latency_ms_p99", "latency_ms_max"]:
+    d[key] = max(p[key] for p in parts)
+# Memory per process, for the RSS per session (the sum of VmHWM deltas)
+# and the live heap per session (the sum of the heap deltas).
+d["vm_hwm_kib_per_process"] = [p["vm_hwm_kib"] for p in parts]
+d["vm_hwm_kib"] = sum(d["vm_hwm_kib_per_process"])
+d["heap_live_delta_kib"] = (sum(p["heap_max_full_kib"] - p["heap_before_kib"] for p in parts)
+                            if all(p["heap_max_full_kib"] for p in parts) else 0)
+d["negotiated"], d["failures"] = {}, {}
+for p in parts:
+    for k, v in p["negotiated"].items():
+        d["negotiated"][k] = d["negotiated"].get(k, 0) + v
+    for k, v in p["failures"].items():
+        f = d["failures"].setdefault(k, {"count": 0, "example": v["example"]})
+        f["count"] += v["count"]
 hz = os.sysconf("SC_CLK_TCK")
 wall = float(t1) - float(t0)
 client = d["cpu_user_s"] + d["cpu_sys_s"]
 farm = int(farm_ticks) / hz
 busy = int(busy_ticks) / hz
-samples = [l.split() for l in open(ss) if len(l.split()) == 2]
+samples = [l.split() for l in open(f"{work}/ss-{name}") if len(l.split()) == 2]
 counts = [int(a) for a, _ in samples]
 d["max_tcp_mem_kib"] = max((int(b) for _, b in samples), default=0) * os.sysconf("SC_PAGE_SIZE") // 1024
 d["farm_cpu_s"] = farm
-d["farm_us_per_handshake"] = farm / max(d["handshakes"], 1) * 1e6
+d["farm_us_per_handshake"] = farm / hs * 1e6
 d["machine_busy_share"] = busy / (wall * os.cpu_count())
 d["other_cpu_share"] = max(0.0, busy - client - farm) / (wall * os.cpu_count())
 d["max_established"] = max(counts) if counts else 0
-json.dump(d, open(path, "w"))
+json.dump(d, open(f"{work}/load-{name}.json", "w"))
 f = ", ".join(f"{k} x{v['count']} ({v['example']})" for k, v in d["failures"].items()) or "none"
-print(f"C={d['concurrency']}: {d['handshakes']}/{d['count']} handshakes in {d['wall_s']:.1f} s "
+print(f"C={d['concurrency']} ({d['processes']} client process{'es' if d['processes'] > 1 else ''}): "
+      f"{d['handshakes']}/{d['count']} handshakes in {d['wall_s']:.1f} s "
       f"({d['handshakes_per_s']:.0f}/s, mid-run {d['mid_handshakes_per_s']:.0f}/s); "
       f"client {d['cpu_us_per_handshake']:.0f} us CPU/handshake (user {d['user_us_per_handshake']:.0f}, "
       f"sys {d['sys_us_per_handshake']:.0f}; the benchmark's own RSS/heap sampling, {d['sampler_cpu_s']*1e3:.0f} ms in all, excluded); farm {d['farm_us_per_handshake']:.0f} us/handshake; "
-      f"VmHWM {d['vm_hwm_kib']} KiB; most established at once {d['max_established']}; "
+      f"VmHWM {' + '.join(str(v) for v in d['vm_hwm_kib_per_process'])} KiB; most established at once {d['max_established']}; "
       f"kernel TCP memory (both ends) up to {d['max_tcp_mem_kib']} KiB; "
       f"latency p50 {d['latency_ms_p50']} ms p99 {d['latency_ms_p99']} ms; "
       f"machine busy {100*d['machine_busy_share']:.0f}% (others {100*d['other_cpu_share']:.0f}%); failures: {f}")
@@ -172,17 +243,17 @@ EOF
 }
 
 echo
-echo "# load: the scanner's probe on one loop, COUNT=$COUNT probes per level, deadlines ${DEADLINE_MS} ms"
+echo "# load: the scanner's probe, one loop per client process, COUNT=$COUNT probes per level, deadlines ${DEADLINE_MS} ms"
 run_level 1 "$BASELINE_COUNT" "$WORK/targets.txt" base
 NAMES=()
 for c in $LEVELS; do
-  run_c=$c
-  if ((c > MAX_C)); then
-    run_c=$MAX_C
-    echo "note: C=$c needs $c sockets + ~13 descriptors of the loop; the hard descriptor limit is" \
-         "$FD_LIMIT and cannot be raised here (no CAP_SYS_RESOURCE): running C=$run_c"
+  procs=$(processes_for "$c")
+  if ((procs > PROCESSES)); then
+    echo "note: C=$c needs $c sockets + ~13 descriptors of each loop; the hard descriptor limit is" \
+         "$FD_LIMIT (nr_open $nr_open; raising it needs CAP_SYS_RESOURCE): running $procs client" \
+         "processes of C/$procs sessions each"
   fi
-  run_level "$run_c" "$COUNT" "$WORK/targets.txt" "c$c"
+  run_level "$c" "$COUNT" "$WORK/targets.txt" "c$c" "$procs"
   NAMES+=("c$c")
 done
 
@@ -229,8 +300,8 @@ print(f"| (the scanner's TLS client, whole probe TLS in memory, no sockets) | {b
 print()
 rows = [json.load(open(f"{work}/load-{n}.json")) for n in ["base"] + names]
 base_hwm = rows[0]["vm_hwm_kib"]
-print("| in flight (C) | handshakes/s | client CPU/handshake (user+sys) | crypto/handshake | ratio (target <= 1.5x) | RSS/session (target <= 48 KiB) | live heap/session | most established at once | failures | farm CPU/handshake | other processes' CPU |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+print("| in flight (C) | client processes | handshakes/s | client CPU/handshake (user+sys) | crypto/handshake | ratio (target <= 1.5x) | RSS/session (target <= 48 KiB) | live heap/session | most established at once | failures | farm CPU/handshake | other processes' CPU |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for d in rows:
     c = d["concurrency"]
     hs = max(d["handshakes"], 1)
@@ -240,16 +311,18 @@ for d in rows:
         rss = "baseline (VmHWM %d KiB)" % d["vm_hwm_kib"]
         heap = "-"
     else:
-        rss = "%.1f KiB" % ((d["vm_hwm_kib"] - base_hwm) / c)
-        heap = "%.1f KiB" % ((d["heap_max_full_kib"] - rows[0]["heap_before_kib"]) / c) if d["heap_max_full_kib"] else "-"
+        # Each client process has its own baseline (the C=1 process's).
+        rss = "%.1f KiB" % ((d["vm_hwm_kib"] - d["processes"] * base_hwm) / c)
+        heap = "%.1f KiB" % (d["heap_live_delta_kib"] / c) if d["heap_live_delta_kib"] else "-"
     fails = sum(v["count"] for v in d["failures"].values())
-    print(f"| {c:,} | {d['handshakes_per_s']:,.0f} | {d['cpu_us_per_handshake']:.0f} us ({d['user_us_per_handshake']:.0f}+{d['sys_us_per_handshake']:.0f}) "
+    print(f"| {c:,} | {d['processes']} | {d['handshakes_per_s']:,.0f} | {d['cpu_us_per_handshake']:.0f} us ({d['user_us_per_handshake']:.0f}+{d['sys_us_per_handshake']:.0f}) "
           f"| {crypto:.0f} us | {ratio:.2f}x | {rss} | {heap} | {d['max_established']:,} | {fails} | {d['farm_us_per_handshake']:.0f} us "
           f"| {100*d['other_cpu_share']:.0f}% |")
 print()
 print("crypto/handshake = the per-probe sum + JudgeCertificateChain x (verdict-cache misses / handshakes) of that run.")
-print("RSS/session = (VmHWM at C - VmHWM at C=1) / C; live heap/session = (malloc in use with C in flight - before the run) / C.")
-print(f"sizeof(TcpConnection) = {rows[-1]['tcp_connection_bytes']} bytes (its read buffer is inline); the C=1 row judges every chain (verdict misses "
+print("RSS/session = the sum over the client processes of (VmHWM - VmHWM of the C=1 run) / C; live heap/session = "
+      "the sum of (malloc in use with all sessions in flight - before the run) / C.")
+print(f"sizeof(TcpConnection) = {rows[-1]['tcp_connection_bytes']} bytes (reads go to one buffer per thread); the C=1 row judges every chain (verdict misses "
       f"{rows[0].get('verdict_misses', 0)}/{rows[0]['handshakes']}), the others {rows[-1].get('verdict_misses', 0)}/{rows[-1]['handshakes']}.")
 print("other processes' CPU = machine busy time (/proc/stat) - client - farm, as a share of both cores.")
 EOF
