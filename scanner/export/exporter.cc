@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -28,25 +29,39 @@ absl::StatusOr<Files> FindFiles(const std::vector<std::string>& paths) {
   if (paths.empty()) {
     return absl::InvalidArgumentError("name a result directory or file");
   }
+  // A path may hold records, certificates or both; a file path lists
+  // itself for any suffix and counts as what its name ends with.
   Files files;
+  absl::Status no_records;
   for (const std::string& path : paths) {
     absl::StatusOr<std::vector<std::string>> records =
         scan::ResultFiles(path, ".pb");
-    if (!records.ok()) return records.status();
-    files.records.insert(files.records.end(), records->begin(),
-                         records->end());
     absl::StatusOr<std::vector<std::string>> certs =
         scan::ResultFiles(path, ".certs");
-    if (certs.ok()) {
-      // A file path lists itself for any suffix: keep real .certs only.
-      for (const std::string& f : *certs) {
-        if (f.size() > 6 && f.compare(f.size() - 6, 6, ".certs") == 0) {
-          files.certificates.push_back(f);
-        }
-      }
-    } else if (!absl::IsNotFound(certs.status())) {
+    if (!records.ok() && !absl::IsNotFound(records.status())) {
+      return records.status();
+    }
+    if (!certs.ok() && !absl::IsNotFound(certs.status())) {
       return certs.status();
     }
+    bool found = false;
+    for (const std::string& f : records.ok() ? *records
+                                             : std::vector<std::string>()) {
+      if (absl::EndsWith(f, ".certs")) continue;
+      files.records.push_back(f);
+      found = true;
+    }
+    for (const std::string& f : certs.ok() ? *certs
+                                           : std::vector<std::string>()) {
+      if (!absl::EndsWith(f, ".certs")) continue;
+      files.certificates.push_back(f);
+      found = true;
+    }
+    if (!found) return records.ok() ? certs.status() : records.status();
+  }
+  if (files.records.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no result files (*.pb) in ", absl::StrJoin(paths, ", ")));
   }
   return files;
 }
