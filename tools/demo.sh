@@ -3,8 +3,9 @@
 # DOMAINS domains (default 5,000; tools/sim/gen_sector.py) served by a real
 # NSD (DNS) and the project's SMTP+HTTPS farm (mail servers, MTA-STS
 # policies) on loopback, scanned whole by `mxscan scan` with a progress
-# line; every record is checked against the generator's ground truth, and
-# a summary and the first rows of the CSV dump are printed. Loopback only.
+# bar; every record is checked against the generator's ground truth; the
+# sector table is printed and written with the HTML report (mxscan stats);
+# the servers are stopped at the end. Loopback only.
 #
 #   tools/demo.sh [DOMAINS] [OUTPUT_DIR]
 set -euo pipefail
@@ -52,40 +53,20 @@ echo "== accuracy against the ground truth"
 python3 tools/sim/check_sector.py --truth "$OUT/sim/truth.jsonl" \
   --results "$OUT/results.jsonl" --smtp yes | head -n 1
 
-echo "== the sector at a glance"
-python3 - "$OUT/results.jsonl" <<'PY'
-import json, sys
-n = 0
-c = dict(mx=0, starttls_all=0, tls12_all=0, trusted_all=0, spf=0, spf_hard=0,
-         dmarc=0, dmarc_reject=0, mta_sts=0, tls_rpt=0)
-for line in open(sys.argv[1]):
-    d = json.loads(line)
-    n += 1
-    probes = [a.get("smtp", {}) for m in d.get("mx", []) for a in m.get("addresses", [])]
-    if d.get("mx") and not d.get("nullMx"):
-        c["mx"] += 1
-        if probes and all(p.get("tls") for p in probes):
-            c["starttls_all"] += 1
-            if all(p["tls"].get("version") in ("TLSv1.2", "TLSv1.3") for p in probes):
-                c["tls12_all"] += 1
-            if all(p["tls"].get("certTrusted") and p["tls"].get("hostnameMatch") for p in probes):
-                c["trusted_all"] += 1
-    spf, dmarc = d.get("spf", {}), d.get("dmarc", {})
-    c["spf"] += bool(spf.get("valid"))
-    c["spf_hard"] += spf.get("valid", False) and spf.get("all") == "-all"
-    c["dmarc"] += bool(dmarc.get("valid"))
-    c["dmarc_reject"] += dmarc.get("policy") == "reject"
-    c["mta_sts"] += d.get("mtaSts", {}).get("mode") == "enforce"
-    c["tls_rpt"] += bool(d.get("tlsRpt", {}).get("valid"))
-labels = {"mx": "accept mail (MX)", "starttls_all": "STARTTLS on every MX",
-          "tls12_all": "TLS 1.2+ on every MX", "trusted_all": "valid certificate on every MX",
-          "spf": "valid SPF", "spf_hard": "SPF -all", "dmarc": "valid DMARC",
-          "dmarc_reject": "DMARC p=reject", "mta_sts": "MTA-STS enforce",
-          "tls_rpt": "TLS-RPT"}
-print(f"{n} domains")
-for k, label in labels.items():
-    print(f"  {label:32s} {c[k]:7d}  {100.0 * c[k] / max(n, 1):5.1f}%")
-PY
-echo "== first rows of $OUT/results.csv"
-head -n 4 "$OUT/results.csv"
-echo "== records in $OUT/results (mxscan dump $OUT/results --format jsonl|csv)"
+echo "== the sector at a glance (mxscan stats; every metric: $OUT/stats.md, definitions: scanner/stats/METRICS.md)"
+"$MXSCAN" stats "$OUT/results" --psl-file "$OUT/sim/psl.dat" --format md \
+  --output "$OUT/stats.md" --title "Simulated sector, $DOMAINS domains"
+"$MXSCAN" stats "$OUT/results" --psl-file "$OUT/sim/psl.dat" --format json \
+  --output "$OUT/stats.json"
+"$MXSCAN" stats "$OUT/results" --psl-file "$OUT/sim/psl.dat" --format html \
+  --output "$OUT/report.html" --title "Simulated sector, $DOMAINS domains"
+"$MXSCAN" stats "$OUT/results" --psl-file "$OUT/sim/psl.dat" --format md \
+  --metrics mx_present,starttls_all_mx,tls12_plus_all_mx,valid_cert_all_mx,spf_hardfail,dmarc_reject,mta_sts_enforce,tls_rpt_present \
+  --title "Simulated sector, $DOMAINS domains" | sed -n '/^| sector/,/^$/p'
+sed -n '/^## Mail providers/,/^$/p;/^| provider/,/^$/p' "$OUT/stats.md" | head -n 12
+
+echo "== files in $OUT"
+echo "  results/      the records (mxscan dump $OUT/results --format jsonl|csv)"
+echo "  results.csv   one row per domain, for spreadsheets"
+echo "  stats.md      stats.json   the sector figures"
+echo "  report.html   the report with its charts (open it in a browser)"

@@ -21,6 +21,9 @@ ABSL_FLAG(std::string, by, "sector",
 ABSL_FLAG(int, top_providers, 10, "stats: mail providers listed");
 ABSL_FLAG(std::string, title, "Email security of the sector",
           "stats: the report's title");
+ABSL_FLAG(std::vector<std::string>, metrics, {},
+          "stats: the metrics shown in md, csv and html, comma-separated "
+          "keys (default all; json always has all)");
 ABSL_FLAG(int, list_limit, 100,
           "diff: domains listed per metric and direction in md (0 = all)");
 
@@ -86,6 +89,21 @@ int RunStatsCommand(const std::vector<std::string>& paths) {
     std::fprintf(stderr, "mxscan stats: name one or more result directories\n");
     return 2;
   }
+  stats::ReportOptions options;
+  options.by_sector = by == "sector";
+  options.top_providers = std::max(0, absl::GetFlag(FLAGS_top_providers));
+  options.title = absl::GetFlag(FLAGS_title);
+  const std::vector<std::string> chosen = absl::GetFlag(FLAGS_metrics);
+  if (!chosen.empty()) options.metrics.clear();
+  for (const std::string& key : chosen) {
+    const stats::MetricInfo* metric = stats::FindMetric(key);
+    if (metric == nullptr) {
+      std::fprintf(stderr, "mxscan stats: unknown metric \"%s\" in --metrics\n",
+                   key.c_str());
+      return 2;
+    }
+    options.metrics.push_back(*metric);
+  }
   absl::StatusOr<std::vector<std::string>> files = FilesOf(paths);
   if (!files.ok()) return Fail("stats", files.status());
   absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
@@ -95,10 +113,6 @@ int RunStatsCommand(const std::vector<std::string>& paths) {
   if (!collected.ok()) return Fail("stats", collected.status());
   ReportTorn("stats", collected->torn);
 
-  stats::ReportOptions options;
-  options.by_sector = by == "sector";
-  options.top_providers = std::max(0, absl::GetFlag(FLAGS_top_providers));
-  options.title = absl::GetFlag(FLAGS_title);
   const stats::Aggregate& aggregate = collected->aggregate;
   std::string text;
   if (format == "md") text = stats::RenderMarkdown(aggregate, options);

@@ -31,10 +31,10 @@ std::string Cell(uint64_t n, uint64_t whole) {
 
 void AppendMetricTable(
     const std::vector<std::pair<std::string, const Tally*>>& rows,
-    std::string* out) {
+    const std::vector<MetricInfo>& metrics, std::string* out) {
   absl::StrAppend(out, "<table id=\"metrics\"><thead><tr><th>sector</th>"
                        "<th>domains</th>");
-  for (const MetricInfo& m : Metrics()) {
+  for (const MetricInfo& m : metrics) {
     absl::StrAppend(out, "<th title=\"", m.key, "\">", HtmlEscape(m.label),
                     "</th>");
   }
@@ -44,7 +44,7 @@ void AppendMetricTable(
     absl::StrAppend(out, i == 0 ? "<tr class=\"overall\">" : "<tr>", "<td>",
                     HtmlEscape(rows[i].first), "</td><td>", t.domains,
                     "</td>");
-    for (const MetricInfo& m : Metrics()) {
+    for (const MetricInfo& m : metrics) {
       absl::StrAppend(out, "<td>", Cell(t.Count(m.metric), t.domains),
                       "</td>");
     }
@@ -56,9 +56,9 @@ void AppendMetricTable(
 // One chart per metric, a bar per sector.
 void AppendMetricCharts(
     const std::vector<std::pair<std::string, const Tally*>>& rows,
-    std::string* out) {
+    const std::vector<MetricInfo>& metrics, std::string* out) {
   absl::StrAppend(out, "<div class=\"charts\" id=\"metric-charts\">");
-  for (const MetricInfo& m : Metrics()) {
+  for (const MetricInfo& m : metrics) {
     std::vector<Bar> bars;
     for (const auto& [name, tally] : rows) {
       const uint64_t n = tally->Count(m.metric);
@@ -121,7 +121,7 @@ std::string RenderHtml(const Aggregate& aggregate,
 
   absl::StrAppend(&out, "<h2>Overall adoption</h2><div class=\"charts\">");
   std::vector<Bar> headline;
-  for (const MetricInfo& m : Metrics()) {
+  for (const MetricInfo& m : options.metrics) {
     const uint64_t n = overall.Count(m.metric);
     headline.push_back({std::string(m.label), Percent(n, overall.domains),
                         absl::StrCat(PercentText(n, overall.domains), " (", n,
@@ -130,8 +130,8 @@ std::string RenderHtml(const Aggregate& aggregate,
   absl::StrAppend(&out, SvgBarChart("All domains", headline), "</div>");
 
   absl::StrAppend(&out, "<h2>By sector</h2>");
-  AppendMetricTable(rows, &out);
-  if (rows.size() > 1) AppendMetricCharts(rows, &out);
+  AppendMetricTable(rows, options.metrics, &out);
+  if (rows.size() > 1) AppendMetricCharts(rows, options.metrics, &out);
 
   absl::StrAppend(&out, "<h2>Mail providers</h2><p class=\"note\">Share of "
                         "the domains that publish MX records, by the "

@@ -79,14 +79,16 @@ std::string RenderMarkdown(const Aggregate& aggregate,
   absl::StrAppend(&out,
                   "Share of domains with each property; definitions in "
                   "scanner/stats/METRICS.md.\n\n| sector | domains |");
-  for (const MetricInfo& m : Metrics()) absl::StrAppend(&out, " ", m.label, " |");
+  for (const MetricInfo& m : options.metrics) absl::StrAppend(&out, " ", m.label, " |");
   absl::StrAppend(&out, "\n|---|---:|");
-  for (size_t i = 0; i < kMetricCount; ++i) absl::StrAppend(&out, "---:|");
+  for (size_t i = 0; i < options.metrics.size(); ++i) {
+    absl::StrAppend(&out, "---:|");
+  }
   absl::StrAppend(&out, "\n");
   for (const auto& [name, tally] : rows) {
     absl::StrAppend(&out, "| ", MarkdownCell(name), " | ", tally->domains,
                     " |");
-    for (const MetricInfo& m : Metrics()) {
+    for (const MetricInfo& m : options.metrics) {
       absl::StrAppend(&out, " ", PercentText(tally->Count(m.metric),
                                              tally->domains),
                       " (", tally->Count(m.metric), ") |");
@@ -118,13 +120,13 @@ std::string RenderMarkdown(const Aggregate& aggregate,
 std::string RenderCsv(const Aggregate& aggregate,
                       const ReportOptions& options) {
   std::string out = "sector,domains";
-  for (const MetricInfo& m : Metrics()) {
+  for (const MetricInfo& m : options.metrics) {
     absl::StrAppend(&out, ",", m.key, ",", m.key, "_pct");
   }
   absl::StrAppend(&out, "\n");
   for (const auto& [name, tally] : ReportRows(aggregate, options)) {
     absl::StrAppend(&out, CsvField(name), ",", tally->domains);
-    for (const MetricInfo& m : Metrics()) {
+    for (const MetricInfo& m : options.metrics) {
       const uint64_t n = tally->Count(m.metric);
       absl::StrAppend(&out, ",", n, ",",
                       absl::StrFormat("%.2f", Percent(n, tally->domains)));

@@ -58,6 +58,11 @@ for key, value in want.items():
 print("stats match the records:", want)
 PY
 
+# --metrics picks the columns of md and csv.
+"$MXSCAN" stats "$TMP/whole" --format csv --metrics dmarc_reject,starttls_all_mx >"$TMP/two.csv"
+[[ $(head -n 1 "$TMP/two.csv") == "sector,domains,dmarc_reject,dmarc_reject_pct,starttls_all_mx,starttls_all_mx_pct" ]] ||
+  { echo "FAIL: --metrics"; head -n 1 "$TMP/two.csv"; exit 1; }
+
 # dump --format csv: one row per domain whose metric columns add up to the
 # stats' figures.
 "$MXSCAN" dump "$TMP/whole" --format csv >"$TMP/whole.csv"
@@ -127,6 +132,7 @@ expect_fail() {  # CODE PATTERN COMMAND...
 }
 expect_fail 1 "no-such-dir" "$MXSCAN" stats "$TMP/no-such-dir"
 expect_fail 2 "--format must be" "$MXSCAN" stats "$TMP/whole" --format xml
+expect_fail 2 "unknown metric" "$MXSCAN" stats "$TMP/whole" --metrics dmarc,nope
 expect_fail 2 "--by must be" "$MXSCAN" stats "$TMP/whole" --by city
 expect_fail 2 "name one or more" "$MXSCAN" stats
 expect_fail 2 "OLD NEW" "$MXSCAN" diff "$TMP/whole"
