@@ -215,29 +215,35 @@ void BenchDriver::OnAttemptDone(bool measured, Attempt attempt) {
       (attempt.result.handshake_done ? progress_->succeeded : progress_->failed)
           .fetch_add(1);
     }
-    if (attempt.result.handshake_done && !attempt.result.resumed &&
-        !attempt.chain_der.empty()) {
-      auto seen = std::find_if(
-          chains_.begin(), chains_.end(), [&](const SeenChain& c) {
-            return c.chain_der == attempt.chain_der;
-          });
-      if (seen != chains_.end()) {
-        ++seen->handshakes;
-      } else if (chains_.size() < options_.max_chains) {
-        chains_.push_back(SeenChain{std::move(attempt.chain_der), 1});
-      }
+    // A resumed handshake shows the chain of the session it resumed.
+    if (attempt.result.handshake_done && !attempt.result.resumed) {
+      NoteChain(std::move(attempt.chain_der));
     }
-  } else if (phase_ != BenchProgress::kWarmup) {
-    // A warm-up attempt ending inside the measurement window.
-    last_end_ns_ = std::max(last_end_ns_, uv_hrtime());
-    ++measurement_.leftover_attempts;
-    if (attempt.result.handshake_done) ++measurement_.leftover_handshakes;
+  } else {
+    if (attempt.result.handshake_done) ++measurement_.warmup_handshakes;
+    if (phase_ != BenchProgress::kWarmup) {
+      // A warm-up attempt ending inside the measurement window.
+      last_end_ns_ = std::max(last_end_ns_, uv_hrtime());
+      ++measurement_.leftover_attempts;
+      if (attempt.result.handshake_done) ++measurement_.leftover_handshakes;
+    }
   }
   if (phase_ == BenchProgress::kDrain) {
     if (in_flight_ == 0) Finish();
     return;
   }
   Fill();
+}
+
+void BenchDriver::NoteChain(std::vector<std::string> chain_der) {
+  if (chain_der.empty()) return;
+  auto seen = std::find_if(chains_.begin(), chains_.end(),
+                           [&](const SeenChain& c) { return c.chain_der == chain_der; });
+  if (seen != chains_.end()) {
+    ++seen->handshakes;
+  } else if (chains_.size() < options_.max_chains) {
+    chains_.push_back(SeenChain{std::move(chain_der), 1});
+  }
 }
 
 void BenchDriver::Finish() {

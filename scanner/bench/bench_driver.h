@@ -100,6 +100,9 @@ class BenchDriver {
   bool MayStart() const;
   void Launch();
   void OnAttemptDone(bool measured, Attempt attempt);
+  // NoteChain counts a measured full handshake's chain (the first
+  // max_chains distinct chains are kept).
+  void NoteChain(std::vector<std::string> chain_der);
   void Finish();
   // The warm-up's or the duration's end.
   void OnPhaseTimer();

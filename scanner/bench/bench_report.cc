@@ -116,6 +116,7 @@ std::string RenderBenchJson(const BenchSettings& s, const BenchStats& stats,
       ",\"loops\":", s.loops, "}");
   absl::StrAppend(&out, ",\"interrupted\":", m.interrupted ? "true" : "false",
                   ",\"warmup_attempts\":", m.warmup_attempts,
+                  ",\"warmup_handshakes\":", m.warmup_handshakes,
                   ",\"window\":{\"handshakes\":", f.window_handshakes,
                   ",\"attempts\":", f.window_attempts,
                   ",\"from_warmup\":", m.leftover_attempts, "}",

@@ -55,6 +55,7 @@ struct BenchMeasurement {
   double system_cpu_s = 0;
   uint64_t warmup_attempts = 0;  // started during the warm-up (not in the
                                  // stats)
+  uint64_t warmup_handshakes = 0;  // of which completed their handshake
   // Of those, the ones that ended inside the window, and how many of them
   // completed their handshake.
   uint64_t leftover_attempts = 0;
