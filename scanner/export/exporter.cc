@@ -157,6 +157,13 @@ absl::StatusOr<bool> ScanExists(Database& db, const std::string& scan_id) {
 // The body of the export transaction.
 absl::Status ExportRows(Database& db, const ExportOptions& options,
                         const Files& files, ExportReport& report) {
+  // Two exports of one scan at once take turns, so that the second finds
+  // the scan there (SQLite's BEGIN IMMEDIATE does the same for the file).
+  if (db.dialect() == Dialect::kPostgres) {
+    absl::Status locked = db.Execute(
+        "SELECT pg_advisory_xact_lock(hashtext($1))", {report.scan_id});
+    if (!locked.ok()) return locked;
+  }
   absl::StatusOr<bool> exists = ScanExists(db, report.scan_id);
   if (!exists.ok()) return exists.status();
   if (*exists && !options.replace) {
@@ -168,8 +175,7 @@ absl::Status ExportRows(Database& db, const ExportOptions& options,
     absl::Status status = DeleteScan(db, report.scan_id);
     if (!status.ok()) return status;
   }
-  // The scans row first: a concurrent export of the same scan waits here
-  // (PostgreSQL) or at BeginWrite (SQLite) and then fails on the key.
+  // The scans row first, completed last.
   absl::Status status = db.Execute(
       "INSERT INTO scans (scan_id, source, schema_version) VALUES ($1, $2, "
       "$3)",

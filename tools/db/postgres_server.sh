@@ -39,7 +39,8 @@ bindir() {
 # Runs a command as the server's user.
 as_server() {
   if [[ $(id -u) -eq 0 ]]; then
-    runuser -u "$SERVER_USER" -- "$@"
+    # From /: the caller's directory may be closed to that user.
+    (cd / && runuser -u "$SERVER_USER" -- "$@")
   else
     "$@"
   fi
