@@ -33,6 +33,13 @@ constexpr int kSessionlessWaitsBeforeGivingUp = 8;
 // so that rates above 1,000/s survive the loop's millisecond timers.
 double Burst(double rate) { return std::max(1.0, rate / 100); }
 
+BenchAttempt ToAttempt(const probe::SmtpProbeOutcome& outcome) {
+  return AttemptFromSmtpProbe(outcome);
+}
+BenchAttempt ToAttempt(const probe::TlsProbeOutcome& outcome) {
+  return AttemptFromTlsProbe(outcome);
+}
+
 }  // namespace
 
 BenchDriver::BenchDriver(uv_loop_t* loop, const tls::ClientContext& context,
@@ -158,6 +165,12 @@ void BenchDriver::Launch() {
   if (measured && session_ != nullptr) ++measurement_.sessions_offered;
   const sockaddr* address =
       reinterpret_cast<const sockaddr*>(&options_.address);
+  // For either probe's outcome.
+  auto done = [this, measured](auto outcome) {
+    Attempt attempt{ToAttempt(outcome), std::move(outcome.tls_session),
+                    std::move(outcome.tls.chain_der)};
+    OnAttemptDone(measured, std::move(attempt));
+  };
   if (options_.starttls) {
     probe::SmtpProbeOptions o;
     o.ehlo_name = options_.ehlo_name;
@@ -167,13 +180,7 @@ void BenchDriver::Launch() {
     o.total_timeout_ms = 3 * options_.stage_timeout_ms;
     o.resume_session = session_;
     o.keep_session = options_.resume_sessions;
-    probe::ProbeSmtp(loop_, address, options_.server_name, context_, o,
-                     [this, measured](probe::SmtpProbeOutcome outcome) {
-                       Attempt a{AttemptFromSmtpProbe(outcome),
-                                 std::move(outcome.tls_session),
-                                 std::move(outcome.tls.chain_der)};
-                       OnAttemptDone(measured, std::move(a));
-                     });
+    probe::ProbeSmtp(loop_, address, options_.server_name, context_, o, done);
   } else {
     probe::TlsProbeOptions o;
     o.connect_timeout_ms = options_.stage_timeout_ms;
@@ -183,13 +190,7 @@ void BenchDriver::Launch() {
     // driver has a session, and not with a server that sends none.
     o.keep_session =
         options_.resume_sessions && session_ == nullptr && !stop_asking_;
-    probe::ProbeTls(loop_, address, options_.server_name, context_, o,
-                    [this, measured](probe::TlsProbeOutcome outcome) {
-                      Attempt a{AttemptFromTlsProbe(outcome),
-                                std::move(outcome.tls_session),
-                                std::move(outcome.tls.chain_der)};
-                      OnAttemptDone(measured, std::move(a));
-                    });
+    probe::ProbeTls(loop_, address, options_.server_name, context_, o, done);
   }
   // A new session, if the server gave one, is offered from the next
   // attempt on.

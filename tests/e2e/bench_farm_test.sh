@@ -20,19 +20,15 @@ cat >"$TMP/behaviours.json" <<'JSON'
 {"127.67.0.1": {"behaviour": "valid", "names": ["mx1.bench.sim"]},
  "127.67.0.2": {"behaviour": "no_starttls", "names": ["mx2.bench.sim"]}}
 JSON
-"$RUNFILES/tools/farm/smtp_farm" --behaviours "$TMP/behaviours.json" \
-  --smtp-port 0 --https-port 0 --ca-out "$TMP/ca.pem" \
-  --ready-file "$TMP/ready" >"$TMP/farm.log" 2>&1 &
-FARM_PID=$!
-for _ in $(seq 200); do [[ -s "$TMP/ready" ]] && break; sleep 0.05; done
-SMTP=$(awk '$1 == "smtp_port" {print $2}' "$TMP/ready")
-HTTPS=$(awk '$1 == "https_port" {print $2}' "$TMP/ready")
-[[ -n $SMTP && -n $HTTPS ]] || fail "the farm did not start: $(cat "$TMP/farm.log")"
+FARM_PID=$(SMTP_FARM="$RUNFILES/tools/farm/smtp_farm" \
+  "$SRC/tools/farm/run_farm.sh" "$TMP/behaviours.json" "$TMP/farm")
+SMTP=$(awk '$1 == "smtp_port" {print $2}' "$TMP/farm/ready")
+HTTPS=$(awk '$1 == "https_port" {print $2}' "$TMP/farm/ready")
 
 source "$SRC/tests/e2e/bench_lib.sh"
 
 echo "== STARTTLS, --count: exactly N attempts after the warm-up"
-bench count 0 --ca-file "$TMP/ca.pem" --target "127.67.0.1:$SMTP" --sni mx1.bench.sim \
+bench count 0 --ca-file "$TMP/farm/ca.pem" --target "127.67.0.1:$SMTP" --sni mx1.bench.sim \
   --count 200 --warmup 0.5 --concurrency 10
 check count '
 assert d["attempted"] == 200 and d["succeeded"] == 200, d
@@ -71,7 +67,7 @@ assert [(n["version"], n["cipher"], n["group"]) for n in d["negotiated"]] == [
 '
 
 echo "== --starttls none: plain TLS against the farm's HTTPS port"
-bench plain 0 --ca-file "$TMP/ca.pem" --target "127.0.0.1:$HTTPS" --starttls none \
+bench plain 0 --ca-file "$TMP/farm/ca.pem" --target "127.0.0.1:$HTTPS" --starttls none \
   --sni mta-sts.bench.sim --count 100 --warmup 0.3 --concurrency 5
 check plain '
 assert d["succeeded"] == 100 and d["starttls"] == "none", d
