@@ -245,7 +245,7 @@ class SmtpProbeRun {
   void Finish() {
     finished_ = true;
     CloseConnection();
-    outcome_.session = session_.result();
+    outcome_.session = session_.TakeResult();
     if (options_.keep_session && handshake_done_) {
       outcome_.tls_session = tls_->Session();
     }

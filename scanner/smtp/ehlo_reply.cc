@@ -1,5 +1,6 @@
 #include "scanner/smtp/ehlo_reply.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,15 +11,22 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 
 namespace mxscan::smtp {
 namespace {
 
-// Words of a line; SP and HT both separate, runs of them count as one.
-std::vector<absl::string_view> Words(absl::string_view line) {
-  return absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+// Words puts the words of a line in `words` (reused from line to line, so
+// that a reply costs no allocation per line); SP and HT both separate,
+// runs of them count as one.
+void Words(absl::string_view line, std::vector<absl::string_view>* words) {
+  words->clear();
+  size_t start = 0;
+  while (start < line.size()) {
+    const size_t end = std::min(line.find_first_of(" \t", start), line.size());
+    if (end > start) words->push_back(line.substr(start, end - start));
+    start = end + 1;
+  }
 }
 
 bool IsKeyword(absl::string_view word) {
@@ -82,8 +90,10 @@ EhloReply ParseEhloReply(const Reply& reply) {
     out.greeting =
         std::string(absl::StripLeadingAsciiWhitespace(first.substr(space)));
   }
+  out.extensions.reserve(reply.lines.size() - 1);
+  std::vector<absl::string_view> words;
   for (size_t i = 1; i < reply.lines.size(); ++i) {
-    const std::vector<absl::string_view> words = Words(reply.lines[i]);
+    Words(reply.lines[i], &words);
     if (words.empty()) {
       out.malformed_lines.push_back(reply.lines[i]);
       continue;

@@ -2,6 +2,7 @@
 #define MXSCAN_SCANNER_SMTP_SESSION_H_
 
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -116,6 +117,8 @@ class Session {
   // closing or done), for choosing a deadline per stage.
   Stage stage() const;
   const SessionResult& result() const { return result_; }
+  // TakeResult moves the final result out (kDone); result() is empty after.
+  SessionResult TakeResult() { return std::move(result_); }
 
  private:
   enum class State {
