@@ -9,6 +9,9 @@
 // (an RSA-2048 leaf signed by an ECDSA P-256 intermediate, itself signed
 // by a P-256 root that the scanner trusts), CertificateVerify with
 // rsa_pss_rsae_sha256. The client's cryptographic work in one handshake:
+//   - the ClientHello's random bytes: the client random and, in TLS 1.3's
+//     middlebox-compatibility mode (BoringSSL's default), a 32-byte legacy
+//     session id, both from the CSPRNG;
 //   - X25519: one key pair (ClientHello key share), one shared secret;
 //   - RSA-2048 PSS verification of CertificateVerify, with the leaf's
 //     public key parsed from its certificate (fresh in every handshake);
@@ -221,6 +224,23 @@ bssl::UniquePtr<EVP_PKEY> ParseLeafKey(const std::string& der) {
   if (!key) Die("EVP_parse_public_key");
   return key;
 }
+
+// --------------------------------------------------- ClientHello randoms
+
+// The CSPRNG output every ClientHello carries besides the key share (whose
+// private key X25519_keypair draws itself): the 32-byte client random and
+// the 32-byte legacy session id of middlebox-compatibility mode, two
+// RAND_bytes calls as BoringSSL makes them.
+void BM_ClientHelloRandom(benchmark::State& state) {
+  uint8_t client_random[32], session_id[32];
+  for (auto _ : state) {
+    RAND_bytes(client_random, sizeof(client_random));
+    RAND_bytes(session_id, sizeof(session_id));
+    benchmark::DoNotOptimize(client_random);
+    benchmark::DoNotOptimize(session_id);
+  }
+}
+BENCHMARK(BM_ClientHelloRandom);
 
 // ---------------------------------------------------------------- X25519
 
