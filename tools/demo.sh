@@ -22,29 +22,17 @@ MXSCAN=$BIN/scanner/mxscan
 echo "== generating a simulated sector of $DOMAINS domains in $OUT/sim"
 python3 tools/sim/gen_sector.py --domains "$DOMAINS" --seed 1 --out "$OUT/sim" \
   --mta-sts-dir "$OUT/sim/mta-sts" >/dev/null
-mkdir -p "$OUT/nsd" "$OUT/farm"
-FARM_PID=
-cleanup() {
-  [[ -n "$FARM_PID" ]] && kill "$FARM_PID" 2>/dev/null || true
-  tools/sim/nsd_server.sh stop "$OUT/nsd" >/dev/null 2>&1 || true
-}
+rm -rf "$OUT/results"
+cleanup() { tools/sim/sector_servers.sh stop "$OUT" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-PORT=$(python3 tools/sim/free_port.py)
-NSD_WAIT_SECONDS=60 tools/sim/nsd_server.sh start "$OUT/nsd" "$PORT" --zones "$OUT/sim/zones.txt" >/dev/null
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-"$BIN/tools/farm/smtp_farm" --behaviours "$OUT/sim/addresses.json" \
-  --mta-sts "$OUT/sim/mta-sts" --smtp-port 0 --https-port 0 \
-  --ca-out "$OUT/farm/ca.pem" --ready-file "$OUT/farm/ready" >"$OUT/farm/log" 2>&1 &
-FARM_PID=$!
-for _ in $(seq 600); do [[ -s "$OUT/farm/ready" ]] && break; sleep 0.05; done
-SMTP=$(awk '$1 == "smtp_port" {print $2}' "$OUT/farm/ready")
-HTTPS=$(awk '$1 == "https_port" {print $2}' "$OUT/farm/ready")
-echo "== NSD on 127.0.0.1:$PORT, mail farm on port $SMTP (SMTP) and $HTTPS (HTTPS)"
+tools/sim/sector_servers.sh start "$OUT"
+source "$OUT/servers.env"
+echo "== NSD on 127.0.0.1:$DNS_PORT, mail farm on port $SMTP_PORT (SMTP) and $HTTPS_PORT (HTTPS)"
 
 echo "== mxscan scan"
 "$MXSCAN" scan --input "$OUT/sim/domains.csv" --output "$OUT/results" \
-  --resolver "127.0.0.1:$PORT" --smtp-port "$SMTP" --https-port "$HTTPS" \
-  --ca-file "$OUT/farm/ca.pem" --psl-file "$OUT/sim/psl.dat" \
+  --resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT" --https-port "$HTTPS_PORT" \
+  --ca-file "$CA_FILE" --psl-file "$PSL_FILE" \
   --concurrency 200 --smtp-timeout-ms 8000
 "$MXSCAN" dump "$OUT/results" --format jsonl >"$OUT/results.jsonl"
 "$MXSCAN" dump "$OUT/results" --format csv >"$OUT/results.csv"

@@ -21,6 +21,7 @@
 #include "scanner/checks/dkim/default_selectors.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/core/pipeline.h"
+#include "scanner/core/uv_handle.h"
 #include "scanner/dns/client.h"
 #include "scanner/scan/client_dns_source.h"
 #include "scanner/scan/dns_cache.h"
@@ -32,6 +33,7 @@
 #include "scanner/scan/valid_utf8.h"
 #include "scanner/scan/blocklist.h"
 #include "scanner/scan/probe_cache.h"
+#include "scanner/scan/resume.h"
 #include "scanner/smtp/session.h"
 #include "scanner/tls/certificate_judge.h"
 #include "scanner/tls/tls_client.h"
@@ -55,6 +57,9 @@ ABSL_FLAG(int, smtp_timeout_ms, 30000,
 ABSL_FLAG(bool, probe_tls_versions, false,
           "extra handshakes capped at TLS 1.0, 1.1 and 1.2 to find the oldest "
           "version each server accepts");
+ABSL_FLAG(bool, resume, false,
+          "continue the scan whose results are in --output: domains with a "
+          "record there are skipped, a torn last record is repaired");
 ABSL_FLAG(bool, no_dns_cache, false,
           "ask every DNS question anew (for measuring what the cache saves)");
 ABSL_FLAG(std::string, blocklist, "",
@@ -159,6 +164,22 @@ class ScanJob : public PipelineJob {
     }
   }
 
+  // Buffered records reach the kernel at least once a second, so that a
+  // killed scan loses at most the last second's records (--resume scans
+  // them again).
+  void StartFlushTimer(uv_loop_t* loop) {
+    if (uv_timer_init(loop, flush_timer_.get()) != 0) return;
+    flush_timer_.MarkInitialized();
+    flush_timer_.get()->data = this;
+    uv_timer_start(
+        flush_timer_.get(),
+        [](uv_timer_t* timer) {
+          static_cast<ScanJob*>(timer->data)->FlushWriters();
+        },
+        kFlushIntervalMs, kFlushIntervalMs);
+    uv_unref(flush_timer_.as_handle());  // never keeps the loop alive
+  }
+
   // Certificates go to their own files, each distinct one once per worker:
   // a big provider's chain would otherwise be repeated in thousands of
   // domain records (which carry the SHA-256 only).
@@ -173,6 +194,7 @@ class ScanJob : public PipelineJob {
         [this, done = std::move(done)](DomainResult result) mutable {
           counts_.by_status[std::min<int>(result.status(), 5)].fetch_add(1);
           scan::MakeStringsValidUtf8(&result);
+          FlushCertificates();
           absl::Status s = writer_->Write(result);
           if (!s.ok() && status_.ok()) status_ = s;
           done(result.status() != DomainResult::OK);
@@ -180,6 +202,8 @@ class ScanJob : public PipelineJob {
   }
 
   absl::Status Finish() override {
+    flush_timer_.Reset();
+    FlushCertificates();
     absl::Status closed = writer_->Close();
     if (status_.ok()) status_ = closed;
     if (certificate_writer_) {
@@ -206,6 +230,25 @@ class ScanJob : public PipelineJob {
   }
 
  private:
+  static constexpr uint64_t kFlushIntervalMs = 1000;
+
+  // A record must never reach the disk before the certificates it names:
+  // after a kill -9 its domain counts as done and would not be scanned
+  // again to store them.
+  void FlushCertificates() {
+    if (!certificates_pending_) return;
+    absl::Status flushed = certificate_writer_->Flush();
+    if (!flushed.ok() && status_.ok()) status_ = flushed;
+    certificates_pending_ = false;
+  }
+
+  void FlushWriters() {
+    FlushCertificates();
+    absl::Status flushed = writer_->Flush();
+    if (!flushed.ok() && status_.ok()) status_ = flushed;
+  }
+
+  UvHandle<uv_timer_t> flush_timer_;
   std::unique_ptr<dns::Client> client_;
   scan::ClientDnsSource client_source_;
   std::unique_ptr<scan::DnsCache> cache_;
@@ -222,11 +265,13 @@ class ScanJob : public PipelineJob {
       scan::MakeStringsValidUtf8(&certificate);
       absl::Status s = certificate_writer_->Write(certificate);
       if (!s.ok() && status_.ok()) status_ = s;
+      certificates_pending_ = true;
     }
   }
 
   std::unique_ptr<scan::ResultWriter> certificate_writer_;
   absl::flat_hash_set<std::string> stored_certificates_;
+  bool certificates_pending_ = false;  // written but not handed to the kernel
   std::unique_ptr<tls::ClientContext> tls_;
   std::vector<std::unique_ptr<tls::ClientContext>> capped_;
   std::unique_ptr<tls::VerdictCache> verdicts_;
@@ -351,6 +396,29 @@ int RunScanCommand(int argc, char** argv) {
   const std::string output = absl::GetFlag(FLAGS_output);
   absl::Status dir = MakeOutputDirectory(output);
   if (!dir.ok()) return Fail(dir.message(), 1);
+  // Domains already scanned (--resume) and domains seen in the input:
+  // each input domain gets exactly one record in the output directory.
+  scan::DomainSet seen;
+  if (absl::GetFlag(FLAGS_resume)) {
+    absl::StatusOr<scan::ResumePoint> point = scan::LoadResumePoint(output);
+    if (!point.ok()) {
+      return Fail(absl::StrCat("cannot resume: ", point.status().message()), 1);
+    }
+    std::fprintf(stderr,
+                 "mxscan scan: resuming: %llu domains already have a record "
+                 "in %llu files (%llu torn file(s) repaired)\n",
+                 static_cast<unsigned long long>(point->records),
+                 static_cast<unsigned long long>(point->files),
+                 static_cast<unsigned long long>(point->repaired));
+    seen = std::move(point->done);
+  } else if (const uint64_t files = scan::CountResultFiles(output); files > 0) {
+    return Fail(absl::StrCat("output directory ", output, " already holds ",
+                             files,
+                             " result files: --resume continues that scan, "
+                             "or name another directory"),
+                2);
+  }
+  uint64_t skipped = 0;
   const std::string run_id = scan::UniqueRunId();
 
   PipelineOptions pipeline;
@@ -370,6 +438,10 @@ int RunScanCommand(int argc, char** argv) {
           input->error = absl::InvalidArgumentError("input line too long");
         }
         if (!shard->Contains(input->domain)) return std::nullopt;
+        if (!seen.Insert(input->domain)) {
+          ++skipped;
+          return std::nullopt;
+        }
         std::string key = input->domain;
         return RoutedItem{std::move(key), EncodeItem(*input)};
       },
@@ -384,6 +456,7 @@ int RunScanCommand(int argc, char** argv) {
         auto job = std::make_unique<ScanJob>(*std::move(client),
                                              *std::move(writer), options,
                                              w.loop(), counts, smtp.get());
+        job->StartFlushTimer(w.loop());
         if (smtp) {
           absl::StatusOr<std::unique_ptr<scan::ResultWriter>> certificates =
               scan::ResultWriter::Open(
@@ -402,7 +475,8 @@ int RunScanCommand(int argc, char** argv) {
       "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
       "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
       "%llu queries sent; %llu SMTP probes for %llu MX addresses; "
-      "%llu records in %s\n",
+      "%llu records in %s; %llu input domains skipped (already in the output "
+      "or repeated)\n",
       static_cast<unsigned long long>(stats->items), stats->seconds,
       stats->seconds > 0 ? stats->items / stats->seconds : 0.0,
       static_cast<unsigned long long>(counts.by_status[DomainResult::OK].load()),
@@ -421,7 +495,8 @@ int RunScanCommand(int argc, char** argv) {
       static_cast<unsigned long long>(counts.queries.load()),
       static_cast<unsigned long long>(counts.probes.load()),
       static_cast<unsigned long long>(counts.probe_requests.load()),
-      static_cast<unsigned long long>(counts.records.load()), output.c_str());
+      static_cast<unsigned long long>(counts.records.load()), output.c_str(),
+      static_cast<unsigned long long>(skipped));
   return stats->interrupted ? 130 : 0;
 }
 

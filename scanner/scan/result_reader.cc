@@ -77,7 +77,12 @@ absl::StatusOr<ReadStats> ReadRecords(
     google::protobuf::io::FileInputStream raw(fd, 1 << 20);
     raw.SetCloseOnDelete(true);
     google::protobuf::io::CodedInputStream in(&raw);
+    auto torn = [&](int64_t whole_bytes) {
+      ++stats.torn;
+      stats.torn_files.push_back({file, whole_bytes});
+    };
     while (true) {
+      const int64_t record_start = in.CurrentPosition();
       uint32_t size = 0;
       if (!in.ReadVarint32(&size)) {
         if (raw.GetErrno() != 0) {
@@ -85,7 +90,7 @@ absl::StatusOr<ReadStats> ReadRecords(
               "cannot read ", file, ": ", strerror(raw.GetErrno())));
         }
         // A clean end, or a length prefix cut short by a crash.
-        if (in.CurrentPosition() != file_size) ++stats.torn;
+        if (record_start != file_size) torn(record_start);
         break;
       }
       if (size > kMaxRecordBytes) {
@@ -94,7 +99,7 @@ absl::StatusOr<ReadStats> ReadRecords(
       }
       bytes.clear();
       if (!in.ReadString(&bytes, static_cast<int>(size))) {
-        ++stats.torn;  // the last record, cut short
+        torn(record_start);  // the last record, cut short
         break;
       }
       if (!record->ParseFromString(bytes)) {

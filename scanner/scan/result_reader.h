@@ -18,9 +18,17 @@ namespace mxscan::scan {
 absl::StatusOr<std::vector<std::string>> ResultFiles(
     const std::string& path, const std::string& suffix = ".pb");
 
+// A file whose last record was cut short, and the length of its whole
+// records (truncating it there repairs it).
+struct TornFile {
+  std::string path;
+  int64_t whole_bytes = 0;
+};
+
 struct ReadStats {
   uint64_t records = 0;
   uint64_t torn = 0;  // files whose last record was cut short (dropped)
+  std::vector<TornFile> torn_files;
 };
 
 // ReadResults streams every DomainResult of `files` to `visit`, one at a

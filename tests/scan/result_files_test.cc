@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "scanner/scan/result_reader.h"
 #include "scanner/scan/result_writer.h"
+#include "scanner/scan/resume.h"
 
 namespace mxscan::scan {
 namespace {
@@ -89,6 +90,52 @@ TEST(ResultFilesTest, DropsATornLastRecord) {
   close(fd);
   domains = ReadDomains(dir, &stats);
   EXPECT_EQ(domains.size(), 9u);
+}
+
+TEST(ResultFilesTest, ResumeFindsTheDomainsAndRepairsATornFile) {
+  const std::string dir = TempDir();
+  auto none = LoadResumePoint(dir);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->done.size(), 0u);
+  EXPECT_EQ(CountResultFiles(dir), 0u);
+  {
+    auto writer = ResultWriter::Open(dir, "part-w0");
+    ASSERT_TRUE(writer.ok());
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE((*writer)->Write(Record(i)).ok());
+  }
+  const std::string file = (*ResultFiles(dir))[0];
+  struct stat st;
+  ASSERT_EQ(stat(file.c_str(), &st), 0);
+  ASSERT_EQ(truncate(file.c_str(), st.st_size - 7), 0);
+  auto point = LoadResumePoint(dir);
+  ASSERT_TRUE(point.ok()) << point.status();
+  EXPECT_EQ(point->records, 9u);
+  EXPECT_EQ(point->files, 1u);
+  EXPECT_EQ(point->repaired, 1u);
+  EXPECT_TRUE(point->done.Contains("d0.example"));
+  EXPECT_TRUE(point->done.Contains("d8.example"));
+  EXPECT_FALSE(point->done.Contains("d9.example"));  // the torn one
+  // The file now ends after its last whole record: clean for every reader.
+  ReadStats stats;
+  EXPECT_EQ(ReadDomains(dir, &stats).size(), 9u);
+  EXPECT_EQ(stats.torn, 0u);
+  auto again = LoadResumePoint(dir);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->repaired, 0u);
+  EXPECT_EQ(CountResultFiles(dir), 1u);
+}
+
+TEST(ResultFilesTest, DomainSetRemembersEachDomainOnce) {
+  DomainSet set;
+  EXPECT_TRUE(set.Insert("a.example"));
+  EXPECT_FALSE(set.Insert("a.example"));
+  EXPECT_TRUE(set.Insert("b.example"));
+  EXPECT_TRUE(set.Contains("b.example"));
+  EXPECT_FALSE(set.Contains("c.example"));
+  for (int i = 0; i < 100000; ++i) {
+    ASSERT_TRUE(set.Insert("d" + std::to_string(i) + ".example"));
+  }
+  EXPECT_EQ(set.size(), 100002u);
 }
 
 TEST(ResultFilesTest, RejectsFilesThatAreNotResults) {
