@@ -8,7 +8,6 @@
 #include <map>
 #include <memory>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -395,14 +394,7 @@ TEST_P(ExportTest, EveryReadyQueryOfSchemaMdRuns) {
   testing::GenerateResults(later, 300, 1, 30);
   ASSERT_TRUE(ExportScan(*db_, Options({later, certs_}, "week-2")).ok());
 
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  std::ifstream in(absl::StrCat(srcdir ? srcdir : ".", "/",
-                                workspace ? workspace : "mxscan",
-                                "/scanner/export/SCHEMA.md"));
-  std::stringstream doc;
-  doc << in.rdbuf();
-  const std::string text = doc.str();
+  const std::string text = testing::ReadRunfile("scanner/export/SCHEMA.md");
   const size_t ready = text.find("## Ready queries");
   ASSERT_NE(ready, std::string::npos);
   const std::string section = text.substr(ready);

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -234,6 +236,16 @@ void GenerateResults(const std::string& dir, int records, int seed,
       binary, " --out ", dir, " --records ", records, " --seed ", seed,
       " --changed ", changed_percent, " > /dev/null");
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+std::string ReadRunfile(absl::string_view path) {
+  const char* srcdir = getenv("TEST_SRCDIR");
+  const char* workspace = getenv("TEST_WORKSPACE");
+  std::ifstream in(absl::StrCat(srcdir ? srcdir : ".", "/",
+                                workspace ? workspace : "mxscan", "/", path));
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
 }
 
 std::string NewTempDir(absl::string_view name) {

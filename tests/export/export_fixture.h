@@ -45,6 +45,10 @@ void WriteRecords(const std::string& dir, const std::string& prefix,
 void GenerateResults(const std::string& dir, int records, int seed,
                      int changed_percent);
 
+// The contents of a data file of the test, by its path in the workspace
+// ("scanner/export/SCHEMA.md"); "" when missing.
+std::string ReadRunfile(absl::string_view path);
+
 // A new empty directory under the test's temporary directory.
 std::string NewTempDir(absl::string_view name);
 

@@ -11,13 +11,7 @@
 # Environment: SECTOR_DOMAINS (300), SECTOR_SEED (7).
 set -euo pipefail
 
-ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
-CHECKOUT=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=$ROOT
-[[ -x "$BIN/scanner/mxscan" ]] || BIN=$CHECKOUT/bazel-bin
-[[ -f "$ROOT/tools/sim/gen_sector.py" ]] || ROOT=$CHECKOUT
-MXSCAN=$BIN/scanner/mxscan
-CHECK=$BIN/tests/export/export_check
+source "$(dirname "$0")/export_test_lib.sh"
 N=${SECTOR_DOMAINS:-300}
 TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/export_sim_test.XXXXXX")
 FARM_PID=
@@ -29,7 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
-fail() { echo "FAIL: $*"; exit 1; }
 
 echo "== the simulated sector ($N domains): NSD and the farm"
 python3 "$ROOT/tools/sim/gen_sector.py" --domains "$N" --seed "${SECTOR_SEED:-7}" \

@@ -12,14 +12,7 @@
 #   tests/export/postgres_test.sh
 set -euo pipefail
 
-ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
-CHECKOUT=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=$ROOT
-[[ -x "$BIN/scanner/mxscan" ]] || BIN=$CHECKOUT/bazel-bin
-[[ -f "$ROOT/tools/db/postgres_server.sh" ]] || ROOT=$CHECKOUT
-MXSCAN=$BIN/scanner/mxscan
-GEN=$BIN/tools/sim/gen_results
-CHECK=$BIN/tests/export/export_check
+source "$(dirname "$0")/export_test_lib.sh"
 TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/postgres_test.XXXXXX")
 PIDS=()
 cleanup() {
@@ -33,8 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
-
-fail() { echo "FAIL: $*"; exit 1; }
 
 echo "== PostgreSQL server"
 URL=$("$ROOT/tools/db/postgres_server.sh" start "$TMP/pg")
@@ -69,22 +60,10 @@ cat "$TMP"/twice.* | grep -c "skipped" | grep -qx 1 || fail "not one skip: $(cat
 
 echo "== kill -9 in the middle of an export"
 "$GEN" --out "$TMP/big" --records 60000 --seed 5 >/dev/null
-"$MXSCAN" export "$TMP/big" --to "$URL" --scan-name big >/dev/null 2>&1 &
-PIDS=($!)
-sleep 1
-kill -0 "${PIDS[0]}" 2>/dev/null || fail "the export finished within 1 s: make it bigger"
-active=$(count "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = 'mxscan' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()")
-[[ $active -ge 1 ]] || fail "no export transaction open on the server"
-kill -9 "${PIDS[0]}"
-wait "${PIDS[0]}" 2>/dev/null || true
-PIDS=()
+transaction_open() {
+  [[ $(count "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = 'mxscan' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()") -ge 1 ]]
+}
 # The server notices the dead client and rolls back: nothing is visible
 # even before it has.
-[[ $(count "SELECT COUNT(*) FROM scans WHERE scan_id = 'big'") == 0 ]] || fail "a partial scan is visible"
-[[ $(count "SELECT COUNT(*) FROM domains WHERE scan_id = 'big'") == 0 ]] || fail "partial rows are visible"
-"$MXSCAN" export "$TMP/big" --to "$URL" --scan-name big 2>"$TMP/err" >/dev/null ||
-  fail "export after the kill: $(cat "$TMP/err")"
-cat "$TMP/err"
-[[ $(count "SELECT domain_count FROM scans WHERE scan_id = 'big'") == 60000 ]] || fail "big scan incomplete"
-"$CHECK" summaries "$URL" big "$TMP/big"
+kill_midway "$URL" "$TMP/big" big transaction_open :
 echo "PASS"

@@ -3,10 +3,7 @@
 
 #include "scanner/export/schema.h"
 
-#include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -15,20 +12,10 @@
 #include "scanner/export/database_url.h"
 #include "scanner/export/scan_id.h"
 #include "scanner/stats/metrics.h"
+#include "tests/export/export_fixture.h"
 
 namespace mxscan::db_export {
 namespace {
-
-std::string ReadSchemaDoc() {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  std::ifstream in(absl::StrCat(srcdir ? srcdir : ".", "/",
-                                workspace ? workspace : "mxscan",
-                                "/scanner/export/SCHEMA.md"));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TEST(SchemaTest, TablesAreInIdOrderWithDistinctIdentifiers) {
   ASSERT_EQ(Tables().size(), static_cast<size_t>(kTableCount));
@@ -106,7 +93,7 @@ TEST(SchemaTest, CertificatesCompleteHashOnlyRows) {
 }
 
 TEST(SchemaTest, SchemaMdDocumentsEveryTableAndColumn) {
-  const std::string doc = ReadSchemaDoc();
+  const std::string doc = testing::ReadRunfile("scanner/export/SCHEMA.md");
   ASSERT_FALSE(doc.empty()) << "SCHEMA.md not found";
   for (const Table& t : Tables()) {
     const std::string heading = absl::StrCat("\n### ", t.name, "\n");
