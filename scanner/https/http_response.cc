@@ -178,6 +178,9 @@ absl::Status HttpResponseParser::Run() {
           if (buffer_.size() > 1024) return Fail("chunk size line too long");
           return absl::OkStatus();
         }
+        // The same limit for a line that came whole, so that the outcome
+        // does not depend on how the bytes were split.
+        if (line.size() > 1024) return Fail("chunk size line too long");
         absl::string_view size = line;
         const size_t semicolon = size.find(';');  // chunk extensions
         if (semicolon != absl::string_view::npos) size = size.substr(0, semicolon);

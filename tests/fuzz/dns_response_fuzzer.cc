@@ -4,9 +4,9 @@
 // UBSan), it checks invariants: offsets within the message, names in
 // canonical form, chains no longer than the answer section.
 //
-// Built two ways (see BUILD.bazel and run_fuzzer.sh): with libFuzzer, and
-// as the cc_test dns_response_fuzzer_corpus_test, which runs this function
-// over the checked-in corpus plus seeded random mutations.
+// Built two ways (see fuzzer.bzl): with libFuzzer, and as the cc_test
+// dns_response_fuzzer_corpus_test, which runs this function over the
+// checked-in corpus plus seeded random mutations.
 
 #include <cstdint>
 #include <cstdio>

@@ -1,10 +1,12 @@
 // Writes the seed corpus of certificate_judge_fuzzer.cc into the directory
-// given as argument (tests/fuzz/tls/corpus/ is its checked-in output):
+// given as argument (tests/fuzz/tls/corpus/certificate_judge/ is its
+// checked-in output):
 // chains made with the test PKI factory (public certificates only; the
 // keys are thrown away), truncated and broken variants, in the fuzzer's
 // input layout.
 //
-//   bazel run //tests/fuzz/tls:make_certificate_corpus -- $PWD/tests/fuzz/tls/corpus
+//   bazel run //tests/fuzz/tls:make_certificate_corpus -- \
+//       $PWD/tests/fuzz/tls/corpus/certificate_judge
 
 #include <cstdint>
 #include <cstdio>
