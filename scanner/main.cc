@@ -1,5 +1,6 @@
 // mxscan: measures the email security of a whole sector. See README.md.
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -58,6 +59,11 @@ std::string NormalizeFlag(const char* arg) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A peer that resets a connection while we write to it must give EPIPE,
+  // not kill the scan; a file-size limit or a full quota must give an
+  // error the writer reports (EFBIG), not kill it either.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
   absl::SetProgramUsageMessage(kUsage);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 ||
       std::strcmp(argv[1], "help") == 0) {

@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "scanner/checks/dkim/default_selectors.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/core/pipeline.h"
@@ -201,6 +202,8 @@ class ScanJob : public PipelineJob {
         });
   }
 
+  absl::Status FatalError() const override { return status_; }
+
   absl::Status Finish() override {
     flush_timer_.Reset();
     FlushCertificates();
@@ -356,6 +359,16 @@ int RunScanCommand(int argc, char** argv) {
         scan::Blocklist::Load(absl::GetFlag(FLAGS_blocklist));
     if (!loaded.ok()) return Fail(loaded.status().message(), 2);
     blocklist = *std::move(loaded);
+    for (const dns::ResolverAddress& resolver : client_options->resolvers) {
+      const std::string ip = resolver.text.substr(
+          0, resolver.text.rfind(':'));
+      if (blocklist->Contains(absl::StripPrefix(absl::StripSuffix(ip, "]"), "["))) {
+        return Fail(absl::StrCat("resolver ", resolver.text,
+                                 " is on the blocklist"),
+                    2);
+      }
+    }
+    options.blocklist = &*blocklist;
   }
   if (!absl::GetFlag(FLAGS_no_smtp)) {
     smtp = std::make_unique<SmtpSettings>();
@@ -393,6 +406,8 @@ int RunScanCommand(int argc, char** argv) {
     probes.probe.total_timeout_ms = 3 * reply_timeout;
     options.https_timeout_ms = reply_timeout;
   }
+  absl::Status input_ok = scan::CheckTextInput(absl::GetFlag(FLAGS_input));
+  if (!input_ok.ok()) return Fail(input_ok.message(), 2);
   const std::string output = absl::GetFlag(FLAGS_output);
   absl::Status dir = MakeOutputDirectory(output);
   if (!dir.ok()) return Fail(dir.message(), 1);
@@ -438,6 +453,12 @@ int RunScanCommand(int argc, char** argv) {
           input->error = absl::InvalidArgumentError("input line too long");
         }
         if (!shard->Contains(input->domain)) return std::nullopt;
+        if (blocklist && input->error.ok() &&
+            blocklist->ContainsDomain(input->domain)) {
+          // Opted out: a record says so, and nothing is sent.
+          input->error = absl::FailedPreconditionError(
+              "on the blocklist: not scanned");
+        }
         if (!seen.Insert(input->domain)) {
           ++skipped;
           return std::nullopt;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <mutex>
 #include <vector>
@@ -32,11 +33,13 @@ struct Counters {
 class WorkerDriver {
  public:
   WorkerDriver(Worker& worker, BoundedQueue<std::string>& queue,
-               size_t max_in_flight, Counters& counters)
+               size_t max_in_flight, Counters& counters,
+               std::function<void(const absl::Status&)> on_fatal)
       : worker_(worker),
         queue_(queue),
         max_in_flight_(max_in_flight),
-        counters_(counters) {}
+        counters_(counters),
+        on_fatal_(std::move(on_fatal)) {}
 
   void set_job(std::unique_ptr<PipelineJob> job) { job_ = std::move(job); }
   absl::Status status() const { return status_; }
@@ -64,6 +67,13 @@ class WorkerDriver {
     counters_.in_flight.fetch_sub(1, std::memory_order_relaxed);
     counters_.done.fetch_add(1, std::memory_order_relaxed);
     if (failed) counters_.failed.fetch_add(1, std::memory_order_relaxed);
+    if (!fatal_reported_) {
+      absl::Status fatal = job_->FatalError();
+      if (!fatal.ok()) {
+        fatal_reported_ = true;
+        on_fatal_(fatal);
+      }
+    }
     if (!refill_posted_) {
       // One refill per loop iteration, not one per completed item.
       refill_posted_ = true;
@@ -85,6 +95,8 @@ class WorkerDriver {
   BoundedQueue<std::string>& queue_;
   const size_t max_in_flight_;
   Counters& counters_;
+  std::function<void(const absl::Status&)> on_fatal_;
+  bool fatal_reported_ = false;
   std::unique_ptr<PipelineJob> job_;
   std::vector<std::string> batch_;
   size_t in_flight_ = 0;
@@ -156,7 +168,15 @@ absl::StatusOr<PipelineStats> RunPipeline(
   for (int i = 0; i < workers; ++i) {
     pool[i]->Start([&, i](Worker& w) {
       drivers[i] = std::make_unique<WorkerDriver>(
-          w, *queues[i], options.max_in_flight_per_worker, counters);
+          w, *queues[i], options.max_in_flight_per_worker, counters,
+          [&](const absl::Status& fatal) {
+            if (stopping.exchange(true)) return;
+            for (auto& q : queues) q->Discard();
+            std::fprintf(stderr,
+                         "\n%s: stopping: %s (finishing the work in flight)\n",
+                         options.command.c_str(),
+                         std::string(fatal.message()).c_str());
+          });
       absl::StatusOr<std::unique_ptr<PipelineJob>> job = make_job(w);
       if (!job.ok()) {
         {

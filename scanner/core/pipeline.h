@@ -27,6 +27,10 @@ class PipelineJob {
   // Finish runs once every item has been done: flush and close output,
   // release handles. Its error makes the command fail.
   virtual absl::Status Finish() = 0;
+  // FatalError, checked after every item, is an error after which no new
+  // item should start anywhere (the output cannot be written: a full disk).
+  // The pipeline then stops as on SIGTERM and Finish() reports it.
+  virtual absl::Status FatalError() const { return absl::OkStatus(); }
 };
 
 struct PipelineOptions {

@@ -6,10 +6,12 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "scanner/scan/domain_input.h"
 
 namespace mxscan::scan {
 namespace {
@@ -52,6 +54,18 @@ absl::StatusOr<Blocklist> Blocklist::Parse(absl::string_view text) {
     if (line.empty()) continue;
     std::vector<std::string> parts = absl::StrSplit(line, '/');
     Network network;
+    if (parts.size() == 1 &&
+        !ParseAddress(parts[0], &network.family, &network.address)) {
+      // Not an address: a domain that opted out, with its subdomains.
+      absl::StatusOr<std::string> domain = NormalizeDomain(line);
+      if (!domain.ok() || domain->find('.') == std::string::npos) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "blocklist line ", line_number, ": \"", line,
+            "\" is not an address, a CIDR or a domain name"));
+      }
+      list.domains_.insert(*std::move(domain));
+      continue;
+    }
     if (parts.size() > 2 ||
         !ParseAddress(parts[0], &network.family, &network.address)) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -83,6 +97,18 @@ absl::StatusOr<Blocklist> Blocklist::Load(const std::string& path) {
     return absl::InvalidArgumentError("blocklist larger than 64 MiB");
   }
   return Parse(text.str());
+}
+
+bool Blocklist::ContainsDomain(absl::string_view domain) const {
+  if (domains_.empty()) return false;
+  absl::string_view name = domain;
+  absl::ConsumeSuffix(&name, ".");
+  while (true) {
+    if (domains_.contains(absl::AsciiStrToLower(name))) return true;
+    const size_t dot = name.find('.');
+    if (dot == absl::string_view::npos) return false;
+    name.remove_prefix(dot + 1);
+  }
 }
 
 bool Blocklist::Contains(absl::string_view ip) const {

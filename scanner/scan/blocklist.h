@@ -6,17 +6,22 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace mxscan::scan {
 
-// Blocklist is the set of networks a scan never contacts (--blocklist: an
-// operator's opt-out list). IPv4 and IPv6 CIDRs; immutable once loaded,
-// shared read-only by every worker.
+// Blocklist is what a scan never contacts or scans (--blocklist: the
+// opt-out list): IPv4 and IPv6 networks (no DNS resolver, mail server or
+// policy host in them is contacted) and domain names (neither they nor
+// their subdomains are scanned: they get a record saying so). Immutable
+// once loaded, shared read-only by every worker.
 class Blocklist {
  public:
-  // Parse reads one CIDR or address per line; '#' starts a comment.
+  // Parse reads one CIDR, address or domain name per line; '#' starts a
+  // comment.
   // Fails on the first bad line, naming it.
   static absl::StatusOr<Blocklist> Parse(absl::string_view text);
   static absl::StatusOr<Blocklist> Load(const std::string& path);
@@ -24,7 +29,9 @@ class Blocklist {
   // Contains is true when `ip` (text form) lies in a listed network.
   // Text that is not an address is never contained.
   bool Contains(absl::string_view ip) const;
-  size_t size() const { return networks_.size(); }
+  // ContainsDomain is true when `domain` or a parent of it is listed.
+  bool ContainsDomain(absl::string_view domain) const;
+  size_t size() const { return networks_.size() + domains_.size(); }
 
  private:
   struct Network {
@@ -33,6 +40,7 @@ class Blocklist {
     int prefix;
   };
   std::vector<Network> networks_;
+  absl::flat_hash_set<std::string> domains_;
 };
 
 }  // namespace mxscan::scan

@@ -1,8 +1,13 @@
 #include "scanner/scan/domain_input.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <idn2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -20,6 +25,10 @@ absl::StatusOr<std::string> NormalizeDomain(absl::string_view raw) {
   if (name.empty()) return absl::InvalidArgumentError("empty domain name");
   if (name.size() > 1024) {
     return absl::InvalidArgumentError("domain name longer than 1024 bytes");
+  }
+  if (name.find('\0') != absl::string_view::npos) {
+    // idn2 would stop at it and convert only what comes before.
+    return absl::InvalidArgumentError("NUL byte in domain name");
   }
   std::string ascii;
   const bool is_ascii = std::all_of(name.begin(), name.end(), [](char c) {
@@ -39,6 +48,9 @@ absl::StatusOr<std::string> NormalizeDomain(absl::string_view raw) {
     }
     ascii = absl::AsciiStrToLower(converted);
     idn2_free(converted);
+    // A trailing full stop that UTS #46 maps to '.' (U+3002 ...).
+    if (!ascii.empty() && ascii.back() == '.') ascii.pop_back();
+    if (ascii.empty()) return absl::InvalidArgumentError("empty domain name");
   }
   for (char c : ascii) {
     if (!(absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_')) {
@@ -46,6 +58,9 @@ absl::StatusOr<std::string> NormalizeDomain(absl::string_view raw) {
           "invalid character '", absl::CHexEscape(std::string(1, c)),
           "' in domain name"));
     }
+  }
+  if (ascii.front() == '.' || ascii.back() == '.') {
+    return absl::InvalidArgumentError("empty label in domain name");
   }
   if (ascii.size() > 253) {
     return absl::InvalidArgumentError("domain name longer than 253 characters");
@@ -104,6 +119,40 @@ std::optional<DomainInput> ParseDomainLine(absl::string_view line) {
     input.error = domain.status();
   }
   return input;
+}
+
+absl::Status CheckTextInput(const std::string& path) {
+  if (path == "-") return absl::OkStatus();
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read input ", path, ": ", strerror(errno)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("input ", path, " is a directory"));
+  }
+  if (!S_ISREG(st.st_mode)) return absl::OkStatus();  // a pipe, a FIFO
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot open input ", path, ": ", strerror(errno)));
+  }
+  char head[64 << 10];
+  const ssize_t n = read(fd, head, sizeof(head));
+  close(fd);
+  if (n < 0) {
+    return absl::DataLossError(
+        absl::StrCat("cannot read input ", path, ": ", strerror(errno)));
+  }
+  const void* nul = memchr(head, '\0', static_cast<size_t>(n));
+  if (nul != nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "input ", path, " is not text (a NUL byte at offset ",
+        static_cast<const char*>(nul) - head,
+        "): expected one domain per line or CSV domain,sector"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace mxscan::scan

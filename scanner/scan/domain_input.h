@@ -35,6 +35,11 @@ absl::StatusOr<std::string> NormalizeDomain(absl::string_view raw);
 // gets a record.
 std::optional<DomainInput> ParseDomainLine(absl::string_view line);
 
+// CheckTextInput fails when `path` (a regular file; "-" and other kinds
+// pass) cannot be opened, or when its first 64 KiB hold a NUL byte: a
+// binary file given by mistake is refused before any line is scanned.
+absl::Status CheckTextInput(const std::string& path);
+
 // SplitCsvLine splits one CSV line (RFC 4180 quoting, no embedded line
 // breaks).
 std::vector<std::string> SplitCsvLine(absl::string_view line);

@@ -19,6 +19,7 @@
 #include "scanner/checks/mta_sts/result.h"
 #include "scanner/checks/tls_rpt/result.h"
 #include "scanner/https/https_fetch.h"
+#include "scanner/scan/blocklist.h"
 #include "scanner/scan/probe_cache.h"
 #include "scanner/tls/certificate_judge.h"
 #include "scanner/tls/dane.h"
@@ -96,6 +97,8 @@ class DomainScan {
       Error* error = result_.add_errors();
       error->set_stage(INPUT);
       error->set_message(std::string(input_.error.message()));
+      error->set_kind(absl::IsFailedPrecondition(input_.error) ? "blocked"
+                                                              : "invalid");
       Finish();
       return;
     }
@@ -406,6 +409,12 @@ class DomainScan {
         result_.mutable_mta_sts()->add_errors(absl::StrCat(
             "policy: ", host, " has no address (",
             dns::LookupStatusName(r.status), ")"));
+        return;
+      }
+      if (options_.blocklist != nullptr && options_.blocklist->Contains(ip)) {
+        result_.mutable_mta_sts()->add_errors(absl::StrCat(
+            "policy: ", host, " (", ip,
+            ") is on the blocklist: not contacted"));
         return;
       }
       sockaddr_in address;

@@ -16,6 +16,7 @@ class VerdictCache;
 
 namespace mxscan::scan {
 
+class Blocklist;
 class ProbeCache;
 
 enum class DmarcRules { kRfc9989, kRfc7489 };
@@ -31,6 +32,9 @@ struct ScanOptions {
   int64_t fixed_start_ms = 0;
   // Certificates are judged as of this time (the scan's start).
   int64_t scan_time_s = 0;
+  // Addresses never contacted (the MTA-STS policy hosts here; the probe
+  // cache checks the mail servers). Null: none.
+  const Blocklist* blocklist = nullptr;
   int https_port = 443;
   int https_timeout_ms = 10000;
 };
