@@ -19,6 +19,8 @@ namespace {
 bool ParseAddress(const std::string& text, int* family,
                   std::array<uint8_t, 16>* out) {
   out->fill(0);
+  // inet_pton would stop at a NUL and accept what comes before it.
+  if (text.find('\0') != std::string::npos) return false;
   if (inet_pton(AF_INET, text.c_str(), out->data()) == 1) {
     *family = AF_INET;
     return true;
