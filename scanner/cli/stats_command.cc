@@ -10,6 +10,7 @@
 #include "scanner/cli/common_flags.h"
 #include "scanner/cli/org_domain_flag.h"
 #include "scanner/core/output_sink.h"
+#include "scanner/export/summary_reader.h"
 #include "scanner/scan/result_reader.h"
 #include "scanner/stats/collect.h"
 #include "scanner/stats/diff.h"
@@ -24,6 +25,11 @@ ABSL_FLAG(std::string, title, "Email security of the sector",
 ABSL_FLAG(std::vector<std::string>, metrics, {},
           "stats: the metrics shown in md, csv and html, comma-separated "
           "keys (default all; json always has all)");
+ABSL_FLAG(std::string, from, "",
+          "stats: read the domains of an exported scan from a database "
+          "(sqlite:PATH or postgresql://...) instead of result directories");
+ABSL_FLAG(std::string, scan_id, "",
+          "stats --from: the scan to read (default: the latest)");
 ABSL_FLAG(int, list_limit, 100,
           "diff: domains listed per metric and direction in md (0 = all)");
 
@@ -71,6 +77,38 @@ void ReportTorn(const char* command, uint64_t torn) {
                command, static_cast<unsigned long long>(torn));
 }
 
+absl::StatusOr<stats::Collected> CollectDirectories(
+    const std::vector<std::string>& paths) {
+  absl::StatusOr<std::vector<std::string>> files = FilesOf(paths);
+  if (!files.ok()) return files.status();
+  absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
+  if (!org_of.ok()) return org_of.status();
+  return stats::CollectFiles(*files, *org_of, WorkerCount());
+}
+
+// The summaries stored by `mxscan export` are SummarizeDomain's own output,
+// so the figures equal those of the scan's result files.
+absl::StatusOr<stats::Collected> CollectFromDatabase(const std::string& url) {
+  std::string scan_id = absl::GetFlag(FLAGS_scan_id);
+  if (scan_id.empty()) {
+    absl::StatusOr<std::vector<db_export::ScanInfo>> scans =
+        db_export::ListScans(url);
+    if (!scans.ok()) return scans.status();
+    if (scans->empty()) {
+      return absl::NotFoundError(absl::StrCat("no scan in ", url));
+    }
+    scan_id = scans->back().scan_id;
+  }
+  stats::Collected collected;
+  absl::Status read = db_export::ReadSummaries(
+      url, scan_id, [&](const stats::DomainSummary& summary) {
+        collected.aggregate.Add(summary);
+        ++collected.records;
+      });
+  if (!read.ok()) return read;
+  return collected;
+}
+
 }  // namespace
 
 int RunStatsCommand(const std::vector<std::string>& paths) {
@@ -85,8 +123,11 @@ int RunStatsCommand(const std::vector<std::string>& paths) {
     std::fprintf(stderr, "mxscan stats: --by must be sector or none\n");
     return 2;
   }
-  if (paths.empty()) {
-    std::fprintf(stderr, "mxscan stats: name one or more result directories\n");
+  const std::string from = absl::GetFlag(FLAGS_from);
+  if (paths.empty() == from.empty()) {
+    std::fprintf(stderr,
+                 "mxscan stats: name one or more result directories, or "
+                 "--from a database\n");
     return 2;
   }
   stats::ReportOptions options;
@@ -104,12 +145,8 @@ int RunStatsCommand(const std::vector<std::string>& paths) {
     }
     options.metrics.push_back(*metric);
   }
-  absl::StatusOr<std::vector<std::string>> files = FilesOf(paths);
-  if (!files.ok()) return Fail("stats", files.status());
-  absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
-  if (!org_of.ok()) return Fail("stats", org_of.status());
   absl::StatusOr<stats::Collected> collected =
-      stats::CollectFiles(*files, *org_of, WorkerCount());
+      from.empty() ? CollectDirectories(paths) : CollectFromDatabase(from);
   if (!collected.ok()) return Fail("stats", collected.status());
   ReportTorn("stats", collected->torn);
 

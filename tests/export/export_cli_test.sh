@@ -20,6 +20,7 @@ id=$("$MXSCAN" export "$TMP/weekly" --to "sqlite:$TMP/db" 2>"$TMP/err")
 [[ $id == "weekly@2026-11-18T11:06:40Z" ]] || fail "derived scan id: $id"
 grep -q "exported to sqlite:$TMP/db: 500 domains" "$TMP/err" || fail "$(cat "$TMP/err")"
 "$CHECK" summaries "sqlite:$TMP/db" "$id" "$TMP/weekly"
+same_stats "sqlite:$TMP/db" "$id" "$TMP/weekly"
 again=$("$MXSCAN" export "$TMP/weekly" --to "sqlite:$TMP/db" 2>"$TMP/err")
 [[ $again == "$id" ]] || fail "second export printed $again"
 grep -q "already: skipped" "$TMP/err" || fail "no skip: $(cat "$TMP/err")"

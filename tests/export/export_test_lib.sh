@@ -43,3 +43,18 @@ kill_midway() {
     fail "scan $scan incomplete"
   "$CHECK" summaries "$url" "$scan" "$dir"
 }
+
+# same_stats URL SCAN_ID DIR: `mxscan stats --from` the database gives the
+# figures `mxscan stats` gives from the scan's result files, in every
+# format.
+same_stats() {
+  local url=$1 scan=$2 dir=$3 format
+  for format in json md csv html; do
+    "$MXSCAN" stats "$dir" --format "$format" >"$TMP/stats-files.$format"
+    "$MXSCAN" stats --from "$url" --scan-id "$scan" --format "$format" \
+      >"$TMP/stats-db.$format" 2>"$TMP/err" || fail "stats --from $url: $(cat "$TMP/err")"
+    cmp -s "$TMP/stats-files.$format" "$TMP/stats-db.$format" ||
+      fail "stats --from $url differ from stats $dir ($format)"
+  done
+  echo "stats --from $url = stats of the result files (json, md, csv, html)"
+}

@@ -48,6 +48,7 @@ echo "== export, summaries, two exports of one scan at once"
 id=$("$MXSCAN" export "$TMP/weekly" --to "$URL" 2>"$TMP/err")
 grep -q "2000 domains" "$TMP/err" || fail "$(cat "$TMP/err")"
 "$CHECK" summaries "$URL" "$id" "$TMP/weekly"
+same_stats "$URL" "$id" "$TMP/weekly"
 for i in 1 2; do
   "$MXSCAN" export "$TMP/weekly" --to "$URL" --scan-name twice >/dev/null 2>"$TMP/twice.$i" &
   PIDS+=($!)
