@@ -12,29 +12,13 @@
 # Environment: RESUME_DOMAINS (3000), RESUME_KILLS (4), RESUME_SEED (7).
 set -euo pipefail
 
-ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
-CHECKOUT=$(cd "$(dirname "$0")/../.." && pwd)
-[[ -f "$ROOT/tools/sim/gen_sector.py" ]] || ROOT=$CHECKOUT
-SIM="$ROOT/tools/sim"
-MXSCAN=${MXSCAN:-$ROOT/scanner/mxscan}
-[[ -x "$MXSCAN" ]] || MXSCAN=$CHECKOUT/bazel-bin/scanner/mxscan
+source "$(dirname "$0")/sector_test_lib.sh"
 N=${RESUME_DOMAINS:-3000}
 KILLS=${RESUME_KILLS:-4}
 RANDOM=${RESUME_SEED:-7}  # the kill moments are random but repeatable
 
-TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/scan_resume_test.XXXXXX")
-cleanup() { "$SIM/sector_servers.sh" stop "$TMP" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-python3 "$SIM/gen_sector.py" --domains "$N" --seed 3 --out "$TMP/sim" \
-  --mta-sts-dir "$TMP/sim/mta-sts" >/dev/null
-"$SIM/sector_servers.sh" start "$TMP"
-source "$TMP/servers.env"
-args=(--input "$TMP/sim/domains.csv" --output "$TMP/out"
-      --resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT"
-      --https-port "$HTTPS_PORT" --ca-file "$CA_FILE" --psl-file "$PSL_FILE"
-      --smtp-timeout-ms 2000 --concurrency 100 --no-progress)
+start_sector scan_resume_test "$N" 3
+args=(--input "$TMP/sim/domains.csv" --output "$TMP/out" "${SCAN_FLAGS[@]}" --no-progress)
 
 records() { "$MXSCAN" dump "$TMP/out" --format jsonl 2>/dev/null | wc -l; }
 

@@ -9,26 +9,11 @@
 # `mxscan stats` of the whole in every figure.
 set -euo pipefail
 
-ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
-CHECKOUT=$(cd "$(dirname "$0")/../.." && pwd)
-[[ -f "$ROOT/tools/sim/gen_sector.py" ]] || ROOT=$CHECKOUT
-SIM="$ROOT/tools/sim"
-export MXSCAN=${MXSCAN:-$ROOT/scanner/mxscan}
-[[ -x "$MXSCAN" ]] || MXSCAN=$CHECKOUT/bazel-bin/scanner/mxscan
+source "$(dirname "$0")/sector_test_lib.sh"
 N=${SHARDS_DOMAINS:-2000}
 
-TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/scan_shards_test.XXXXXX")
-cleanup() { "$SIM/sector_servers.sh" stop "$TMP" >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-python3 "$SIM/gen_sector.py" --domains "$N" --seed 11 --out "$TMP/sim" \
-  --mta-sts-dir "$TMP/sim/mta-sts" >/dev/null
-"$SIM/sector_servers.sh" start "$TMP"
-source "$TMP/servers.env"
-flags=(--resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT"
-       --https-port "$HTTPS_PORT" --ca-file "$CA_FILE" --psl-file "$PSL_FILE"
-       --smtp-timeout-ms 2000 --concurrency 100)
+start_sector scan_shards_test "$N" 11
+flags=("${SCAN_FLAGS[@]}")
 
 "$MXSCAN" scan --input "$TMP/sim/domains.csv" --output "$TMP/whole" \
   "${flags[@]}" --no-progress 2>"$TMP/whole.log"

@@ -1,0 +1,28 @@
+# Sourced by the end-to-end tests that scan a simulated sector: finds the
+# binaries and scripts (in Bazel's runfiles, else in the checkout), makes
+# the test's working directory, and starts a generated sector's servers.
+#
+#   source "$(dirname "$0")/sector_test_lib.sh"
+#   start_sector NAME DOMAINS SEED   # sets TMP, DNS_PORT, SMTP_PORT, HTTPS_PORT,
+#                                    # CA_FILE, PSL_FILE; SCAN_FLAGS for the scan
+# The servers are stopped when the test exits.
+
+ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
+CHECKOUT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+[[ -f "$ROOT/tools/sim/gen_sector.py" ]] || ROOT=$CHECKOUT
+SIM="$ROOT/tools/sim"
+export MXSCAN=${MXSCAN:-$ROOT/scanner/mxscan}
+[[ -x "$MXSCAN" ]] || MXSCAN=$CHECKOUT/bazel-bin/scanner/mxscan
+
+start_sector() {  # NAME DOMAINS SEED
+  TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/$1.XXXXXX")
+  trap '"$SIM/sector_servers.sh" stop "$TMP" >/dev/null 2>&1 || true' EXIT
+  trap 'exit 143' TERM INT
+  python3 "$SIM/gen_sector.py" --domains "$2" --seed "$3" --out "$TMP/sim" \
+    --mta-sts-dir "$TMP/sim/mta-sts" >/dev/null
+  "$SIM/sector_servers.sh" start "$TMP"
+  source "$TMP/servers.env"
+  SCAN_FLAGS=(--resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT"
+              --https-port "$HTTPS_PORT" --ca-file "$CA_FILE" --psl-file "$PSL_FILE"
+              --smtp-timeout-ms 2000 --concurrency 100)
+}
