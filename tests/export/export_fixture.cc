@@ -257,12 +257,6 @@ std::string NewTempDir(absl::string_view name) {
   return dir;
 }
 
-std::string LastTwoLabels(absl::string_view host) {
-  std::vector<absl::string_view> labels = absl::StrSplit(host, '.');
-  if (labels.size() < 2) return std::string(host);
-  return absl::StrCat(labels[labels.size() - 2], ".", labels.back());
-}
-
 std::vector<DomainResult> ReadAll(const std::vector<std::string>& dirs) {
   std::vector<DomainResult> out;
   for (const std::string& dir : dirs) {

@@ -11,6 +11,7 @@
 #include "scanner/export/schema.h"
 #include "scanner/export/value.h"
 #include "scanner/stats/domain_summary.h"
+#include "tests/stats/stats_test_records.h"
 
 namespace mxscan::db_export::testing {
 
@@ -53,7 +54,7 @@ std::string ReadRunfile(absl::string_view path);
 std::string NewTempDir(absl::string_view name);
 
 // The organisational domain of the tests: the last two labels.
-std::string LastTwoLabels(absl::string_view host);
+using ::mxscan::stats::testing::LastTwoLabels;
 
 // Every record of the *.pb files of `dirs`, in file order.
 std::vector<DomainResult> ReadAll(const std::vector<std::string>& dirs);
