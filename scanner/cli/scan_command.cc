@@ -64,7 +64,9 @@ ABSL_FLAG(bool, resume, false,
 ABSL_FLAG(bool, no_dns_cache, false,
           "ask every DNS question anew (for measuring what the cache saves)");
 ABSL_FLAG(std::string, blocklist, "",
-          "file of addresses/CIDRs never contacted (one per line)");
+          "opt-out file, one per line: addresses/CIDRs never contacted "
+          "(resolvers, mail servers, policy hosts) and domains never "
+          "scanned (with their subdomains)");
 
 namespace mxscan::cli {
 namespace {
