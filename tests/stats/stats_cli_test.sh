@@ -81,6 +81,18 @@ assert tls == overall["tls_categories"], (tls, overall["tls_categories"])
 print(f"csv: {len(rows)} rows, {len(rows[0])} columns")
 PY
 
+# Every metric is defined in METRICS.md.
+METRICS_DOC="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}/scanner/stats/METRICS.md"
+[[ -f "$METRICS_DOC" ]] || METRICS_DOC=$(cd "$(dirname "$0")/../.." && pwd)/scanner/stats/METRICS.md
+python3 - "$TMP/whole.json" "$METRICS_DOC" <<'PY'
+import json, sys
+metrics = json.load(open(sys.argv[1]))["overall"]["percent"].keys()
+doc = open(sys.argv[2]).read()
+missing = [m for m in metrics if f"`{m}`" not in doc]
+assert not missing, f"metrics without a definition in METRICS.md: {missing}"
+print(f"all {len(metrics)} metrics are defined in METRICS.md")
+PY
+
 # --by none: the overall row only.
 "$MXSCAN" stats "$TMP/whole" --by none --format json >"$TMP/none.json"
 python3 -c "
