@@ -2,7 +2,7 @@
 """Writes a simulated public sector (DNS and SMTP halves) and its ground truth.
 
     gen_sector.py --domains N --seed S --out DIR [--address-base 127]
-                  [--mta-sts-dir POLICY_DIR]
+                  [--mta-sts-dir POLICY_DIR] [--hostile-share S]
 
 DIR/<zone>.zone    zone files for NSD: the sector zones gov.sim, council.sim,
                    nhs.sim, school.sim, the mail providers' provider.sim and
@@ -216,6 +216,23 @@ MTA_STS_POLICIES = (
     ("invalid", 4), ("no-host", 5), ("not-found", 4), ("redirect", 3),
     ("expired-cert", 3), ("huge", 1), ("slow", 1))
 MTA_STS_MAX_AGES = (86400, 604800, 1209600, 31557600)
+# The hostile ones (--hostile-share): servers that stall, flood, break the
+# TLS handshake, inject or defer, and policy hosts that redirect, present an
+# expired certificate, send 1 MiB or never answer.
+HOSTILE_SMTP_BEHAVIOURS = ("silent", "endless_line", "huge_reply",
+                           "garbage_tls", "reset_handshake",
+                           "starttls_injection", "slow_banner", "defer_421")
+HOSTILE_POLICIES = ("redirect", "expired-cert", "huge", "slow")
+
+
+def hostile_weights(kinds, hostile, share):
+    """The weights of (kind, weight) pairs scaled so that the kinds in
+    `hostile` make up `share` of the total, each keeping its part of the
+    hostile total (and the others of the rest)."""
+    h = sum(w for k, w in kinds if k in hostile)
+    rest = sum(w for k, w in kinds if k not in hostile)
+    return [w * share / h if k in hostile else w * (1 - share) / rest
+            for k, w in kinds]
 # Patterns covering each provider's MX hosts, and patterns that miss some.
 PROVIDER_MTA_STS_MX = {
     "bigmail": (("aspmx.bigmail.provider.sim", "*.aspmx.bigmail.provider.sim"),
@@ -1062,8 +1079,16 @@ def a_label(unicode_name):
 
 
 class Sector:
-    def __init__(self, n, seed, base):
+    def __init__(self, n, seed, base, hostile_share=None):
         self.n = n
+        # None: the default weights, untouched (byte-identical output).
+        self.smtp_weights = SMTP_BEHAVIOUR_WEIGHTS
+        self.policy_kinds = tuple(zip(*MTA_STS_POLICIES))
+        if hostile_share is not None:
+            self.smtp_weights = hostile_weights(
+                SMTP_BEHAVIOURS, HOSTILE_SMTP_BEHAVIOURS, hostile_share)
+            self.policy_kinds = (self.policy_kinds[0], hostile_weights(
+                MTA_STS_POLICIES, HOSTILE_POLICIES, hostile_share))
         self.rng = random.Random(seed)
         self.base = base
         self.dns = Dns()
@@ -1545,7 +1570,7 @@ class Sector:
             elif host in first and r.random() >= SMTP_OWN_BEHAVIOUR_SHARE:
                 b = first[host]
             else:
-                b = r.choices(SMTP_BEHAVIOUR_NAMES, SMTP_BEHAVIOUR_WEIGHTS)[0]
+                b = r.choices(SMTP_BEHAVIOUR_NAMES, self.smtp_weights)[0]
             first.setdefault(host, b)
             self.behaviours[ip] = b
         for line in self.lines:
@@ -1556,7 +1581,7 @@ class Sector:
                                if h))
             if "mx:null" in tags or not (hosts or "mx:implicit" in tags):
                 continue  # no MX host: a scan fetches no policy
-            kind = r.choices(*zip(*MTA_STS_POLICIES))[0]
+            kind = r.choices(*self.policy_kinds)[0]
             tags.append(f"mta-sts-policy:{kind}")
             if kind == "no-host":
                 continue
@@ -1676,14 +1701,24 @@ def main():
     p.add_argument("--mta-sts-dir", metavar="DIR",
                    help="also write the MTA-STS policy bodies as DIR/<domain>, "
                         "the directory for smtp_farm --mta-sts")
+    p.add_argument("--hostile-share", type=float, metavar="S",
+                   help="make the hostile SMTP behaviours (silent, "
+                        "endless_line, huge_reply, garbage_tls, "
+                        "reset_handshake, starttls_injection, slow_banner, "
+                        "defer_421) this share (0..1) of the self-hosted MX "
+                        "addresses' draws, and the hostile policy hosts "
+                        "(redirect, expired-cert, huge, slow) this share of "
+                        "the MTA-STS policy postures")
     a = p.parse_args()
     if a.domains < 1:
         p.error("--domains must be at least 1")
+    if a.hostile_share is not None and not 0 <= a.hostile_share <= 1:
+        p.error("--hostile-share must be in 0..1")
     if not 1 <= a.address_base <= 223:
         p.error("--address-base must be in 1..223")
     gc.disable()  # millions of small acyclic objects
     os.makedirs(a.out, exist_ok=True)
-    s = Sector(a.domains, a.seed, a.address_base)
+    s = Sector(a.domains, a.seed, a.address_base, a.hostile_share)
     s.build()
     counts = s.write(a.out)
     if a.mta_sts_dir:
