@@ -64,6 +64,26 @@ std::string WithoutDot(absl::string_view name) {
   return std::string(name);
 }
 
+bool Failed(LookupStatus status) {
+  return status != LookupStatus::kNoError && status != LookupStatus::kNxDomain;
+}
+
+// The Error.kind of a failed question: "timeout", "servfail", "refused",
+// "malformed" (answers that did not parse) or "error" (other rcodes, CNAME
+// loops, local errors).
+const char* DnsFailureKind(const LookupResult& r) {
+  switch (r.status) {
+    case LookupStatus::kTimeout:
+      return "timeout";
+    case LookupStatus::kServFail:
+      return "servfail";
+    case LookupStatus::kRefused:
+      return "refused";
+    default:
+      return absl::StartsWith(r.error, "malformed") ? "malformed" : "error";
+  }
+}
+
 bool IsIpLiteral(const std::string& host) {
   in6_addr v6;
   in_addr v4;
@@ -72,8 +92,12 @@ bool IsIpLiteral(const std::string& host) {
 }
 
 // DomainScan is the state of one domain's DNS checks: each check asks its
-// questions through Ask(), and the record is finished when the last answer
-// has been handled. Owns itself; lives on the thread of its DNS source.
+// questions through Ask() (SPF and DMARC through `questions_`, which calls
+// Ask()), and the record is finished when the last answer has been handled.
+// A question that fails (TIMEOUT, SERVFAIL, REFUSED, ERROR) is listed in
+// the record's errors (stage DNS, with its kind), whichever check asked
+// it: a check whose answer is missing never reads as "no record". Owns
+// itself; lives on the thread of its DNS source.
 class DomainScan {
  public:
   DomainScan(checks::DnsSource& dns, const ScanOptions& options,
@@ -83,7 +107,8 @@ class DomainScan {
         options_(options),
         services_(services),
         input_(std::move(input)),
-        done_(std::move(done)) {}
+        done_(std::move(done)),
+        questions_(*this) {}
 
   void Run() {
     started_ms_ = NowMs();
@@ -114,14 +139,47 @@ class DomainScan {
  private:
   using Handler = absl::AnyInvocable<void(const LookupResult&)>;
 
-  void Ask(const std::string& name, uint16_t type, Handler handler) {
+  // The DnsSource given to the checks that ask on their own (SPF, DMARC).
+  class Questions : public checks::DnsSource {
+   public:
+    explicit Questions(DomainScan& scan) : scan_(scan) {}
+    void Lookup(absl::string_view name, uint16_t type,
+                Callback done) override {
+      scan_.Ask(name, type, std::move(done));
+    }
+
+   private:
+    DomainScan& scan_;
+  };
+
+  void Ask(absl::string_view name, uint16_t type, Handler handler) {
     ++pending_;
     dns_.Lookup(name, type,
-                [this, handler = std::move(handler)](
-                    const LookupResult& r) mutable {
+                [this, type, name = std::string(name),
+                 handler = std::move(handler)](const LookupResult& r) mutable {
+                  if (Failed(r.status)) RecordDnsFailure(name, type, r);
                   handler(r);
                   Release();
                 });
+  }
+
+  // Once per question: "TXT _dmarc.example.org: TIMEOUT: no answer ...".
+  void RecordDnsFailure(absl::string_view name, uint16_t type,
+                        const LookupResult& r) {
+    const std::string question =
+        absl::StrCat(dns::RrTypeName(type), " ", WithoutDot(name), ":");
+    for (const Error& e : result_.errors()) {
+      if (e.stage() == DNS && absl::StartsWith(e.message(), question)) return;
+    }
+    const char* status = dns::LookupStatusName(r.status);
+    Error* error = result_.add_errors();
+    error->set_stage(DNS);
+    error->set_code(std::max(r.rcode, 0));
+    error->set_kind(DnsFailureKind(r));
+    error->set_message(absl::StrCat(question, " ", status,
+                                    r.error.empty() || r.error == status
+                                        ? ""
+                                        : absl::StrCat(": ", r.error)));
   }
 
   void Release() {
@@ -144,14 +202,7 @@ class DomainScan {
     result_.set_mx_status(dns::ToProtoStatus(r.status));
     result_.set_status(DomainStatusFor(r.status));
     result_.set_dnssec(r.status == LookupStatus::kNoError && r.authenticated);
-    if (r.status != LookupStatus::kNoError) {
-      Error* error = result_.add_errors();
-      error->set_stage(DNS);
-      error->set_code(r.rcode);
-      error->set_message(absl::StrCat("MX: ", dns::LookupStatusName(r.status),
-                                      r.error.empty() ? "" : ": ", r.error));
-      return;
-    }
+    if (r.status != LookupStatus::kNoError) return;  // a failure: in errors
     struct Mx {
       uint32_t preference;
       std::string host;
@@ -234,7 +285,9 @@ class DomainScan {
   }
 
   // An MX host resolves if either family has an address; otherwise the
-  // A answer's status says why (or the AAAA one's, if A was NODATA).
+  // A answer's status says why (or the AAAA one's, if A was NODATA). A
+  // failed question of either family is the status even when the other
+  // gave addresses: the host's address list is then incomplete.
   void OnMxHostAddresses(int index) {
     MxHost* mx = result_.mutable_mx(index);
     const AddressLookups& lookups = address_lookups_[index];
@@ -243,6 +296,12 @@ class DomainScan {
       status = lookups.a != LookupStatus::kNoError ? lookups.a : lookups.aaaa;
       Finding(absl::StrCat("MX host ", mx->host(), " has no address (",
                            dns::LookupStatusName(status), ")"));
+    } else if (Failed(lookups.a) || Failed(lookups.aaaa)) {
+      status = Failed(lookups.a) ? lookups.a : lookups.aaaa;
+      Finding(absl::StrCat("MX host ", mx->host(), ": the ",
+                           Failed(lookups.a) ? "A" : "AAAA", " lookup failed (",
+                           dns::LookupStatusName(status),
+                           "): its addresses may be incomplete"));
     }
     mx->set_address_status(dns::ToProtoStatus(status));
     ProbeMxHost(index);
@@ -337,7 +396,7 @@ class DomainScan {
   // --- SPF (RFC 7208) ---
   void StartSpf() {
     ++pending_;
-    checks::spf::AnalyzeSpf(dns_, fqdn_, [this](SpfResult result) {
+    checks::spf::AnalyzeSpf(questions_, fqdn_, [this](SpfResult result) {
       *result_.mutable_spf() = std::move(result);
       Release();
     });
@@ -355,7 +414,7 @@ class DomainScan {
     dmarc.domain_exists = domain_exists;
     ++pending_;
     absl::Status s = checks::dmarc::DiscoverDmarc(
-        dns_, input_.domain, dmarc, [this](DmarcResult result) {
+        questions_, input_.domain, dmarc, [this](DmarcResult result) {
           *result_.mutable_dmarc() = std::move(result);
           Release();
         });
@@ -505,6 +564,7 @@ class DomainScan {
   const ScanServices* services_;
   DomainInput input_;
   absl::AnyInvocable<void(DomainResult)> done_;
+  Questions questions_;
   std::string fqdn_;
   DomainResult result_;
   int pending_ = 0;

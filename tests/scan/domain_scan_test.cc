@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "scanner/dns/rr_type.h"
@@ -28,6 +29,16 @@ class DomainScanTest : public ::testing::Test {
     dns_.RunUntilIdle();
     EXPECT_TRUE(result.has_value());
     return result.value_or(DomainResult());
+  }
+
+  // "STAGE kind message" of each error.
+  static std::vector<std::string> Errors(const DomainResult& r) {
+    std::vector<std::string> out;
+    for (const Error& e : r.errors()) {
+      out.push_back(
+          absl::StrCat(Stage_Name(e.stage()), " ", e.kind(), " ", e.message()));
+    }
+    return out;
   }
 
   static std::vector<std::string> Ips(const MxHost& mx) {
@@ -114,6 +125,53 @@ TEST_F(DomainScanTest, DnsFailuresAreNotMissingRecords) {
   EXPECT_FALSE(r.implicit_mx());  // a timeout is not "no MX"
   ASSERT_GE(r.errors_size(), 1);
   EXPECT_EQ(r.errors(0).stage(), DNS);
+  EXPECT_THAT(Errors(r), Contains("DNS timeout MX f.example: TIMEOUT"));
+  EXPECT_THAT(Errors(r),
+              Contains("DNS servfail TXT _dmarc.f.example: SERVFAIL"));
+}
+
+// A failed question of one family leaves the host's addresses incomplete:
+// the address status says so, not NOERROR.
+TEST_F(DomainScanTest, OneAddressFamilyFailingIsNotNoError) {
+  dns_.AddRecord("h.example", rr::kMx, "10 mx.h.example.");
+  dns_.AddRecord("mx.h.example", rr::kA, "192.0.2.8");
+  dns_.AddRecord("mx.h.example", rr::kAaaa, "2001:db8::8");
+  dns_.SetStatus("mx.h.example", rr::kAaaa, dns::LookupStatus::kServFail);
+  DomainResult r = Scan("h.example");
+  EXPECT_EQ(r.status(), DomainResult::OK);
+  ASSERT_EQ(r.mx_size(), 1);
+  EXPECT_THAT(Ips(r.mx(0)), UnorderedElementsAre("192.0.2.8"));
+  EXPECT_EQ(r.mx(0).address_status(), SERVFAIL);
+  EXPECT_THAT(Errors(r),
+              Contains("DNS servfail AAAA mx.h.example: SERVFAIL"));
+  EXPECT_THAT(r.findings(), Contains(HasSubstr("may be incomplete")));
+}
+
+// Every failed question is in the record's errors once, with its kind,
+// whichever check asked it: DKIM's (whose gaps have no status field of
+// their own), SPF's includes, DMARC's report authorisation.
+TEST_F(DomainScanTest, EveryFailedQuestionIsAnError) {
+  dns_.AddRecord("i.example", rr::kMx, "10 mx.i.example.");
+  dns_.AddRecord("mx.i.example", rr::kA, "192.0.2.9");
+  dns_.AddRecord("i.example", rr::kTxt,
+                 "v=spf1 include:_spf.provider.example -all");
+  dns_.SetStatus("_spf.provider.example", rr::kTxt,
+                 dns::LookupStatus::kTimeout);
+  dns_.AddRecord("_dmarc.i.example", rr::kTxt,
+                 "v=DMARC1; p=reject; rua=mailto:r@reports.example");
+  dns_.SetStatus("i.example._report._dmarc.reports.example", rr::kTxt,
+                 dns::LookupStatus::kError);
+  dns_.SetStatus("_domainkey.i.example", rr::kTxt,
+                 dns::LookupStatus::kServFail);
+  DomainResult r = Scan("i.example");
+  EXPECT_EQ(r.status(), DomainResult::OK);
+  EXPECT_FALSE(r.dkim_no_keys());  // unknown, not proven
+  EXPECT_THAT(Errors(r),
+              UnorderedElementsAre(
+                  "DNS timeout TXT _spf.provider.example: TIMEOUT",
+                  "DNS error TXT i.example._report._dmarc.reports.example: "
+                  "ERROR",
+                  "DNS servfail TXT _domainkey.i.example: SERVFAIL"));
 }
 
 TEST_F(DomainScanTest, NonexistentDomain) {
