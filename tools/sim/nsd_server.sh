@@ -10,6 +10,9 @@
 # (gen_sector.py writes such a file). NSD answers from the closest zone it
 # serves, so a parent and its children can be served together.
 #
+# Environment: NSD_WAIT_SECONDS (see wait_ready), NSD_SERVERS (worker
+# processes, default 1), NSD_BUFFER_BYTES (socket buffers, default 4 MiB).
+#
 # Everything NSD writes lives under DIR, so it also runs as an unprivileged
 # user or inside a Bazel sandbox whose root file system is read-only.
 set -euo pipefail
@@ -74,8 +77,10 @@ start() {
 server:
   # Loopback only, one explicit port: tests pick a free one.
   ip-address: 127.0.0.1@$port
-  # One server process: benchmarks measure one NSD worker, like the peers'.
-  server-count: 1
+  # One server process: benchmarks measure one NSD worker, like the peers'
+  # (NSD_SERVERS=N: N workers, each with its own socket).
+  server-count: ${NSD_SERVERS:-1}
+  reuseport: $([[ ${NSD_SERVERS:-1} -gt 1 ]] && echo yes || echo no)
   # Run as whoever starts us, never chroot, keep no compiled database: all
   # state (pid, logs, zone list, xfrd state, transfer scratch) is under DIR.
   username: ""
@@ -91,9 +96,10 @@ server:
   rrl-ratelimit: 0
   rrl-whitelist-ratelimit: 0
   # 4 MiB socket buffers (NSD's names for SO_RCVBUF/SO_SNDBUF): no drops
-  # when a scanner bursts tens of thousands of queries.
-  receive-buffer-size: 4194304
-  send-buffer-size: 4194304
+  # when a scanner bursts tens of thousands of queries (NSD_BUFFER_BYTES:
+  # another size; as root NSD may go past net.core.rmem_max).
+  receive-buffer-size: ${NSD_BUFFER_BYTES:-4194304}
+  send-buffer-size: ${NSD_BUFFER_BYTES:-4194304}
   # Startup and errors only; no per-query logging.
   verbosity: 1
   # Never write the zone back over the generator's file.

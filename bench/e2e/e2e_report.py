@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Helpers of bench/e2e/bench_e2e.sh.
+
+    e2e_report.py count-addresses BEHAVIOURS.json
+        the number of SMTP addresses (entries with a "host")
+    e2e_report.py split BEHAVIOURS.json DIR FARMS SLOW_SHARE SLOW_MS SEED
+        DIR/behaviours-<f>.json for farm f: every FARMS-th SMTP address;
+        farm 0 also gets the MTA-STS policy hosts. SLOW_SHARE of the
+        self-hosted addresses that behave "valid" greet after SLOW_MS
+        ("slow_banner": the truth of a valid server, tools/sim/README.md)
+    e2e_report.py providers GEN_OUTPUT
+        the share of the domains on the shared providers' MX hosts
+    e2e_report.py report WORK SHARDS DOMAINS T0 T1 FARM_TICKS NSD_TICKS BUSY_TICKS UDP_DROPS
+        the figures of a run (reads WORK's logs, results and samples)
+"""
+
+import json
+import os
+import random
+import re
+import statistics
+import sys
+
+PROVIDER_SUFFIX = ".provider.sim"
+SUMMARY = re.compile(
+    r"mxscan scan: (\d+) domains in ([\d.]+) s .*?; (\d+) DNS questions "
+    r".*?, (\d+) answered from the cache, (\d+) coalesced, (\d+) queries sent; "
+    r"(\d+) SMTP probes for (\d+) MX addresses; (\d+) records in")
+FARM_TOTALS = re.compile(r"smtp_farm: (\d+) connections, (\d+) refused")
+
+
+def smtp_entries(behaviours):
+    return [k for k, v in behaviours.items() if "host" in v]
+
+
+def split(path, out, farms, slow_share, slow_ms, seed):
+    behaviours = json.load(open(path))
+    rng = random.Random(seed)
+    parts = [{} for _ in range(farms)]
+    slow = 0
+    for i, address in enumerate(smtp_entries(behaviours)):
+        entry = behaviours[address]
+        if (slow_share > 0 and entry["behaviour"] == "valid" and
+                not entry["host"].endswith(PROVIDER_SUFFIX) and
+                rng.random() < slow_share):
+            entry = dict(entry, behaviour="slow_banner", delay_ms=slow_ms)
+            slow += 1
+        parts[i % farms][address] = entry
+    for name, entry in behaviours.items():
+        if "host" not in entry:
+            parts[0][name] = entry
+    os.makedirs(out, exist_ok=True)
+    for f, part in enumerate(parts):
+        json.dump(part, open(os.path.join(out, f"behaviours-{f}.json"), "w"))
+    if slow:
+        print(f"# {slow} self-hosted valid addresses greet after {slow_ms} ms")
+
+
+def providers(gen_output):
+    lines = open(gen_output).read().splitlines()
+    total = int(lines[0].split()[0])
+    counts = {}
+    for line in lines:
+        m = re.match(r"\s+(\S+)\s+(\d+) ", line)
+        if m:
+            counts[m.group(1)] = int(m.group(2))
+    on = {k.split("-", 1)[1]: v for k, v in counts.items()
+          if k.startswith("mx:provider-")}
+    existing = total - counts.get("nxdomain", 0) - counts.get("input:invalid", 0)
+    shares = ", ".join(f"{k} {100 * v / total:.1f}%"
+                       for k, v in sorted(on.items(), key=lambda kv: -kv[1]))
+    print(f"# shared providers: {sum(on.values())} of {total} input domains "
+          f"({100 * sum(on.values()) / total:.1f}%; {100 * sum(on.values()) / existing:.1f}% "
+          f"of the {existing} that exist) on {len(on)} providers: {shares}")
+
+
+def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks, udp_drops):
+    hz = os.sysconf("SC_CLK_TCK")
+    cpus = os.cpu_count()
+    wall = float(t1) - float(t0)
+    totals = [0] * 8
+    user = sys_ = 0.0
+    rss = []
+    for i in range(shards):
+        log = open(f"{work}/scan-{i}.log").read()
+        m = SUMMARY.search(log)
+        if not m:
+            sys.exit(f"no summary line in scan-{i}.log:\n{log[-2000:]}")
+        for k, g in enumerate((1, 3, 4, 5, 6, 7, 8, 9)):
+            totals[k] += int(m.group(g))
+        _, u, s, r = open(f"{work}/time-{i}").read().split()[-4:]
+        user += float(u)
+        sys_ += float(s)
+        rss.append(int(r) / 1024)
+    scanned, questions, hits, coalesced, queries, probes, probe_requests, records = totals
+
+    # TLS handshakes: distinct (address, MX name) pairs with a TLS session
+    # (the probe cache runs each once per worker loop, so the thousands of
+    # domains of a provider share a handful).
+    lines = handshakes = fetched = duplicated = 0
+    names, distinct = set(), set()
+    with open(f"{work}/results.jsonl") as f:
+        for line in f:
+            d = json.loads(line)
+            lines += 1
+            duplicated += d["domain"] in names
+            names.add(d["domain"])
+            fetched += bool(d.get("mtaSts", {}).get("policyFetched"))
+            for mx in d.get("mx", []):
+                for a in mx.get("addresses", []):
+                    if "tls" in a.get("smtp", {}):
+                        handshakes += 1
+                        distinct.add((a["ip"], mx["host"]))
+    check = open(f"{work}/check.txt").read().splitlines()
+
+    samples = []
+    for line in open(f"{work}/sessions.txt"):
+        parts = line.split()
+        if len(parts) == 3:
+            samples.append((float(parts[0]), int(parts[1]), int(parts[2])))
+    counts = [c for _, c, _ in samples]
+    peak = max(counts, default=0)
+    at_peak = next((t for t, c, _ in samples if c == peak), float(t0)) - float(t0)
+    over = sum(1 for c in counts if c >= 20000)
+    tcp_kib = max((p for _, _, p in samples), default=0) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+    accepted = refused = 0
+    for name in sorted(os.listdir(f"{work}/farm")):
+        log = f"{work}/farm/{name}/farm.log"
+        if os.path.isfile(log):
+            for a, r in FARM_TOTALS.findall(open(log).read()):
+                accepted += int(a)
+                refused += int(r)
+
+    client = user + sys_
+    farm = int(farm_ticks) / hz
+    nsd = int(nsd_ticks) / hz
+    busy = int(busy_ticks) / hz
+    others = max(0.0, busy - client - farm - nsd)
+    rows = [
+        ("input domains", f"{domains:,}"),
+        ("scanner processes", f"{shards}" + (" (shards, --workers 1 each)" if shards > 1 else
+                                             " (one worker loop per core)")),
+        ("wall time (all scanner processes)", f"{wall:.1f} s"),
+        ("domains/s", f"{scanned / wall:,.0f}"),
+        ("DNS questions (per domain)", f"{questions:,} ({questions / max(scanned, 1):.1f})"),
+        ("DNS queries sent (per domain), /s",
+         f"{queries:,} ({queries / max(scanned, 1):.1f}), {queries / wall:,.0f}/s"),
+        ("DNS queries sent beyond one per question that reached the network (retries, follow-ups)",
+         f"{queries - (questions - hits - coalesced):,}; UDP datagrams dropped for a full "
+         f"receive buffer (whole machine): {int(udp_drops):,}"),
+        ("SMTP probes (sessions, retries included), /s",
+         f"{probes:,} for {probe_requests:,} address requests, {probes / wall:,.0f}/s"),
+        ("TLS handshakes (distinct address+name with TLS), /s",
+         f"{len(distinct):,}, {len(distinct) / wall:,.0f}/s ({handshakes:,} address records with TLS)"),
+        ("MTA-STS policies fetched", f"{fetched:,}"),
+        ("farm connections accepted (SMTP+HTTPS) / refused", f"{accepted:,} / {refused:,}"),
+        ("client CPU (user+sys), per domain",
+         f"{client:.1f} s ({user:.1f}+{sys_:.1f}), {client / max(scanned, 1) * 1e6:,.0f} us/domain"),
+        ("client CPU per probe", f"{client / max(probes, 1) * 1e6:,.0f} us"),
+        ("peak RSS (per scanner process)", " + ".join(f"{r:.0f}" for r in rss) + " MiB"),
+        ("records written / dumped / input", f"{records:,} / {lines:,} / {domains:,}"
+         + (" OK" if records == lines == domains and not duplicated else
+            f" MISMATCH ({duplicated} duplicated)")),
+        ("against the truth (check_sector.py --smtp yes)", check[0] if check else "?"),
+        ("farm CPU (all farm processes), per probe",
+         f"{farm:.1f} s, {farm / max(probes, 1) * 1e6:,.0f} us/probe"),
+        ("NSD CPU, per query sent", f"{nsd:.1f} s, {nsd / max(queries, 1) * 1e6:.1f} us/query"),
+        ("machine busy (both cores) / other processes",
+         f"{100 * busy / (wall * cpus):.0f}% / {others:.1f} s ({100 * others / (wall * cpus):.0f}%)"),
+        ("SMTP sessions established at once (farm side, 1 s samples)",
+         f"peak {peak:,} at {at_peak:.0f} s; median {statistics.median(counts) if counts else 0:,.0f}; "
+         f"{over} samples >= 20,000"),
+        ("kernel TCP memory, peak", f"{tcp_kib / 1024:.0f} MiB"),
+    ]
+    print("| figure | value |")
+    print("| --- | --- |")
+    for k, v in rows:
+        print(f"| {k} | {v} |")
+    if len(check) > 1:
+        print("\n".join(check[1:30]))
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "count-addresses":
+        print(len(smtp_entries(json.load(open(args[0])))))
+    elif cmd == "split":
+        split(args[0], args[1], int(args[2]), float(args[3]), int(args[4]), int(args[5]))
+    elif cmd == "providers":
+        providers(args[0])
+    elif cmd == "report":
+        report(args[0], int(args[1]), int(args[2]), *args[3:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
