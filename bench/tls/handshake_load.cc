@@ -4,9 +4,12 @@
 // the SMTP farm (tools/farm), keeping --concurrency sessions in flight at
 // every moment (a closed loop: each finished probe starts the next one),
 // all on ONE libuv loop on one thread, so that the process's CPU time is
-// the client's cost alone (the farm is another process). Each finished
-// probe is judged as the scan judges it (scan::ProbeRecordFrom: record,
-// chain verdict through a VerdictCache) unless --judge=false.
+// the client's cost alone (the farm is another process);
+// run_handshake_bench.sh runs several, one per core, each on its own slice
+// of the addresses, when asked (--processes) or when one process cannot
+// hold a level within the descriptor limit. Each finished probe is judged
+// as the scan judges it (scan::ProbeRecordFrom: record, chain verdict
+// through a VerdictCache) unless --judge=false.
 //
 //   handshake_load --targets FILE --port N --ca_file ca.pem
 //                  --concurrency C --count N [--duration_s S]
