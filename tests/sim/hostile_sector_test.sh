@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# A hostile network at scale: the simulated sector with a hostile share of
+# SMTP/HTTPS servers (gen_sector.py --hostile-share: silent, endless_line,
+# huge_reply, garbage_tls, reset_handshake, starttls_injection, slow_banner,
+# defer_421 and hostile MTA-STS policy hosts), scanned through a DNS proxy
+# (tools/sim/hostile_dns_proxy.py) that drops, delays, breaks or SERVFAILs
+# a share of the answers of the sim's NSD. The scan must finish (exit 0)
+# within a hard timeout and a peak-RSS bound, every input domain must have
+# exactly one record with its failures classified, the domains whose DNS
+# path the proxy never touched must reproduce the truth exactly, and every
+# other difference from the truth must be explained by a DNS failure the
+# record reports (tests/sim/check_hostile_sector.py). Loopback only.
+#
+# Environment: HOSTILE_DOMAINS (2500), HOSTILE_SEED (13), HOSTILE_SHARE
+# (0.3), HOSTILE_TIMEOUT_S (240, the scan's hard limit), HOSTILE_MAX_RSS_MIB
+# (400), HOSTILE_DNS ("--drop 0.05 --delay 0.05 --malformed 0.05 --servfail
+# 0.01 --tc 0.01", the proxy's probabilities per query), HOSTILE_KEEP=1
+# keeps the work directory.
+set -euo pipefail
+
+ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
+CHECKOUT=$(cd "$(dirname "$0")/../.." && pwd)
+[[ -f "$ROOT/tools/sim/gen_sector.py" ]] || ROOT=$CHECKOUT
+SIM="$ROOT/tools/sim"
+HERE="$ROOT/tests/sim"
+MXSCAN=${MXSCAN:-$ROOT/scanner/mxscan}
+[[ -x "$MXSCAN" ]] || MXSCAN=$CHECKOUT/bazel-bin/scanner/mxscan
+N=${HOSTILE_DOMAINS:-2500}
+SEED=${HOSTILE_SEED:-13}
+SHARE=${HOSTILE_SHARE:-0.3}
+LIMIT=${HOSTILE_TIMEOUT_S:-240}
+MAX_RSS_MIB=${HOSTILE_MAX_RSS_MIB:-400}
+read -r -a DNS_HOSTILITY <<<"${HOSTILE_DNS:---drop 0.05 --delay 0.05 --malformed 0.05 --servfail 0.01 --tc 0.01}"
+
+TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/hostile_sector_test.XXXXXX")
+PROXY=""
+cleanup() {
+  if [[ -n $PROXY ]]; then kill "$PROXY" 2>/dev/null || true; fi
+  "$SIM/sector_servers.sh" stop "$TMP" >/dev/null 2>&1 || true
+  [[ ${HOSTILE_KEEP:-0} == 1 ]] && echo "work directory kept: $TMP" || rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+python3 "$SIM/gen_sector.py" --domains "$N" --seed "$SEED" --out "$TMP/sim" \
+  --mta-sts-dir "$TMP/sim/mta-sts" --hostile-share "$SHARE" >"$TMP/gen.out"
+"$SIM/sector_servers.sh" start "$TMP"
+source "$TMP/servers.env"
+
+python3 "$SIM/hostile_dns_proxy.py" --upstream "127.0.0.1:$DNS_PORT" \
+  --port-file "$TMP/proxy.port" --seed "$SEED" --stats "$TMP/proxy.json" \
+  --log "$TMP/proxy.log" "${DNS_HOSTILITY[@]}" 2>"$TMP/proxy.err" &
+PROXY=$!
+for _ in $(seq 1 200); do [[ -s $TMP/proxy.port ]] && break; sleep 0.05; done
+[[ -s $TMP/proxy.port ]] || { echo "FAIL: the DNS proxy did not start"; cat "$TMP/proxy.err"; exit 1; }
+PROXY_PORT=$(cat "$TMP/proxy.port")
+echo "== $N domains (hostile share $SHARE of the self-hosted servers), DNS through the proxy: ${DNS_HOSTILITY[*]}"
+
+start=$(date +%s.%N)
+set +e
+/usr/bin/time -f %M -o "$TMP/rss_kib" timeout -s KILL "$LIMIT" \
+  "$MXSCAN" scan --input "$TMP/sim/domains.csv" --output "$TMP/out" \
+  --resolver "127.0.0.1:$PROXY_PORT" --smtp-port "$SMTP_PORT" \
+  --https-port "$HTTPS_PORT" --ca-file "$CA_FILE" --psl-file "$PSL_FILE" \
+  --smtp-timeout-ms 2000 --concurrency 100 --no-progress 2>"$TMP/scan.log"
+status=$?
+set -e
+seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$start" "$(date +%s.%N)")
+kill -TERM "$PROXY" && wait "$PROXY" || true
+PROXY=""
+rss_kib=$(tail -n 1 "$TMP/rss_kib")
+[[ $status -eq 0 ]] || {
+  echo "FAIL: the scan exited $status after $seconds s (limit $LIMIT s; 137: killed by the timeout)"
+  tail -n 20 "$TMP/scan.log"; exit 1; }
+tail -n 3 "$TMP/scan.log" | sed 's/^/  /'
+
+"$MXSCAN" dump "$TMP/out" --format jsonl >"$TMP/results.jsonl"
+python3 "$HERE/check_hostile_sector.py" --sim "$TMP/sim" \
+  --results "$TMP/results.jsonl" --proxy-stats "$TMP/proxy.json" \
+  --proxy-log "$TMP/proxy.log" --rss-kib "$rss_kib" \
+  --max-rss-mib "$MAX_RSS_MIB" --seconds "$seconds"
+echo "PASS"
