@@ -24,14 +24,16 @@
 #   after SLOW_MS; the truth is unchanged: a slow banner is scanned as a
 #   valid server when SLOW_MS is well under --smtp-timeout-ms), SCAN_LIMIT
 #   (1800 s: the scan is stopped after this), SCAN_FLAGS (more flags of
-#   `mxscan scan`, word-split), NSD_SERVERS (1 NSD worker),
+#   `mxscan scan`, word-split), PEER (1 when SHARDS=1: then the same
+#   sector is scanned again with --no-smtp, the DNS half alone, as the
+#   in-run peer the full scan's figures are compared with), NSD_SERVERS (1 NSD worker),
 #   NSD_BUFFER_BYTES (32 MiB: NSD's socket buffers; 4 MiB, about 4,000
 #   queued datagrams, overflowed while NSD waited for a core on the shared
 #   machine), KEEP=1 (keep the work dir).
 #
 # Long sessions at once (the 20,000-session run of bench/README.md):
-#   SHARDS=2 CONCURRENCY=12000 SLOW_SHARE=1 SLOW_MS=30000 \
-#     SMTP_TIMEOUT_MS=90000 bench/e2e/bench_e2e.sh 100000
+#   SHARDS=2 CONCURRENCY=16000 SLOW_SHARE=1 SLOW_MS=60000 SMTP_TIMEOUT_MS=120000 \
+#     SCAN_FLAGS="--rate 4000 --timeout-ms 5000" bench/e2e/bench_e2e.sh 100000
 #
 # Descriptors: the hard limit per process is the container's (20,000
 # here, not raisable without CAP_SYS_RESOURCE). A farm process needs one
@@ -51,6 +53,7 @@ SLOW_SHARE=${SLOW_SHARE:-0}
 SLOW_MS=${SLOW_MS:-0}
 SCAN_LIMIT=${SCAN_LIMIT:-1800}
 SCAN_FLAGS=${SCAN_FLAGS:-}
+PEER=${PEER:-$((SHARDS == 1))}
 NSD_SERVERS=${NSD_SERVERS:-1}
 NSD_BUFFER_BYTES=${NSD_BUFFER_BYTES:-33554432}
 
@@ -135,6 +138,19 @@ busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
  done) >"$WORK/sessions.txt" &
 SAMPLER_PID=$!
 
+# One `mxscan scan` of the sector: NAME CONCURRENCY [FLAGS...]; results in
+# WORK/out/NAME, its summary in WORK/scan-NAME.log, /usr/bin/time's wall,
+# user, sys and peak RSS in WORK/time-NAME.
+run_scan() {
+  local name=$1 concurrency=$2
+  shift 2
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time-$name" \
+    timeout -s INT "$SCAN_LIMIT" "$MXSCAN" scan \
+      --input "$WORK/sim/domains.csv" --output "$WORK/out/$name" \
+      --resolver "127.0.0.1:$DNS_PORT" --psl-file "$WORK/sim/psl.dat" \
+      --concurrency "$concurrency" --no-progress "$@" $SCAN_FLAGS 2>"$WORK/scan-$name.log"
+}
+
 echo "# scan: $SHARDS process(es), --concurrency $CONCURRENCY in all, --smtp-timeout-ms $SMTP_TIMEOUT_MS," \
      "slow banners: share $SLOW_SHARE of the self-hosted valid addresses, ${SLOW_MS} ms"
 f0=$(sum_ticks "${FARM_PIDS[@]}"); n0=$(sum_ticks "${NSD_PIDS[@]}"); b0=$(busy_ticks); u0=$(udp_drops)
@@ -143,14 +159,9 @@ pids=()
 for i in $(seq 0 $((SHARDS - 1))); do
   shard=()
   ((SHARDS > 1)) && shard=(--shard "$i/$SHARDS" --workers 1)
-  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time-$i" \
-    timeout -s INT "$SCAN_LIMIT" "$MXSCAN" scan \
-      --input "$WORK/sim/domains.csv" --output "$WORK/out/$i" \
-      --resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT" --https-port "$HTTPS_PORT" \
-      --ca-file "$WORK/ca.pem" --psl-file "$WORK/sim/psl.dat" \
-      --concurrency $(( (CONCURRENCY + SHARDS - 1 - i) / SHARDS )) \
-      --smtp-timeout-ms "$SMTP_TIMEOUT_MS" --no-progress "${shard[@]}" $SCAN_FLAGS \
-      2>"$WORK/scan-$i.log" &
+  run_scan "$i" $(( (CONCURRENCY + SHARDS - 1 - i) / SHARDS )) "${shard[@]}" \
+    --smtp-port "$SMTP_PORT" --https-port "$HTTPS_PORT" --ca-file "$WORK/ca.pem" \
+    --smtp-timeout-ms "$SMTP_TIMEOUT_MS" &
   pids+=($!)
 done
 status=0
@@ -171,3 +182,14 @@ python3 tools/sim/check_sector.py --truth "$WORK/sim/truth.jsonl" --results "$WO
 python3 bench/e2e/e2e_report.py report "$WORK" "$SHARDS" "$DOMAINS" "$t0" "$t1" \
   "$((f1 - f0))" "$((n1 - n0))" "$((b1 - b0))" "$((u1 - u0))"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [[ $PEER == 1 ]]; then
+  # The peer in the same run: the DNS half alone (--no-smtp) of the same
+  # sector against the same NSD, the farms stopped.
+  run_scan dns "$CONCURRENCY" --no-smtp || echo "WARNING: the --no-smtp scan failed"
+  "$MXSCAN" dump "$WORK/out/dns" --format jsonl >"$WORK/results-dns.jsonl"
+  python3 tools/sim/check_sector.py --truth "$WORK/sim/truth.jsonl" \
+    --results "$WORK/results-dns.jsonl" --smtp no >"$WORK/check-dns.txt" || true
+  python3 bench/e2e/e2e_report.py peer "$WORK"
+  echo "# load average at the end of the peer: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi

@@ -12,6 +12,8 @@
         the share of the domains on the shared providers' MX hosts
     e2e_report.py report WORK SHARDS DOMAINS T0 T1 FARM_TICKS NSD_TICKS BUSY_TICKS UDP_DROPS
         the figures of a run (reads WORK's logs, results and samples)
+    e2e_report.py peer WORK
+        the run against its DNS half alone (WORK/scan-dns.log, time-dns)
 """
 
 import json
@@ -74,6 +76,19 @@ def providers(gen_output):
           f"of the {existing} that exist) on {len(on)} providers: {shares}")
 
 
+def scan_figures(work, name):
+    """The counts of a scan's summary line (domains, questions, cache hits,
+    coalesced, queries sent, probes, probe requests, records), and its user
+    and sys CPU seconds and peak RSS (MiB) from /usr/bin/time."""
+    log = open(f"{work}/scan-{name}.log").read()
+    m = SUMMARY.search(log)
+    if not m:
+        sys.exit(f"no summary line in scan-{name}.log:\n{log[-2000:]}")
+    counts = [int(m.group(g)) for g in (1, 3, 4, 5, 6, 7, 8, 9)]
+    _, user, sys_, rss = open(f"{work}/time-{name}").read().split()[-4:]
+    return counts, float(user), float(sys_), int(rss) / 1024
+
+
 def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks, udp_drops):
     hz = os.sysconf("SC_CLK_TCK")
     cpus = os.cpu_count()
@@ -82,16 +97,11 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks, udp
     user = sys_ = 0.0
     rss = []
     for i in range(shards):
-        log = open(f"{work}/scan-{i}.log").read()
-        m = SUMMARY.search(log)
-        if not m:
-            sys.exit(f"no summary line in scan-{i}.log:\n{log[-2000:]}")
-        for k, g in enumerate((1, 3, 4, 5, 6, 7, 8, 9)):
-            totals[k] += int(m.group(g))
-        _, u, s, r = open(f"{work}/time-{i}").read().split()[-4:]
-        user += float(u)
-        sys_ += float(s)
-        rss.append(int(r) / 1024)
+        counts, u, s, r = scan_figures(work, i)
+        totals = [t + c for t, c in zip(totals, counts)]
+        user += u
+        sys_ += s
+        rss.append(r)
     scanned, questions, hits, coalesced, queries, probes, probe_requests, records = totals
 
     # TLS handshakes: distinct (address, MX name) pairs with a TLS session
@@ -173,12 +183,42 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks, udp
          f"{over} samples >= 20,000"),
         ("kernel TCP memory, peak", f"{tcp_kib / 1024:.0f} MiB"),
     ]
+    json.dump({"wall": wall, "domains": scanned, "cpu": client, "queries": queries,
+               "handshakes": len(distinct), "rss": sum(rss)},
+              open(f"{work}/figures.json", "w"))
     print("| figure | value |")
     print("| --- | --- |")
     for k, v in rows:
         print(f"| {k} | {v} |")
     if len(check) > 1:
         print("\n".join(check[1:30]))
+
+
+def peer(work):
+    """The full scan against its DNS half alone (--no-smtp), same run."""
+    full = json.load(open(f"{work}/figures.json"))
+    counts, user, sys_, rss = scan_figures(work, "dns")
+    wall = float(open(f"{work}/time-dns").read().split()[-4])
+    domains, queries, cpu = counts[0], counts[4], user + sys_
+    check = open(f"{work}/check-dns.txt").read().splitlines()
+    rows = [
+        ("domains/s", full["domains"] / full["wall"], domains / wall, "{:,.0f}"),
+        ("wall time (s)", full["wall"], wall, "{:,.1f}"),
+        ("client CPU per domain (us)", full["cpu"] / full["domains"] * 1e6,
+         cpu / domains * 1e6, "{:,.0f}"),
+        ("DNS queries sent per domain", full["queries"] / full["domains"],
+         queries / domains, "{:.1f}"),
+        ("peak RSS (MiB)", full["rss"], rss, "{:,.0f}"),
+    ]
+    print("| | full scan (DNS + SMTP + MTA-STS) | DNS half alone (--no-smtp) | ratio |")
+    print("| --- | --- | --- | --- |")
+    for label, a, b, fmt in rows:
+        print(f"| {label} | {fmt.format(a)} | {fmt.format(b)} | {a / b:.2f}x |")
+    print(f"| records against the truth | (above) | {check[0] if check else '?'} (DNS half) | |")
+    extra = full["cpu"] - cpu
+    print(f"\nThe SMTP half's client CPU: {extra:.1f} s, {extra / full['handshakes'] * 1e6:,.0f} us per "
+          f"TLS handshake ({full['handshakes']:,}), probes, judging, MTA-STS fetches and DNS "
+          f"retries included; {user:.1f}+{sys_:.1f} s user+sys for the DNS half.")
 
 
 def main():
@@ -189,6 +229,8 @@ def main():
         split(args[0], args[1], int(args[2]), float(args[3]), int(args[4]), int(args[5]))
     elif cmd == "providers":
         providers(args[0])
+    elif cmd == "peer":
+        peer(args[0])
     elif cmd == "report":
         report(args[0], int(args[1]), int(args[2]), *args[3:])
     else:
