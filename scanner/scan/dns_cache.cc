@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "scanner/scan/second_chance.h"
 
 namespace mxscan::scan {
 namespace {
@@ -100,23 +101,7 @@ void DnsCache::Deliver(std::shared_ptr<const dns::LookupResult> result,
 }
 
 void DnsCache::Evict() {
-  // Pending entries (their waiters need them) and entries used since the
-  // last look get another round at the back.
-  // A few steps per insertion keep the size near the bound, amortised,
-  // without rescanning a long run of entries still in flight.
-  size_t budget = std::min<size_t>(order_.size(), 8);
-  while (entries_.size() > options_.max_entries && budget-- > 0) {
-    Key key = std::move(order_.front());
-    order_.pop_front();
-    auto it = entries_.find(key);
-    if (it == entries_.end()) continue;
-    if (!it->second.answered || it->second.referenced) {
-      it->second.referenced = false;
-      order_.push_back(std::move(key));
-      continue;
-    }
-    entries_.erase(it);
-  }
+  EvictSecondChance(options_.max_entries, entries_, order_);
 }
 
 }  // namespace mxscan::scan

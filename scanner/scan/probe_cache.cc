@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "scanner/scan/second_chance.h"
 #include "scanner/smtp/probe_proto.h"
 #include "scanner/tls/certificate_judge.h"
 
@@ -68,6 +69,7 @@ void ProbeCache::Probe(const std::string& ip, const std::string& host,
   if (!inserted) {
     if (entry.answered) {
       ++stats_.hits;
+      entry.referenced = true;
       Deliver(entry.record, std::move(done));
     } else {
       ++stats_.coalesced;
@@ -77,6 +79,8 @@ void ProbeCache::Probe(const std::string& ip, const std::string& host,
   }
   entry.waiters.push_back(std::move(done));
   entry.retries_left = options_.deferred_retries;
+  order_.push_back(key);
+  Evict();
   if (options_.blocklist != nullptr && options_.blocklist->Contains(ip)) {
     ++stats_.blocked;
     auto record = std::make_shared<ProbeRecord>();
@@ -218,6 +222,21 @@ void ProbeCache::OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome) {
 void ProbeCache::Finished(const Key& key, std::shared_ptr<ProbeRecord> record) {
   Complete(key, std::move(record));
   StartNext(key.first);
+  ForgetIfIdle(key.first);
+}
+
+void ProbeCache::ForgetIfIdle(const std::string& ip) {
+  auto it = addresses_.find(ip);
+  if (it != addresses_.end() && it->second.active == 0 &&
+      it->second.queued.empty() &&
+      it->second.budget == options_.per_host_concurrency) {
+    addresses_.erase(it);
+  }
+}
+
+void ProbeCache::Evict() {
+  // A probe not finished (waiters, a retry or a queue need it) stays.
+  EvictSecondChance(options_.max_entries, entries_, order_);
 }
 
 void ProbeCache::ProbeOlderVersions(const Key& key,

@@ -30,6 +30,13 @@ struct ProbeCacheOptions {
   int per_host_concurrency = 2;
   // New connections per second from this worker; 0 = no limit.
   double connection_rate = 0;
+  // Finished probes kept at most (a few KiB each, the certificate chain
+  // included). Eviction is "second chance", as in the DNS cache: the
+  // oldest goes unless it was used since it was last considered, so that
+  // a provider's addresses, which thousands of domains share, stay while
+  // the many self-hosted ones (each probed for one domain) pass through.
+  // Memory then does not grow with the input.
+  size_t max_entries = 10000;
   // Retries of a probe the server deferred (4xx), with doubling back-off.
   int deferred_retries = 2;
   int deferred_backoff_ms = 2000;
@@ -61,7 +68,8 @@ struct ProbeCacheStats {
 
 // ProbeCache runs the SMTP probes of one worker loop: a big provider's MX
 // address is probed once per SNI name per scan however many domains use
-// it (answers are shared, requests in flight coalesced); at most
+// it (answers are shared, requests in flight coalesced; at most
+// max_entries finished ones are kept, see ProbeCacheOptions); at most
 // per_host_concurrency sessions run per address at once (fewer once the
 // address defers us); connections start no faster than connection_rate;
 // blocklisted addresses are never contacted. Callbacks come from the loop,
@@ -87,11 +95,16 @@ class ProbeCache {
 
   const ProbeCacheStats& stats() const { return stats_; }
   size_t active() const { return active_total_; }
+  // Probes held: finished, in flight or waiting.
+  size_t size() const { return entries_.size(); }
+  // Server addresses with a probe in flight or waiting, or deferring us.
+  size_t addresses() const { return addresses_.size(); }
 
  private:
   using Key = std::pair<std::string, std::string>;  // ip, host
   struct Entry {
     bool answered = false;
+    bool referenced = false;  // used since eviction last looked at it
     std::shared_ptr<const ProbeRecord> record;
     std::vector<Callback> waiters;
     int retries_left = 0;
@@ -113,6 +126,10 @@ class ProbeCache {
                           size_t step);
   void Finished(const Key& key, std::shared_ptr<ProbeRecord> record);
   void Complete(const Key& key, std::shared_ptr<const ProbeRecord> record);
+  void Evict();
+  // Forgets an address's bookkeeping once nothing runs or waits there and
+  // it has not deferred us.
+  void ForgetIfIdle(const std::string& ip);
   void Deliver(std::shared_ptr<const ProbeRecord> record, Callback done);
   void OnRateTimer();
 
@@ -121,6 +138,7 @@ class ProbeCache {
   const tls::ClientContext& context_;
   tls::VerdictCache& verdicts_;
   absl::node_hash_map<Key, Entry> entries_;
+  std::deque<Key> order_;  // insertion order, for eviction
   absl::flat_hash_map<std::string, Address> addresses_;
   TokenBucket rate_;
   UvHandle<uv_timer_t> rate_timer_;
