@@ -81,7 +81,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-echo "# $(date -u +%FT%TZ), $(nproc) cores, descriptor limit $FD_LIMIT; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- scanner tools/farm || echo ' + uncommitted changes in scanner/ or tools/farm/')," \
+     "$(nproc) cores, descriptor limit $FD_LIMIT; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 tools/sim/gen_sector.py --domains "$DOMAINS" --seed "$SEED" --out "$WORK/sim" \
   --mta-sts-dir "$WORK/mta-sts" >"$WORK/gen.txt"
 ADDRESSES=$(python3 bench/e2e/e2e_report.py count-addresses "$WORK/sim/addresses.json")
