@@ -852,6 +852,12 @@ class Truth:
                     continue
                 if len(recs) > 1 or parse_dmarc(recs[0]) is None:
                     return None  # not built by the sim: nothing is certain
+                if any(self.dmarc_records(p) for p in ancestors(parent)):
+                    # A record at an intermediate name too (a two-level
+                    # subdomain under another input domain): RFC 9989
+                    # readings differ (the nearest record, or the
+                    # organisational domain's).
+                    return None
                 record_domain, inherited, own = parent, True, recs
                 break
             else:
