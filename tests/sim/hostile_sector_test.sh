@@ -18,13 +18,8 @@
 # keeps the work directory.
 set -euo pipefail
 
-ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
-CHECKOUT=$(cd "$(dirname "$0")/../.." && pwd)
-[[ -f "$ROOT/tools/sim/gen_sector.py" ]] || ROOT=$CHECKOUT
-SIM="$ROOT/tools/sim"
+source "$(dirname "$0")/sector_test_lib.sh"
 HERE="$ROOT/tests/sim"
-MXSCAN=${MXSCAN:-$ROOT/scanner/mxscan}
-[[ -x "$MXSCAN" ]] || MXSCAN=$CHECKOUT/bazel-bin/scanner/mxscan
 N=${HOSTILE_DOMAINS:-2500}
 SEED=${HOSTILE_SEED:-13}
 SHARE=${HOSTILE_SHARE:-0.3}
@@ -32,7 +27,8 @@ LIMIT=${HOSTILE_TIMEOUT_S:-240}
 MAX_RSS_MIB=${HOSTILE_MAX_RSS_MIB:-400}
 read -r -a DNS_HOSTILITY <<<"${HOSTILE_DNS:---drop 0.05 --delay 0.05 --malformed 0.05 --servfail 0.01 --tc 0.01}"
 
-TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/hostile_sector_test.XXXXXX")
+GEN_FLAGS=(--hostile-share "$SHARE")
+start_sector hostile_sector_test "$N" "$SEED"
 PROXY=""
 cleanup() {
   if [[ -n $PROXY ]]; then kill "$PROXY" 2>/dev/null || true; fi
@@ -40,12 +36,6 @@ cleanup() {
   [[ ${HOSTILE_KEEP:-0} == 1 ]] && echo "work directory kept: $TMP" || rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-python3 "$SIM/gen_sector.py" --domains "$N" --seed "$SEED" --out "$TMP/sim" \
-  --mta-sts-dir "$TMP/sim/mta-sts" --hostile-share "$SHARE" >"$TMP/gen.out"
-"$SIM/sector_servers.sh" start "$TMP"
-source "$TMP/servers.env"
 
 python3 "$SIM/hostile_dns_proxy.py" --upstream "127.0.0.1:$DNS_PORT" \
   --port-file "$TMP/proxy.port" --seed "$SEED" --stats "$TMP/proxy.json" \
@@ -54,15 +44,19 @@ PROXY=$!
 for _ in $(seq 1 200); do [[ -s $TMP/proxy.port ]] && break; sleep 0.05; done
 [[ -s $TMP/proxy.port ]] || { echo "FAIL: the DNS proxy did not start"; cat "$TMP/proxy.err"; exit 1; }
 PROXY_PORT=$(cat "$TMP/proxy.port")
+# The sector's scan flags, with the proxy as the resolver.
+flags=()
+for f in "${SCAN_FLAGS[@]}"; do
+  [[ $f == "127.0.0.1:$DNS_PORT" ]] && f="127.0.0.1:$PROXY_PORT"
+  flags+=("$f")
+done
 echo "== $N domains (hostile share $SHARE of the self-hosted servers), DNS through the proxy: ${DNS_HOSTILITY[*]}"
 
 start=$(date +%s.%N)
 set +e
 /usr/bin/time -f %M -o "$TMP/rss_kib" timeout -s KILL "$LIMIT" \
   "$MXSCAN" scan --input "$TMP/sim/domains.csv" --output "$TMP/out" \
-  --resolver "127.0.0.1:$PROXY_PORT" --smtp-port "$SMTP_PORT" \
-  --https-port "$HTTPS_PORT" --ca-file "$CA_FILE" --psl-file "$PSL_FILE" \
-  --smtp-timeout-ms 2000 --concurrency 100 --no-progress 2>"$TMP/scan.log"
+  "${flags[@]}" --no-progress 2>"$TMP/scan.log"
 status=$?
 set -e
 seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$start" "$(date +%s.%N)")

@@ -5,6 +5,7 @@
 #   source "$(dirname "$0")/sector_test_lib.sh"
 #   start_sector NAME DOMAINS SEED   # sets TMP, DNS_PORT, SMTP_PORT, HTTPS_PORT,
 #                                    # CA_FILE, PSL_FILE; SCAN_FLAGS for the scan
+# GEN_FLAGS (an array, optional) adds flags to gen_sector.py.
 # The servers are stopped when the test exits.
 
 ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
@@ -19,7 +20,7 @@ start_sector() {  # NAME DOMAINS SEED
   trap '"$SIM/sector_servers.sh" stop "$TMP" >/dev/null 2>&1 || true' EXIT
   trap 'exit 143' TERM INT
   python3 "$SIM/gen_sector.py" --domains "$2" --seed "$3" --out "$TMP/sim" \
-    --mta-sts-dir "$TMP/sim/mta-sts" >/dev/null
+    --mta-sts-dir "$TMP/sim/mta-sts" ${GEN_FLAGS[@]+"${GEN_FLAGS[@]}"} >/dev/null
   "$SIM/sector_servers.sh" start "$TMP"
   source "$TMP/servers.env"
   SCAN_FLAGS=(--resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT"

@@ -170,10 +170,30 @@ class Proxy:
             r -= p
         return "intact"
 
+    def draw(self, data, tcp):
+        """Counts a query and draws its fate: (question, kind), or None
+        when it gets no answer at all (unparsable, or dropped)."""
+        self.counts["queries_tcp" if tcp else "queries_udp"] += 1
+        q = parse_question(data)
+        if q is None:
+            self.counts["unparsable_queries"] += 1
+            return None
+        kind = self.decide(q[0], tcp)
+        self.note(kind, q)
+        return None if kind == "drop" else (q, kind)
+
     def note(self, kind, q):
         self.counts[kind] += 1
         if self.log is not None and kind not in ("intact", "delay_full"):
             self.log.write(f"{kind}\t{TYPE_NAMES.get(q[1], q[1])}\t{q[0]}\n")
+
+    def mangle(self, kind, answer):
+        """mangle(), counting the kind actually applied."""
+        mangled, applied = mangle(kind, answer, self.rng)
+        if applied != kind:
+            self.counts[kind] -= 1
+            self.counts[applied] += 1
+        return mangled, applied
 
     def delay_s(self):
         lo, hi = self.delay_range
@@ -188,15 +208,10 @@ class Proxy:
 
     # --- UDP ---
     def on_query(self, data, client):
-        self.counts["queries_udp"] += 1
-        q = parse_question(data)
-        if q is None:
-            self.counts["unparsable_queries"] += 1
+        fate = self.draw(data, tcp=False)
+        if fate is None:
             return
-        kind = self.decide(q[0], tcp=False)
-        self.note(kind, q)
-        if kind == "drop":
-            return
+        q, kind = fate
         if kind == "servfail":
             self.front.sendto(servfail_for(data, q[2]), client)
             return
@@ -227,10 +242,7 @@ class Proxy:
             self.loop.call_later(self.delay_s(), self.send_delayed, answer, client)
             return
         if kind in MALFORMED_KINDS:
-            answer, applied = mangle(kind, answer, self.rng)
-            if applied != kind:
-                self.counts[kind] -= 1
-                self.counts[applied] += 1
+            answer, _ = self.mangle(kind, answer)
         self.front.sendto(answer, client)
 
     def send_delayed(self, answer, client):
@@ -262,15 +274,10 @@ class Proxy:
                     data = await reader.readexactly(struct.unpack("!H", head)[0])
                 except (asyncio.IncompleteReadError, ConnectionError):
                     return
-                self.counts["queries_tcp"] += 1
-                q = parse_question(data)
-                if q is None:
-                    self.counts["unparsable_queries"] += 1
+                fate = self.draw(data, tcp=True)
+                if fate is None:
                     return
-                kind = self.decide(q[0], tcp=True)
-                self.note(kind, q)
-                if kind == "drop":
-                    return
+                q, kind = fate
                 if kind == "servfail":
                     answer = servfail_for(data, q[2])
                 else:
@@ -285,10 +292,7 @@ class Proxy:
                         self.counts["upstream_lost"] += 1
                         return
                     if kind in MALFORMED_KINDS:
-                        mangled, applied = mangle(kind, answer, self.rng)
-                        if applied != kind:
-                            self.counts[kind] -= 1
-                            self.counts[applied] += 1
+                        mangled, applied = self.mangle(kind, answer)
                         if applied == "truncated":
                             # The length of the whole answer, then less.
                             writer.write(struct.pack("!H", len(answer)) + mangled)
