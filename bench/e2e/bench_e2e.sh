@@ -32,7 +32,7 @@
 #   machine), KEEP=1 (keep the work dir).
 #
 # Long sessions at once (the 20,000-session run of bench/README.md):
-#   SHARDS=2 CONCURRENCY=16000 SLOW_SHARE=1 SLOW_MS=60000 SMTP_TIMEOUT_MS=120000 \
+#   SHARDS=2 CONCURRENCY=18000 SLOW_SHARE=1 SLOW_MS=90000 SMTP_TIMEOUT_MS=150000 \
 #     SCAN_FLAGS="--rate 4000 --timeout-ms 5000" bench/e2e/bench_e2e.sh 100000
 #
 # Descriptors: the hard limit per process is the container's (20,000
