@@ -126,9 +126,6 @@ proc_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/
 descendants() { local p; for p in $(ps -o pid= --ppid "$1"); do echo "$p"; descendants "$p"; done; }
 sum_ticks() { local s=0 p; for p in "$@"; do s=$((s + $(proc_ticks "$p"))); done; echo "$s"; }
 NSD_PIDS=("$NSD_PID" $(descendants "$NSD_PID"))
-# Datagrams the kernel dropped for a full receive buffer (all sockets of
-# the machine: other work counts too).
-udp_drops() { awk '/^Udp:/ {n++} /^Udp:/ && n == 2 {print $6}' /proc/net/snmp; }
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 
 # Every second: SMTP sessions established at the farms' end, and the
@@ -154,7 +151,8 @@ run_scan() {
 
 echo "# scan: $SHARDS process(es), --concurrency $CONCURRENCY in all, --smtp-timeout-ms $SMTP_TIMEOUT_MS," \
      "slow banners: share $SLOW_SHARE of the self-hosted valid addresses, ${SLOW_MS} ms"
-f0=$(sum_ticks "${FARM_PIDS[@]}"); n0=$(sum_ticks "${NSD_PIDS[@]}"); b0=$(busy_ticks); u0=$(udp_drops)
+python3 bench/e2e/e2e_report.py counters "$WORK/counters-before.json"
+f0=$(sum_ticks "${FARM_PIDS[@]}"); n0=$(sum_ticks "${NSD_PIDS[@]}"); b0=$(busy_ticks)
 t0=$(date +%s.%N)
 pids=()
 for i in $(seq 0 $((SHARDS - 1))); do
@@ -167,7 +165,8 @@ for i in $(seq 0 $((SHARDS - 1))); do
 done
 status=0
 for p in "${pids[@]}"; do wait "$p" || status=$?; done
-t1=$(date +%s.%N); f1=$(sum_ticks "${FARM_PIDS[@]}"); n1=$(sum_ticks "${NSD_PIDS[@]}"); b1=$(busy_ticks); u1=$(udp_drops)
+t1=$(date +%s.%N); f1=$(sum_ticks "${FARM_PIDS[@]}"); n1=$(sum_ticks "${NSD_PIDS[@]}"); b1=$(busy_ticks)
+python3 bench/e2e/e2e_report.py counters "$WORK/counters-after.json"
 kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
 for i in $(seq 0 $((SHARDS - 1))); do tail -n 1 "$WORK/scan-$i.log"; done
 ((status == 0)) || echo "WARNING: a scan exited with status $status (stopped after $SCAN_LIMIT s?)"
@@ -181,7 +180,7 @@ for i in $(seq 0 $((SHARDS - 1))); do "$MXSCAN" dump "$WORK/out/$i" --format jso
 python3 tools/sim/check_sector.py --truth "$WORK/sim/truth.jsonl" --results "$WORK/results.jsonl" \
   --smtp yes >"$WORK/check.txt" || true
 python3 bench/e2e/e2e_report.py report "$WORK" "$SHARDS" "$DOMAINS" "$t0" "$t1" \
-  "$((f1 - f0))" "$((n1 - n0))" "$((b1 - b0))" "$((u1 - u0))"
+  "$((f1 - f0))" "$((n1 - n0))" "$((b1 - b0))"
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [[ $PEER == 1 ]]; then

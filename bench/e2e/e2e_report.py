@@ -10,7 +10,11 @@
         ("slow_banner": the truth of a valid server, tools/sim/README.md)
     e2e_report.py providers GEN_OUTPUT
         the share of the domains on the shared providers' MX hosts
-    e2e_report.py report WORK SHARDS DOMAINS T0 T1 FARM_TICKS NSD_TICKS BUSY_TICKS UDP_DROPS
+    e2e_report.py counters FILE
+        writes the kernel's loss counters (UDP receive-buffer drops, SYN
+        retransmissions, listen-queue overflows, backlog drops) to FILE
+    e2e_report.py report WORK SHARDS DOMAINS T0 T1 FARM_TICKS NSD_TICKS BUSY_TICKS
+        (and WORK/counters-before.json, counters-after.json)
         the figures of a run (reads WORK's logs, results and samples)
     e2e_report.py peer WORK
         the run against its DNS half alone (WORK/scan-dns.log, time-dns)
@@ -28,6 +32,10 @@ SUMMARY = re.compile(
     r"mxscan scan: (\d+) domains in ([\d.]+) s .*?; (\d+) DNS questions "
     r".*?, (\d+) answered from the cache, (\d+) coalesced, (\d+) queries sent; "
     r"(\d+) SMTP probes for (\d+) MX addresses; (\d+) records in")
+LOSSES = (("Udp.RcvbufErrors", "UDP datagrams dropped (receive buffer full)"),
+          ("TcpExt.TCPSynRetrans", "SYN retransmissions"),
+          ("TcpExt.ListenOverflows", "listen-queue overflows"),
+          ("softnet.dropped", "loopback backlog drops"))
 FARM_TOTALS = re.compile(r"smtp_farm: (\d+) connections, (\d+) refused")
 
 
@@ -76,6 +84,20 @@ def providers(gen_output):
           f"of the {existing} that exist) on {len(on)} providers: {shares}")
 
 
+def counters(path):
+    """The kernel's loss counters of this network namespace, as JSON."""
+    out = {}
+    for name in ("/proc/net/snmp", "/proc/net/netstat"):
+        lines = open(name).read().splitlines()
+        for keys, values in zip(lines[::2], lines[1::2]):
+            prefix = keys.split(":")[0]
+            for k, v in zip(keys.split()[1:], values.split()[1:]):
+                out[f"{prefix}.{k}"] = int(v)
+    out["softnet.dropped"] = sum(int(line.split()[1], 16)
+                                 for line in open("/proc/net/softnet_stat"))
+    json.dump(out, open(path, "w"))
+
+
 def scan_figures(work, name):
     """The counts of a scan's summary line (domains, questions, cache hits,
     coalesced, queries sent, probes, probe requests, records), and its user
@@ -89,7 +111,7 @@ def scan_figures(work, name):
     return counts, float(user), float(sys_), int(rss) / 1024
 
 
-def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks, udp_drops):
+def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks):
     hz = os.sysconf("SC_CLK_TCK")
     cpus = os.cpu_count()
     wall = float(t1) - float(t0)
@@ -142,6 +164,9 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks, udp
                 accepted += int(a)
                 refused += int(r)
 
+    before = json.load(open(f"{work}/counters-before.json"))
+    after = json.load(open(f"{work}/counters-after.json"))
+    lost = {k: after.get(k, 0) - before.get(k, 0) for k, _ in LOSSES}
     client = user + sys_
     farm = int(farm_ticks) / hz
     nsd = int(nsd_ticks) / hz
@@ -157,8 +182,7 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks, udp
         ("DNS queries sent (per domain), /s",
          f"{queries:,} ({queries / max(scanned, 1):.1f}), {queries / wall:,.0f}/s"),
         ("DNS queries sent beyond one per question that reached the network (retries, follow-ups)",
-         f"{queries - (questions - hits - coalesced):,}; UDP datagrams dropped for a full "
-         f"receive buffer (whole machine): {int(udp_drops):,}"),
+         f"{queries - (questions - hits - coalesced):,}"),
         ("SMTP probes (sessions, retries included), /s",
          f"{probes:,} for {probe_requests:,} address requests, {probes / wall:,.0f}/s"),
         ("TLS handshakes (distinct address+name with TLS), /s",
@@ -182,6 +206,8 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks, udp
          f"peak {peak:,} at {at_peak:.0f} s; median {statistics.median(counts) if counts else 0:,.0f}; "
          f"{over} samples >= 20,000"),
         ("kernel TCP memory, peak", f"{tcp_kib / 1024:.0f} MiB"),
+        ("kernel losses during the scan (this network namespace: other work counts too)",
+         ", ".join(f"{label} {lost[key]:,}" for key, label in LOSSES)),
     ]
     json.dump({"wall": wall, "domains": scanned, "cpu": client, "queries": queries,
                "handshakes": len(distinct), "rss": sum(rss)},
@@ -229,6 +255,8 @@ def main():
         split(args[0], args[1], int(args[2]), float(args[3]), int(args[4]), int(args[5]))
     elif cmd == "providers":
         providers(args[0])
+    elif cmd == "counters":
+        counters(args[0])
     elif cmd == "peer":
         peer(args[0])
     elif cmd == "report":
