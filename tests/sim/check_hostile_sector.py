@@ -19,7 +19,8 @@ tools/sim/hostile_dns_proxy.py's --stats and --log. Checks:
    stage and a kind;
 4. the domains whose DNS path the proxy never touched (no tampered
    question attributable to them, see touched_domains()) reproduce the
-   truth exactly (tools/sim/check_sector.py's comparison);
+   truth exactly (tools/sim/check_sector.py's comparison), and there are
+   at least --min-untouched of them (a share of all domains);
 5. every difference from the truth in the other domains is explained by a
    DNS failure the record itself reports (explained()), and at least
    --min-match of all domains reproduce the truth;
@@ -275,6 +276,8 @@ def main():
     p.add_argument("--rss-kib", type=int)
     p.add_argument("--max-rss-mib", type=int, default=400)
     p.add_argument("--seconds", type=float)
+    p.add_argument("--min-untouched", type=float, default=0.05,
+                   help="share of all domains the proxy must have left alone")
     p.add_argument("--min-match", type=float, default=0.8,
                    help="share of all domains that must reproduce the truth")
     a = p.parse_args()
@@ -344,6 +347,10 @@ def main():
                              f"{[e.get('message') for e in r.get('errors', [])]})")
         else:
             counts["touched explained"] += 1
+    if counts["untouched"] < a.min_untouched * len(truth):
+        problems.add("too few domains untouched by the proxy to compare",
+                     f"{counts['untouched']} of {len(truth)}, under "
+                     f"{a.min_untouched:.0%}")
     matching = counts["touched matching"] + counts["untouched matching"]
     if matching < a.min_match * len(truth):
         problems.add("too few domains reproduce the truth",

@@ -15,7 +15,10 @@
 # (0.3), HOSTILE_TIMEOUT_S (240, the scan's hard limit), HOSTILE_MAX_RSS_MIB
 # (400), HOSTILE_DNS ("--drop 0.05 --delay 0.05 --malformed 0.05 --servfail
 # 0.01 --tc 0.01", the proxy's probabilities per query), HOSTILE_KEEP=1
-# keeps the work directory.
+# keeps the work directory. The proxy spares a fifth of the registered
+# domains (--spare-share) and the zones' own _dmarc names, which every
+# domain's DMARC tree walk asks: the domains it never touches are the
+# control group that must equal the truth exactly.
 set -euo pipefail
 
 source "$(dirname "$0")/sector_test_lib.sh"
@@ -26,6 +29,10 @@ SHARE=${HOSTILE_SHARE:-0.3}
 LIMIT=${HOSTILE_TIMEOUT_S:-240}
 MAX_RSS_MIB=${HOSTILE_MAX_RSS_MIB:-400}
 read -r -a DNS_HOSTILITY <<<"${HOSTILE_DNS:---drop 0.05 --delay 0.05 --malformed 0.05 --servfail 0.01 --tc 0.01}"
+SPARE=(--spare-share 0.2)
+for zone in sim gov.sim council.sim nhs.sim school.sim provider.sim; do
+  SPARE+=(--spare "_dmarc.$zone")
+done
 
 GEN_FLAGS=(--hostile-share "$SHARE")
 start_sector hostile_sector_test "$N" "$SEED"
@@ -39,7 +46,7 @@ trap cleanup EXIT
 
 python3 "$SIM/hostile_dns_proxy.py" --upstream "127.0.0.1:$DNS_PORT" \
   --port-file "$TMP/proxy.port" --seed "$SEED" --stats "$TMP/proxy.json" \
-  --log "$TMP/proxy.log" "${DNS_HOSTILITY[@]}" 2>"$TMP/proxy.err" &
+  --log "$TMP/proxy.log" "${DNS_HOSTILITY[@]}" "${SPARE[@]}" 2>"$TMP/proxy.err" &
 PROXY=$!
 for _ in $(seq 1 200); do [[ -s $TMP/proxy.port ]] && break; sleep 0.05; done
 [[ -s $TMP/proxy.port ]] || { echo "FAIL: the DNS proxy did not start"; cat "$TMP/proxy.err"; exit 1; }

@@ -5,6 +5,7 @@
                          [--seed S] [--drop P] [--delay P] [--malformed P]
                          [--servfail P] [--tc P] [--delay-ms MIN:MAX]
                          [--max-delayed N] [--spare SUFFIX]...
+                         [--spare-share F [--spare-labels N]]
                          [--stats FILE] [--log FILE]
 
 Listens on 127.0.0.1 (UDP and TCP, one port number; 0 picks a free one,
@@ -33,7 +34,10 @@ seeded with --seed, what happens to it:
 Every kind a client can detect as broken (a mismatch, a parse error, a lost
 or late answer): the proxy never changes an answer's records or rcode into
 a well-formed lie. Names at or under a --spare suffix are always forwarded
-intact.
+intact, and so are the names whose last --spare-labels labels (3 by
+default: a registered domain under a two-label suffix such as gov.sim)
+fall, by a stable hash, in the --spare-share F of all: whole domains whose
+DNS path stays clean while the rest of the traffic is hostile.
 
 --log FILE gets one line per query that was not forwarded intact:
 "KIND<TAB>TYPE<TAB>NAME" (NAME lowercase, without the trailing dot).
@@ -50,6 +54,7 @@ import signal
 import struct
 import sys
 import time
+import zlib
 
 HEADER = 12
 MALFORMED_KINDS = ("truncated", "flipped", "wrong_id", "bad_pointer", "garbage")
@@ -156,7 +161,8 @@ class Proxy:
     def decide(self, name, tcp):
         r = self.rng.random()
         a = self.a
-        if any(name == s or name.endswith("." + s) for s in a.spare):
+        if any(name == s or name.endswith("." + s) for s in a.spare) or \
+                self.spared_share(name):
             return "intact"
         for kind, p in (("drop", a.drop), ("delay", a.delay),
                         ("malformed", a.malformed), ("servfail", a.servfail),
@@ -169,6 +175,12 @@ class Proxy:
                 return kind
             r -= p
         return "intact"
+
+    def spared_share(self, name):
+        if not self.a.spare_share:
+            return False
+        key = ".".join(name.split(".")[-self.a.spare_labels:])
+        return zlib.crc32(key.encode()) % 10000 < self.a.spare_share * 10000
 
     def draw(self, data, tcp):
         """Counts a query and draws its fate: (question, kind), or None
@@ -423,6 +435,10 @@ def main():
     p.add_argument("--max-delayed", type=int, default=1000)
     p.add_argument("--spare", action="append", default=[], metavar="SUFFIX",
                    help="names at or under SUFFIX are forwarded intact")
+    p.add_argument("--spare-share", type=float, default=0, metavar="F",
+                   help="this share of the names' last --spare-labels labels "
+                        "(by hash) is forwarded intact")
+    p.add_argument("--spare-labels", type=int, default=3, metavar="N")
     p.add_argument("--stats")
     p.add_argument("--log")
     a = p.parse_args()
