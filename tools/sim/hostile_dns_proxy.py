@@ -31,9 +31,10 @@ seeded with --seed, what happens to it:
               ask again over TCP, where the draw is made again
   intact      the true answer, at once
 
-Every kind a client can detect as broken (a mismatch, a parse error, a lost
-or late answer): the proxy never changes an answer's records or rcode into
-a well-formed lie. Names at or under a --spare suffix are always forwarded
+Every kind is one a client can detect (a mismatch, a parse error, a lost
+or late answer; a flipped case bit in the question leaves a true answer
+that still matches): the proxy never changes an answer's records or rcode
+into a well-formed lie. Names at or under a --spare suffix are always forwarded
 intact, and so are the names whose last --spare-labels labels (3 by
 default: a registered domain under a two-label suffix such as gov.sim)
 fall, by a stable hash, in the --spare-share F of all: whole domains whose
