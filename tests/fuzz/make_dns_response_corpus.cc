@@ -3,8 +3,8 @@
 // and malformed ones made by hand. The files are checked in under
 // tests/fuzz/corpus/dns_response/; regenerate with
 //
-//   bazel run //tests/fuzz:make_dns_response_corpus -- \
-//       "$PWD/tests/fuzz/corpus/dns_response"
+//   d=$PWD/tests/fuzz/corpus/dns_response
+//   bazel run //tests/fuzz:make_dns_response_corpus -- "$d"
 //
 // Regression inputs found by fuzzing live in the same directory under
 // names starting with "regression-"; this program leaves them alone.

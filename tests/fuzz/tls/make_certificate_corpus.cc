@@ -5,8 +5,8 @@
 // keys are thrown away), truncated and broken variants, in the fuzzer's
 // input layout.
 //
-//   bazel run //tests/fuzz/tls:make_certificate_corpus -- \
-//       $PWD/tests/fuzz/tls/corpus/certificate_judge
+//   d=$PWD/tests/fuzz/tls/corpus/certificate_judge
+//   bazel run //tests/fuzz/tls:make_certificate_corpus -- "$d"
 
 #include <cstdint>
 #include <cstdio>
