@@ -24,7 +24,9 @@
 #   after SLOW_MS; the truth is unchanged: a slow banner is scanned as a
 #   valid server when SLOW_MS is well under --smtp-timeout-ms), SCAN_LIMIT
 #   (1800 s: the scan is stopped after this), SCAN_FLAGS (more flags of
-#   `mxscan scan`, word-split), PEER (1 when SHARDS=1: then the same
+#   `mxscan scan`, word-split), SCAN_WRAPPER (a command the scans run
+#   under, word-split: `strace -ff -e trace=epoll_wait -ttt -o FILE`),
+#   PEER (1 when SHARDS=1: then the same
 #   sector is scanned again with --no-smtp, the DNS half alone, as the
 #   in-run peer the full scan's figures are compared with), NSD_SERVERS (1 NSD worker),
 #   NSD_BUFFER_BYTES (32 MiB: NSD's socket buffers; 4 MiB, about 4,000
@@ -32,7 +34,7 @@
 #   machine), KEEP=1 (keep the work dir).
 #
 # Long sessions at once (the 20,000-session run of bench/README.md):
-#   SHARDS=2 CONCURRENCY=18000 SLOW_SHARE=1 SLOW_MS=90000 SMTP_TIMEOUT_MS=150000 \
+#   SHARDS=2 CONCURRENCY=14000 SLOW_SHARE=1 SLOW_MS=90000 SMTP_TIMEOUT_MS=150000 \
 #     SCAN_FLAGS="--rate 4000 --timeout-ms 5000" bench/e2e/bench_e2e.sh 100000
 #
 # Descriptors: the hard limit per process is the container's (20,000
@@ -53,6 +55,7 @@ SLOW_SHARE=${SLOW_SHARE:-0}
 SLOW_MS=${SLOW_MS:-0}
 SCAN_LIMIT=${SCAN_LIMIT:-1800}
 SCAN_FLAGS=${SCAN_FLAGS:-}
+SCAN_WRAPPER=${SCAN_WRAPPER:-}
 PEER=${PEER:-$((SHARDS == 1))}
 NSD_SERVERS=${NSD_SERVERS:-1}
 NSD_BUFFER_BYTES=${NSD_BUFFER_BYTES:-33554432}
@@ -143,7 +146,7 @@ run_scan() {
   local name=$1 concurrency=$2
   shift 2
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/time-$name" \
-    timeout -s INT "$SCAN_LIMIT" "$MXSCAN" scan \
+    timeout -s INT "$SCAN_LIMIT" $SCAN_WRAPPER "$MXSCAN" scan \
       --input "$WORK/sim/domains.csv" --output "$WORK/out/$name" \
       --resolver "127.0.0.1:$DNS_PORT" --psl-file "$WORK/sim/psl.dat" \
       --concurrency "$concurrency" --no-progress "$@" $SCAN_FLAGS 2>"$WORK/scan-$name.log"
