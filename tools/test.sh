@@ -7,7 +7,7 @@
 #     (`--config=asan`, LeakSanitizer on), every test but those tagged
 #     "no-asan";
 #  3. every libFuzzer target for MXSCAN_FUZZ_SECONDS (default 10) seconds
-#     (tests/fuzz/run_all_fuzzers.sh; clang).
+#     (tests/fuzz/run_all_fuzzers.sh; clang, -O0 for a short build).
 # One line "N passed, N failed" per step, with its time, and a last one
 # for all three. MXSCAN_TEST_SKIP="asan fuzz" skips steps.
 set -euo pipefail
@@ -60,7 +60,8 @@ fi
 if ! skip fuzz; then
   start=$SECONDS
   set +e
-  tests/fuzz/run_all_fuzzers.sh "${MXSCAN_FUZZ_SECONDS:-10}" 2>&1 | tee "$log"
+  FUZZ_BUILD_FLAGS=--copt=-O0 \
+    tests/fuzz/run_all_fuzzers.sh "${MXSCAN_FUZZ_SECONDS:-10}" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e
   passed=$(grep -cE '^run_all_fuzzers.sh: [a-z0-9_]+: .* nothing found$' "$log" || true)
