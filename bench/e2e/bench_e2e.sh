@@ -29,9 +29,9 @@
 #   PEER (1 when SHARDS=1: then the same
 #   sector is scanned again with --no-smtp, the DNS half alone, as the
 #   in-run peer the full scan's figures are compared with), NSD_SERVERS (1 NSD worker),
-#   NSD_BUFFER_BYTES (32 MiB: NSD's socket buffers; 4 MiB, about 4,000
-#   queued datagrams, overflowed while NSD waited for a core on the shared
-#   machine), KEEP=1 (keep the work dir).
+#   NSD_BUFFER_BYTES (32 MiB: NSD's socket buffers, for the bursts of
+#   queries of thousands of domains starting at once), KEEP=1 (keep the
+#   work dir).
 #
 # Long sessions at once (the 20,000-session run of bench/README.md):
 #   SHARDS=2 CONCURRENCY=14000 SLOW_SHARE=1 SLOW_MS=90000 SMTP_TIMEOUT_MS=150000 \
@@ -76,10 +76,9 @@ export SMTP_FARM=$WORK/bin/smtp_farm
 FARM_PIDS=()
 SAMPLER_PID=""
 cleanup() {
-  [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
-  for p in "${FARM_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  kill $SAMPLER_PID "${FARM_PIDS[@]}" 2>/dev/null || true
   tools/sim/nsd_server.sh stop "$WORK/nsd" >/dev/null 2>&1 || true
-  if [[ ${KEEP:-0} == 1 ]]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+  [[ ${KEEP:-0} == 1 ]] && echo "work dir kept: $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
