@@ -462,9 +462,15 @@ void Client::ArmTickTimer() {
 }
 
 void Client::OnTick() {
+  // Deadlines expire one tick late, up to the previous tick's clock: libuv
+  // runs timers before it polls, so after a turn of callbacks longer than
+  // a timeout, answers that came in time still wait unread in the socket.
+  // They are read before the next tick, which expires what is still open.
+  const int64_t now = static_cast<int64_t>(uv_now(loop_));
+  const int64_t observed = previous_tick_ms_;
+  previous_tick_ms_ = now;
   std::vector<uint32_t> expired;
-  wheel_.Advance(static_cast<int64_t>(uv_now(loop_)),
-                 [&](uint32_t slot) { expired.push_back(slot); });
+  wheel_.Advance(observed, [&](uint32_t slot) { expired.push_back(slot); });
   for (uint32_t slot : expired) {
     ++stats_.timeouts;
     OnAttemptFailed(slot, LookupStatus::kTimeout,

@@ -145,6 +145,9 @@ class Client {
   TimerWheel wheel_;
   UvHandle<uv_timer_t> tick_timer_;
   bool tick_armed_ = false;
+  // The loop's clock at the previous tick: the loop has polled for I/O
+  // since, so an answer that came by then has been read.
+  int64_t previous_tick_ms_ = 0;
   TokenBucket bucket_;
   UvHandle<uv_timer_t> token_timer_;
   std::deque<uint32_t> waiting_for_token_;

@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "scanner/core/deadline_timer.h"
 #include "scanner/core/tcp_connection.h"
-#include "scanner/core/uv_handle.h"
 #include "scanner/https/http_response.h"
 
 namespace mxscan::https {
@@ -23,17 +23,11 @@ class HttpsFetch {
         tls_(context, host_),
         parser_(HttpResponseParser::Limits{options.max_header_bytes,
                                            options.max_body_bytes}),
-        done_(std::move(done)) {
-    uv_timer_init(loop_, timer_.get());
-    timer_.MarkInitialized();
-    timer_.get()->data = this;
-    uv_timer_start(
-        timer_.get(),
-        [](uv_timer_t* h) {
-          static_cast<HttpsFetch*>(h->data)->Finish(
-              absl::DeadlineExceededError("HTTPS fetch timed out"));
-        },
-        static_cast<uint64_t>(options.timeout_ms), 0);
+        done_(std::move(done)),
+        timer_(loop, [this] {
+          Finish(absl::DeadlineExceededError("HTTPS fetch timed out"));
+        }) {
+    timer_.Start(static_cast<uint64_t>(options.timeout_ms));
   }
 
   void Start(const sockaddr* address) {
@@ -149,7 +143,7 @@ class HttpsFetch {
     result_.status = std::move(status);
     auto done = std::move(done_);
     FetchResult result = std::move(result_);
-    delete this;  // the timer handle closes in UvHandle's destructor
+    delete this;  // the timer's handle closes with it
     done(std::move(result));
   }
 
@@ -159,7 +153,7 @@ class HttpsFetch {
   tls::TlsConnection tls_;
   HttpResponseParser parser_;
   absl::AnyInvocable<void(FetchResult)> done_;
-  UvHandle<uv_timer_t> timer_;
+  DeadlineTimer timer_;
   TcpConnection* connection_ = nullptr;
   bool handshake_done_ = false;
   bool finished_ = false;

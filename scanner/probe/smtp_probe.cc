@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "scanner/core/deadline_timer.h"
 #include "scanner/core/tcp_connection.h"
-#include "scanner/core/uv_handle.h"
 
 namespace mxscan::probe {
 namespace {
@@ -38,11 +38,8 @@ class SmtpProbeRun {
         started_ms_(uv_now(loop)),
         total_deadline_ms_(started_ms_ +
                            static_cast<uint64_t>(options_.total_timeout_ms)),
-        stage_deadline_ms_(total_deadline_ms_) {
-    uv_timer_init(loop_, timer_.get());
-    timer_.MarkInitialized();
-    timer_.get()->data = this;
-  }
+        stage_deadline_ms_(total_deadline_ms_),
+        timer_(loop, [this] { OnTimer(); }) {}
 
   void Start(const sockaddr* address) {
     std::memcpy(&address_, address,
@@ -213,12 +210,7 @@ class SmtpProbeRun {
     if (timer_due_ms_ != 0 && timer_due_ms_ <= due) return;
     timer_due_ms_ = due;
     const uint64_t now = uv_now(loop_);
-    uv_timer_start(
-        timer_.get(),
-        [](uv_timer_t* h) {
-          static_cast<SmtpProbeRun*>(h->data)->OnTimer();
-        },
-        due > now ? due - now : 0, 0);
+    timer_.Start(due > now ? due - now : 0);
   }
 
   void OnTimer() {
@@ -275,7 +267,7 @@ class SmtpProbeRun {
   uint64_t total_deadline_ms_;
   uint64_t stage_deadline_ms_;
   uint64_t timer_due_ms_ = 0;  // when the timer fires; 0 when it is stopped
-  UvHandle<uv_timer_t> timer_;
+  DeadlineTimer timer_;
   std::string pending_;  // bytes to write at the end of this turn
   SmtpProbeOutcome outcome_;
 };

@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "scanner/core/deadline_timer.h"
 #include "scanner/core/tcp_connection.h"
-#include "scanner/core/uv_handle.h"
 
 namespace mxscan::probe {
 namespace {
@@ -21,14 +21,12 @@ class TlsProbeRun {
   TlsProbeRun(uv_loop_t* loop, std::string server_name,
               const tls::ClientContext& context, const TlsProbeOptions& options,
               absl::AnyInvocable<void(TlsProbeOutcome)> done)
-      : server_name_(std::move(server_name)),
+      : loop_(loop),
+        server_name_(std::move(server_name)),
         context_(context),
         options_(options),
-        done_(std::move(done)) {
-    uv_timer_init(loop, timer_.get());
-    timer_.MarkInitialized();
-    timer_.get()->data = this;
-  }
+        done_(std::move(done)),
+        timer_(loop, [this] { OnTimeout(); }) {}
 
   void Start(const sockaddr* address) {
     state_ = State::kConnect;
@@ -38,7 +36,7 @@ class TlsProbeRun {
     callbacks.connected = [this](int status) { OnConnected(status); };
     callbacks.data = [this](absl::string_view bytes) { OnBytes(bytes); };
     callbacks.closed = [this](int error) { OnPeerClosed(error); };
-    connection_ = TcpConnection::Connect(timer_.get()->loop, address,
+    connection_ = TcpConnection::Connect(loop_, address,
                                          std::move(callbacks));
   }
 
@@ -130,10 +128,7 @@ class TlsProbeRun {
   }
 
   void ArmTimer(int timeout_ms) {
-    uv_timer_start(
-        timer_.get(),
-        [](uv_timer_t* h) { static_cast<TlsProbeRun*>(h->data)->OnTimeout(); },
-        static_cast<uint64_t>(timeout_ms), 0);
+    timer_.Start(static_cast<uint64_t>(timeout_ms));
   }
 
   void Fail(Stage stage, ErrorKind kind, int code, std::string message) {
@@ -165,15 +160,16 @@ class TlsProbeRun {
     outcome_.times.finished_ns = uv_hrtime();
     auto done = std::move(done_);
     TlsProbeOutcome outcome = std::move(outcome_);
-    delete this;  // the timer handle closes in UvHandle's destructor
+    delete this;  // the timer's handle closes with it
     done(std::move(outcome));
   }
 
+  uv_loop_t* loop_;
   std::string server_name_;
   const tls::ClientContext& context_;
   TlsProbeOptions options_;
   absl::AnyInvocable<void(TlsProbeOutcome)> done_;
-  UvHandle<uv_timer_t> timer_;
+  DeadlineTimer timer_;
   TcpConnection* connection_ = nullptr;
   std::unique_ptr<tls::TlsConnection> tls_;
   State state_ = State::kConnect;

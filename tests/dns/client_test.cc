@@ -3,14 +3,17 @@
 
 #include "scanner/dns/client.h"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "scanner/core/event_loop.h"
+#include "scanner/core/uv_handle.h"
 #include "scanner/dns/rr_type.h"
 #include "tools/fakedns/misbehaving_dns_server.h"
 
@@ -261,6 +264,31 @@ TEST_F(ClientTest, ManyLookupsInFlightAllComplete) {
                                                  : LookupStatus::kNoError;
     EXPECT_EQ(r[i].status, want) << names[i] << ": " << r[i].error;
   }
+}
+
+TEST_F(ClientTest, AnAnswerReadLateAfterAStallIsNotATimeout) {
+  // The server answers at once; then one turn of the loop takes longer
+  // than the timeout, so the timer is due before the answer is read.
+  MakeClient(Options(/*timeout_ms=*/40, /*retries=*/0));
+  struct Stall {
+    fakedns::MisbehavingDnsServer* server;
+    bool done = false;
+  } stall{server_.get()};
+  UvHandle<uv_check_t> check;
+  uv_check_init(loop_.get(), check.get());
+  check.MarkInitialized();
+  check.get()->data = &stall;
+  uv_check_start(check.get(), [](uv_check_t* h) {
+    auto* s = static_cast<Stall*>(h->data);
+    if (s->done || s->server->udp_queries() == 0) return;
+    s->done = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  });
+  uv_unref(check.as_handle());
+  LookupResult r = ResolveOne("ok-1.example");
+  EXPECT_TRUE(stall.done);
+  EXPECT_EQ(r.status, LookupStatus::kNoError) << r.error;
+  EXPECT_EQ(r.attempts, 1u);
 }
 
 TEST_F(ClientTest, RateLimitSpacesTransmissions) {
