@@ -30,8 +30,12 @@
 #   sector is scanned again with --no-smtp, the DNS half alone, as the
 #   in-run peer the full scan's figures are compared with), NSD_SERVERS (1 NSD worker),
 #   NSD_BUFFER_BYTES (32 MiB: NSD's socket buffers, for the bursts of
-#   queries of thousands of domains starting at once), KEEP=1 (keep the
-#   work dir).
+#   queries of thousands of domains starting at once), MXSCAN_BIN (an
+#   mxscan binary to measure instead of this tree's opt build: another
+#   commit's, for an A/B), HOGS (0: that many busy loops at normal
+#   priority run beside the scans, bounded by SCAN_LIMIT: a machine
+#   shared with other work, the same for both sides of an A/B), KEEP=1
+#   (keep the work dir).
 #
 # Long sessions at once (the 20,000-session run of bench/README.md):
 #   SHARDS=2 CONCURRENCY=14000 SLOW_SHARE=1 SLOW_MS=90000 SMTP_TIMEOUT_MS=150000 \
@@ -70,20 +74,24 @@ FD_LIMIT=$(ulimit -n)
 WORK=$(mktemp -d /tmp/mxscan-bench-e2e.XXXXXX)
 # Copies of the binaries: others may rebuild bazel-bin meanwhile.
 mkdir "$WORK/bin"
-cp "$BIN/scanner/mxscan" "$BIN/tools/farm/smtp_farm" "$WORK/bin/"
+cp "${MXSCAN_BIN:-$BIN/scanner/mxscan}" "$WORK/bin/mxscan"
+cp "$BIN/tools/farm/smtp_farm" "$WORK/bin/"
 MXSCAN=$WORK/bin/mxscan
 export SMTP_FARM=$WORK/bin/smtp_farm
 FARM_PIDS=()
+HOG_PIDS=()
 SAMPLER_PID=""
 cleanup() {
-  kill $SAMPLER_PID "${FARM_PIDS[@]}" 2>/dev/null || true
+  kill $SAMPLER_PID "${FARM_PIDS[@]}" "${HOG_PIDS[@]}" 2>/dev/null || true
   tools/sim/nsd_server.sh stop "$WORK/nsd" >/dev/null 2>&1 || true
   [[ ${KEEP:-0} == 1 ]] && echo "work dir kept: $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- scanner tools/farm || echo ' + uncommitted changes in scanner/ or tools/farm/')," \
+MEASURED="commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- scanner tools/farm || echo ' + uncommitted changes in scanner/ or tools/farm/')"
+[[ -n ${MXSCAN_BIN:-} ]] && MEASURED="mxscan $MXSCAN_BIN (farm: $MEASURED)"
+echo "# $(date -u +%FT%TZ), $MEASURED," \
      "$(nproc) cores, descriptor limit $FD_LIMIT; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 tools/sim/gen_sector.py --domains "$DOMAINS" --seed "$SEED" --out "$WORK/sim" \
   --mta-sts-dir "$WORK/mta-sts" >"$WORK/gen.txt"
@@ -152,7 +160,11 @@ run_scan() {
 }
 
 echo "# scan: $SHARDS process(es), --concurrency $CONCURRENCY in all, --smtp-timeout-ms $SMTP_TIMEOUT_MS," \
-     "slow banners: share $SLOW_SHARE of the self-hosted valid addresses, ${SLOW_MS} ms"
+     "slow banners: share $SLOW_SHARE of the self-hosted valid addresses, ${SLOW_MS} ms; ${HOGS:-0} busy loop(s) beside"
+for _ in $(seq 1 "${HOGS:-0}"); do
+  timeout "$SCAN_LIMIT" sh -c 'while :; do :; done' &
+  HOG_PIDS+=($!)
+done
 python3 bench/e2e/e2e_report.py counters "$WORK/counters-before.json"
 f0=$(sum_ticks "${FARM_PIDS[@]}"); n0=$(sum_ticks "${NSD_PIDS[@]}"); b0=$(busy_ticks)
 t0=$(date +%s.%N)
@@ -168,6 +180,7 @@ done
 status=0
 for p in "${pids[@]}"; do wait "$p" || status=$?; done
 t1=$(date +%s.%N); f1=$(sum_ticks "${FARM_PIDS[@]}"); n1=$(sum_ticks "${NSD_PIDS[@]}"); b1=$(busy_ticks)
+kill "${HOG_PIDS[@]}" 2>/dev/null || true; HOG_PIDS=()
 python3 bench/e2e/e2e_report.py counters "$WORK/counters-after.json"
 kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
 for i in $(seq 0 $((SHARDS - 1))); do tail -n 1 "$WORK/scan-$i.log"; done
