@@ -30,7 +30,8 @@ import sys
 PROVIDER_SUFFIX = ".provider.sim"
 SUMMARY = re.compile(
     r"mxscan scan: (\d+) domains in ([\d.]+) s .*?; (\d+) DNS questions "
-    r".*?, (\d+) answered from the cache, (\d+) coalesced, (\d+) queries sent; "
+    r".*?, (\d+) answered from the cache, (\d+) coalesced, (\d+) queries sent"
+    r"(?: \((\d+) timed out, (\d+) answers matched none\))?; "
     r"(\d+) SMTP probes for (\d+) MX addresses; (\d+) records in")
 LOSSES = (("Udp.RcvbufErrors", "UDP datagrams dropped (receive buffer full)"),
           ("TcpExt.TCPSynRetrans", "SYN retransmissions"),
@@ -100,13 +101,15 @@ def counters(path):
 
 def scan_figures(work, name):
     """The counts of a scan's summary line (domains, questions, cache hits,
-    coalesced, queries sent, probes, probe requests, records), and its user
-    and sys CPU seconds and peak RSS (MiB) from /usr/bin/time."""
+    coalesced, queries sent, probes, probe requests, records, attempts timed
+    out, answers that matched no query; the last two are 0 from binaries
+    older than 2026-11-29 that did not print them), and its user and sys
+    CPU seconds and peak RSS (MiB) from /usr/bin/time."""
     log = open(f"{work}/scan-{name}.log").read()
     m = SUMMARY.search(log)
     if not m:
         sys.exit(f"no summary line in scan-{name}.log:\n{log[-2000:]}")
-    counts = [int(m.group(g)) for g in (1, 3, 4, 5, 6, 7, 8, 9)]
+    counts = [int(m.group(g) or 0) for g in (1, 3, 4, 5, 6, 9, 10, 11, 7, 8)]
     _, user, sys_, rss = open(f"{work}/time-{name}").read().split()[-4:]
     return counts, float(user), float(sys_), int(rss) / 1024
 
@@ -115,7 +118,7 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks):
     hz = os.sysconf("SC_CLK_TCK")
     cpus = os.cpu_count()
     wall = float(t1) - float(t0)
-    totals = [0] * 8
+    totals = [0] * 10
     user = sys_ = 0.0
     rss = []
     for i in range(shards):
@@ -124,7 +127,8 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks):
         user += u
         sys_ += s
         rss.append(r)
-    scanned, questions, hits, coalesced, queries, probes, probe_requests, records = totals
+    (scanned, questions, hits, coalesced, queries, probes, probe_requests, records,
+     query_timeouts, unmatched) = totals
 
     # TLS handshakes: distinct (address, MX name) pairs with a TLS session
     # (the probe cache runs each once per worker loop, so the thousands of
@@ -183,6 +187,8 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks):
          f"{queries:,} ({queries / max(scanned, 1):.1f}), {queries / wall:,.0f}/s"),
         ("DNS queries sent beyond one per question that reached the network (retries, follow-ups)",
          f"{queries - (questions - hits - coalesced):,}"),
+        ("DNS attempts timed out / answers that matched no query in flight (most came after their attempt timed out)",
+         f"{query_timeouts:,} / {unmatched:,}"),
         ("SMTP probes (sessions, retries included), /s",
          f"{probes:,} for {probe_requests:,} address requests, {probes / wall:,.0f}/s"),
         ("TLS handshakes (distinct address+name with TLS), /s",

@@ -78,6 +78,10 @@ struct ScanCounts {
   std::atomic<uint64_t> cache_hits{0};
   std::atomic<uint64_t> coalesced{0};
   std::atomic<uint64_t> queries{0};
+  std::atomic<uint64_t> query_timeouts{0};
+  // Datagrams that answered no query in flight: mostly answers that came
+  // after their attempt had timed out.
+  std::atomic<uint64_t> unmatched_answers{0};
   std::atomic<uint64_t> records{0};
   std::atomic<uint64_t> probes{0};
   std::atomic<uint64_t> probe_requests{0};
@@ -220,6 +224,8 @@ class ScanJob : public PipelineJob {
     counts_.cache_hits.fetch_add(stats.hits);
     counts_.coalesced.fetch_add(stats.coalesced);
     counts_.queries.fetch_add(client_->stats().sent);
+    counts_.query_timeouts.fetch_add(client_->stats().timeouts);
+    counts_.unmatched_answers.fetch_add(client_->stats().unexpected);
     counts_.records.fetch_add(writer_->records());
     if (probes_) {
       counts_.probes.fetch_add(probes_->stats().probes);
@@ -497,7 +503,8 @@ int RunScanCommand(int argc, char** argv) {
       "mxscan scan: %llu domains in %.2f s (%.0f/s): %llu OK, %llu NXDOMAIN, "
       "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
       "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
-      "%llu queries sent; %llu SMTP probes for %llu MX addresses; "
+      "%llu queries sent (%llu timed out, %llu answers matched none); "
+      "%llu SMTP probes for %llu MX addresses; "
       "%llu records in %s; %llu input domains skipped (already in the output "
       "or repeated)\n",
       static_cast<unsigned long long>(stats->items), stats->seconds,
@@ -516,6 +523,8 @@ int RunScanCommand(int argc, char** argv) {
       static_cast<unsigned long long>(counts.cache_hits.load()),
       static_cast<unsigned long long>(counts.coalesced.load()),
       static_cast<unsigned long long>(counts.queries.load()),
+      static_cast<unsigned long long>(counts.query_timeouts.load()),
+      static_cast<unsigned long long>(counts.unmatched_answers.load()),
       static_cast<unsigned long long>(counts.probes.load()),
       static_cast<unsigned long long>(counts.probe_requests.load()),
       static_cast<unsigned long long>(counts.records.load()), output.c_str(),
