@@ -36,8 +36,7 @@ class TlsProbeRun {
     callbacks.connected = [this](int status) { OnConnected(status); };
     callbacks.data = [this](absl::string_view bytes) { OnBytes(bytes); };
     callbacks.closed = [this](int error) { OnPeerClosed(error); };
-    connection_ = TcpConnection::Connect(loop_, address,
-                                         std::move(callbacks));
+    connection_ = TcpConnection::Connect(loop_, address, std::move(callbacks));
   }
 
  private:
