@@ -20,12 +20,19 @@ ChainStep FollowAnswer(absl::Span<const uint8_t> packet,
     for (const RecordView& rr : response.answers) {
       if (rr.rr_class != kClassIn || rr.name != current) continue;
       if (rr.type == type) {
-        absl::StatusOr<std::string> data = RdataToText(packet, rr);
+        absl::StatusOr<Rdata> data = ParseRdata(packet, rr);
+        // Types mxscan does not decode are checked as strictly as the
+        // others: their octets must make a record of their type.
+        if (data.ok() && std::holds_alternative<OpaqueData>(*data)) {
+          absl::StatusOr<std::string> text = RdataText(rr.type, *data);
+          if (!text.ok()) data = text.status();
+        }
         if (!data.ok()) {
           step.error = data.status();
           return step;
         }
-        step.answers.push_back(Answer{rr.name, rr.type, rr.ttl, *data});
+        step.answers.push_back(
+            Answer{rr.name, rr.type, rr.ttl, *std::move(data)});
         found = true;
       } else if (rr.type == rr_type::kCname && cname == nullptr) {
         cname = &rr;
@@ -40,18 +47,17 @@ ChainStep FollowAnswer(absl::Span<const uint8_t> packet,
       }
       return step;
     }
-    absl::StatusOr<std::string> target = RdataToText(packet, *cname);
-    if (!target.ok()) {
-      step.error = target.status();
+    absl::StatusOr<Rdata> rdata = ParseRdata(packet, *cname);
+    if (!rdata.ok()) {
+      step.error = rdata.status();
       return step;
     }
+    const std::string target = std::get<NameData>(*rdata).name;
     step.answers.push_back(
-        Answer{cname->name, rr_type::kCname, cname->ttl, *target});
+        Answer{cname->name, rr_type::kCname, cname->ttl, *std::move(rdata)});
     step.cnames.push_back(current);
-    if (std::find(visited->begin(), visited->end(), *target) !=
-        visited->end()) {
-      step.error = absl::DataLossError(
-          absl::StrCat("CNAME loop at ", *target));
+    if (std::find(visited->begin(), visited->end(), target) != visited->end()) {
+      step.error = absl::DataLossError(absl::StrCat("CNAME loop at ", target));
       return step;
     }
     if (visited->size() > max_cnames) {
@@ -59,8 +65,8 @@ ChainStep FollowAnswer(absl::Span<const uint8_t> packet,
           absl::StrCat("CNAME chain longer than ", max_cnames));
       return step;
     }
-    visited->push_back(*target);
-    current = *target;
+    visited->push_back(target);
+    current = target;
   }
 }
 

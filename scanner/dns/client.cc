@@ -370,6 +370,7 @@ void Client::OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet,
   t.state = State::kFinishing;
   t.result.resolver = options_.resolvers[t.resolver].text;
   t.result.rcode = parsed->rcode;
+  t.result.edns_options = std::move(parsed->edns.options);
   t.result.authenticated = (t.result.answers.empty() && t.result.cname_chain.empty())
                                ? parsed->header.ad()
                                : (t.result.authenticated && parsed->header.ad());

@@ -1,5 +1,7 @@
 #include "scanner/dns/lookup.h"
 
+#include "scanner/dns/rr_type.h"
+
 namespace mxscan::dns {
 
 const char* LookupStatusName(LookupStatus status) {
@@ -18,6 +20,18 @@ const char* LookupStatusName(LookupStatus status) {
       return "ERROR";
   }
   return "ERROR";
+}
+
+std::vector<std::string> TxtRecords(const LookupResult& result) {
+  std::vector<std::string> texts;
+  if (result.status != LookupStatus::kNoError) return texts;
+  for (const Answer& answer : result.answers) {
+    const TxtData* txt = answer.As<TxtData>();
+    if (txt != nullptr && answer.type == rr_type::kTxt) {
+      texts.push_back(txt->Joined());
+    }
+  }
+  return texts;
 }
 
 }  // namespace mxscan::dns

@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "scanner/dns/message.h"
+#include "scanner/dns/rdata.h"
+
 namespace mxscan::dns {
 
 // How a lookup ended. Every failure has its own value: a timeout or a
@@ -24,7 +27,14 @@ struct Answer {
   std::string name;  // canonical owner name
   uint16_t type = 0;
   uint32_t ttl = 0;
-  std::string data;  // presentation form (rdata_text.h)
+  Rdata rdata;  // typed (rdata.h); text only where printed (rdata_text.h)
+
+  // As<T> is the RDATA when it is of form T (MxData for an MX record,
+  // AddressData for A and AAAA, ...), else null.
+  template <typename T>
+  const T* As() const {
+    return std::get_if<T>(&rdata);
+  }
 };
 
 // LookupResult is what the client reports for one question, once.
@@ -40,7 +50,17 @@ struct LookupResult {
   std::string error;           // why, for every status but kNoError
   uint32_t attempts = 0;       // transmissions, CNAME chasing included
   std::string resolver;        // server of the final answer
+  // The EDNS options of the last answer read (RFC 8914 Extended DNS
+  // Errors among them).
+  std::vector<EdnsOption> edns_options;
 };
+
+// TxtRecords returns each TXT record of a NOERROR answer as the octets a
+// checker reads (its character-strings joined, TxtData::Joined), skipping
+// the CNAMEs of the chain and any other type. The one TXT decoder of
+// mxscan: SPF, DMARC, MTA-STS, TLS-RPT, BIMI and DKIM all read records
+// through it.
+std::vector<std::string> TxtRecords(const LookupResult& result);
 
 }  // namespace mxscan::dns
 

@@ -1,10 +1,26 @@
 #include "scanner/dns/lookup_output.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "scanner/core/json.h"
+#include "scanner/dns/rdata_text.h"
 #include "scanner/dns/rr_type.h"
 
 namespace mxscan::dns {
+namespace {
+
+// The client hands on only records whose text renders; should one not, the
+// RFC 3597 generic form still says what came.
+std::string AnswerText(const Answer& answer) {
+  absl::StatusOr<std::string> text = RdataText(answer.type, answer.rdata);
+  if (text.ok()) return *std::move(text);
+  const OpaqueData* opaque = answer.As<OpaqueData>();
+  if (opaque == nullptr) return "";
+  return absl::StrCat("\\# ", opaque->octets.size(), " ",
+                      absl::BytesToHexString(opaque->octets));
+}
+
+}  // namespace
 
 DnsStatus ToProtoStatus(LookupStatus status) {
   switch (status) {
@@ -40,7 +56,7 @@ void AppendLookupJsonLine(const LookupResult& result, std::string* out) {
     out->append(",\"type\":\"");
     out->append(RrTypeName(a.type));
     absl::StrAppend(out, "\",\"ttl\":", a.ttl, ",\"data\":");
-    AppendJsonString(a.data, out);
+    AppendJsonString(AnswerText(a), out);
     out->push_back('}');
   }
   out->append("],\"authenticated\":");
@@ -76,7 +92,7 @@ void LookupToProto(const LookupResult& result, DnsLookup* out) {
     answer->set_name(a.name);
     answer->set_type(RrTypeName(a.type));
     answer->set_ttl(a.ttl);
-    answer->set_data(a.data);
+    answer->set_data(AnswerText(a));
   }
   out->set_authenticated(result.authenticated);
   out->set_error(result.error);

@@ -1,5 +1,7 @@
 #include "scanner/dns/message.h"
 
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "scanner/dns/name.h"
@@ -44,6 +46,31 @@ absl::Status ReadRecord(absl::Span<const uint8_t> packet, size_t* offset,
   return absl::OkStatus();
 }
 
+// Reads the OPT record `rr` (RFC 6891 section 6.1.2).
+absl::Status ReadOpt(absl::Span<const uint8_t> packet, const RecordView& rr,
+                     Edns* edns) {
+  edns->udp_size = rr.rr_class;
+  edns->version = static_cast<uint8_t>((rr.ttl >> 16) & 0xFF);
+  edns->dnssec_ok = (rr.ttl & 0x8000) != 0;
+  size_t at = rr.rdata_offset;
+  const size_t end = rr.rdata_offset + rr.rdata_length;
+  while (at < end) {
+    if (at + 4 > end) return absl::DataLossError("EDNS option header cut");
+    EdnsOption option;
+    option.code = GetU16(packet, at);
+    const size_t length = GetU16(packet, at + 2);
+    at += 4;
+    if (at + length > end) {
+      return absl::DataLossError("EDNS option runs past the OPT record");
+    }
+    option.data.assign(reinterpret_cast<const char*>(packet.data() + at),
+                       length);
+    at += length;
+    edns->options.push_back(std::move(option));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status BuildQuery(uint16_t id, absl::string_view name, uint16_t type,
@@ -53,6 +80,7 @@ absl::Status BuildQuery(uint16_t id, absl::string_view name, uint16_t type,
   uint16_t flags = 0;
   if (options.recursion_desired) flags |= 0x0100;
   if (options.authentic_data) flags |= 0x0020;
+  if (options.checking_disabled) flags |= 0x0010;
   PutU16(flags, out);
   PutU16(1, out);  // QDCOUNT
   PutU16(0, out);  // ANCOUNT
@@ -163,6 +191,8 @@ absl::StatusOr<ParsedResponse> ParseResponse(
       parsed.has_edns = true;
       // Extended RCODE: upper 8 bits in the TTL's first octet.
       parsed.rcode |= static_cast<int>((additional.ttl >> 24) & 0xFF) << 4;
+      absl::Status s = ReadOpt(packet, additional, &parsed.edns);
+      if (!s.ok()) return s;
     }
   }
   return parsed;

@@ -34,6 +34,9 @@ struct QueryOptions {
   // RFC 6840 section 5.7: AD=1 in a query asks for the AD bit in the answer.
   bool authentic_data = true;
   bool dnssec_ok = false;
+  // RFC 4035 section 3.2.2: CD=1 asks a validating resolver for the data
+  // even when it does not validate.
+  bool checking_disabled = false;
   uint16_t edns_udp_size = kEdnsUdpSize;
 };
 
@@ -60,6 +63,7 @@ struct Header {
   bool rd() const { return flags & 0x0100; }
   bool ra() const { return flags & 0x0080; }
   bool ad() const { return flags & 0x0020; }
+  bool cd() const { return flags & 0x0010; }
   int rcode() const { return flags & 0xF; }
 };
 
@@ -86,19 +90,38 @@ struct RecordView {
   uint16_t rdata_length = 0;
 };
 
+// One EDNS option (RFC 6891 section 6.1.2): its code and data as sent.
+struct EdnsOption {
+  uint16_t code = 0;
+  std::string data;
+  friend bool operator==(const EdnsOption& a, const EdnsOption& b) {
+    return a.code == b.code && a.data == b.data;
+  }
+};
+
+// What the OPT record of a response says (RFC 6891 section 6.1.3).
+struct Edns {
+  uint16_t udp_size = 0;
+  uint8_t version = 0;
+  bool dnssec_ok = false;
+  std::vector<EdnsOption> options;
+};
+
 struct ParsedResponse {
   Header header;
   // RCODE including the EDNS0 extended bits.
   int rcode = 0;
   bool has_edns = false;
+  Edns edns;  // when has_edns
   std::vector<RecordView> answers;
   std::vector<RecordView> authority;
 };
 
 // ParseResponse decodes a whole message: header, the question (skipped),
 // answer and authority records, and the additional section (read for the
-// OPT record only). Fails on any structural error: truncated sections,
-// bad names or compression loops, records running past the end.
+// OPT record only, with its options). Fails on any structural error:
+// truncated sections, bad names or compression loops, records running past
+// the end, more than one OPT record or one whose options overrun it.
 absl::StatusOr<ParsedResponse> ParseResponse(absl::Span<const uint8_t> packet);
 
 // AsBytes views a std::string as bytes.

@@ -7,23 +7,24 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "scanner/dns/message.h"
+#include "scanner/dns/rdata.h"
 
 namespace mxscan::dns {
 
-// RdataToText renders a record's RDATA in the presentation form mxscan
-// reports: A/AAAA addresses; names (NS, CNAME, PTR) canonical with trailing
-// dot; MX "10 mx.example."; TXT the character-strings joined with nothing
-// between them, printable ASCII and space kept as they are (backslash
-// included) and other octets as \DDD; SOA,
-// SRV, TLSA (hex lowercase), CAA as in zone files. Other types are rendered
-// by ldns (wire format code only). Fails when the RDATA is malformed for its
-// type (wrong length, names running out of the RDATA).
+// RdataText renders typed RDATA in the presentation form mxscan prints
+// (`mxscan dns`, dumps): A/AAAA addresses; names (NS, CNAME, PTR) canonical
+// with trailing dot; MX "10 mx.example."; TXT the character-strings joined
+// with nothing between them, printable ASCII and space kept as they are
+// (backslash included) and other octets as \DDD; SOA, SRV, TLSA (hex
+// lowercase), CAA as in zone files. Other types (OpaqueData) are rendered by
+// ldns from their octets (wire format code only); that fails when the octets
+// are malformed for the type (fewer fields than it requires).
+absl::StatusOr<std::string> RdataText(uint16_t type, const Rdata& rdata);
+
+// RdataToText is ParseRdata then RdataText: one record of a message as
+// text.
 absl::StatusOr<std::string> RdataToText(absl::Span<const uint8_t> packet,
                                         const RecordView& record);
-
-// TxtStrings returns the character-strings of a TXT RDATA, unescaped.
-absl::StatusOr<std::vector<std::string>> TxtStrings(
-    absl::Span<const uint8_t> packet, const RecordView& record);
 
 }  // namespace mxscan::dns
 

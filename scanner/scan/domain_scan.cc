@@ -8,26 +8,27 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "scanner/checks/bimi/result.h"
 #include "scanner/checks/dkim/result.h"
 #include "scanner/checks/dmarc/discovery.h"
 #include "scanner/checks/mta_sts/result.h"
+#include "scanner/checks/spf/analysis.h"
 #include "scanner/checks/tls_rpt/result.h"
+#include "scanner/dns/lookup.h"
+#include "scanner/dns/lookup_output.h"
+#include "scanner/dns/rdata.h"
+#include "scanner/dns/rr_type.h"
 #include "scanner/https/https_fetch.h"
 #include "scanner/scan/blocklist.h"
 #include "scanner/scan/probe_cache.h"
+#include "scanner/scan/txt_records.h"
 #include "scanner/tls/certificate_judge.h"
 #include "scanner/tls/dane.h"
 #include "scanner/tls/verdict_cache.h"
-#include "scanner/checks/spf/analysis.h"
-#include "scanner/dns/lookup_output.h"
-#include "scanner/dns/rr_type.h"
-#include "scanner/scan/txt_records.h"
 
 namespace mxscan::scan {
 namespace {
@@ -35,6 +36,7 @@ namespace {
 namespace rr = ::mxscan::dns::rr_type;
 using dns::LookupResult;
 using dns::LookupStatus;
+using dns::TxtRecords;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -210,18 +212,13 @@ class DomainScan {
     std::vector<Mx> hosts;
     bool null_mx = false;
     for (const dns::Answer& a : r.answers) {
-      if (a.type != rr::kMx) continue;
-      std::vector<absl::string_view> parts =
-          absl::StrSplit(a.data, absl::MaxSplits(' ', 1));
-      uint32_t preference = 0;
-      if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &preference)) {
-        continue;
-      }
-      if (parts[1] == ".") {
+      const dns::MxData* record = a.As<dns::MxData>();
+      if (record == nullptr) continue;  // the CNAMEs of the chain
+      if (record->exchange == ".") {
         null_mx = true;
         continue;
       }
-      hosts.push_back({preference, WithoutDot(parts[1])});
+      hosts.push_back({record->preference, WithoutDot(record->exchange)});
     }
     if (null_mx) {
       result_.set_null_mx(true);
@@ -270,7 +267,10 @@ class DomainScan {
         }
       }
       for (const dns::Answer& a : r.answers) {
-        if (a.type == r.type) mx->add_addresses()->set_ip(a.data);
+        const dns::AddressData* address = a.As<dns::AddressData>();
+        if (a.type == r.type && address != nullptr) {
+          mx->add_addresses()->set_ip(address->ToString());
+        }
       }
       AddressLookups& lookups = address_lookups_[index];
       (r.type == rr::kA ? lookups.a : lookups.aaaa) = r.status;
@@ -377,19 +377,13 @@ class DomainScan {
     tlsa->set_dns_status(dns::ToProtoStatus(r.status));
     tlsa->set_authenticated(r.authenticated);
     for (const dns::Answer& a : r.answers) {
-      if (a.type != rr::kTlsa) continue;
-      std::vector<std::string> f = absl::StrSplit(a.data, ' ');
-      uint32_t usage, selector, matching;
-      if (f.size() != 4 || !absl::SimpleAtoi(f[0], &usage) ||
-          !absl::SimpleAtoi(f[1], &selector) ||
-          !absl::SimpleAtoi(f[2], &matching)) {
-        continue;
-      }
+      const dns::TlsaData* data = a.As<dns::TlsaData>();
+      if (data == nullptr) continue;
       TlsaRecord* record = tlsa->add_records();
-      record->set_usage(usage);
-      record->set_selector(selector);
-      record->set_matching_type(matching);
-      record->set_data(f[3]);
+      record->set_usage(data->usage);
+      record->set_selector(data->selector);
+      record->set_matching_type(data->matching_type);
+      record->set_data(absl::BytesToHexString(data->association));
     }
   }
 
@@ -462,7 +456,8 @@ class DomainScan {
     Ask(absl::StrCat(host, "."), rr::kA, [this, host](const LookupResult& r) {
       std::string ip;
       for (const dns::Answer& a : r.answers) {
-        if (a.type == rr::kA) ip = a.data;
+        const dns::AddressData* address = a.As<dns::AddressData>();
+        if (a.type == rr::kA && address != nullptr) ip = address->ToString();
       }
       if (ip.empty()) {
         result_.mutable_mta_sts()->add_errors(absl::StrCat(

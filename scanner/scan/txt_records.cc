@@ -3,23 +3,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
-#include "scanner/dns/rr_type.h"
 
 namespace mxscan::scan {
-
-std::vector<std::string> TxtRecords(const dns::LookupResult& result) {
-  std::vector<std::string> texts;
-  if (result.status != dns::LookupStatus::kNoError) return texts;
-  for (const dns::Answer& a : result.answers) {
-    if (a.type == dns::rr_type::kTxt) texts.push_back(a.data);
-  }
-  return texts;
-}
 
 std::vector<std::string> TxtRecordsWithPrefix(const dns::LookupResult& result,
                                               absl::string_view version) {
   std::vector<std::string> out;
-  for (std::string& text : TxtRecords(result)) {
+  for (std::string& text : dns::TxtRecords(result)) {
     absl::string_view t = absl::StripLeadingAsciiWhitespace(text);
     if (!absl::StartsWithIgnoreCase(t, version)) continue;
     if (t.size() > version.size() && t[version.size()] != ' ' &&

@@ -9,10 +9,6 @@
 
 namespace mxscan::scan {
 
-// TxtRecords returns the text of each TXT record of a lookup's answer
-// (the final records of the chain, not the CNAMEs).
-std::vector<std::string> TxtRecords(const dns::LookupResult& result);
-
 // TxtRecordsWithPrefix keeps the records that start with `version` (e.g.
 // "v=spf1", compared without case) followed by the end, a space or ';'.
 std::vector<std::string> TxtRecordsWithPrefix(const dns::LookupResult& result,

@@ -10,9 +10,12 @@
 #include "scanner/dns/message.h"
 #include "scanner/dns/rr_type.h"
 #include "tests/testing/dns_packet.h"
+#include "tests/testing/rdata_builders.h"
 
 namespace mxscan::dns {
 namespace {
+
+using ::mxscan::testing::AnswerText;
 
 using ::mxscan::testing::kResponseFlags;
 using ::mxscan::testing::ResponseSpec;
@@ -22,7 +25,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 MATCHER_P3(IsAnswer, name, type, data, "") {
-  return arg.name == name && arg.type == type && arg.data == data;
+  return arg.name == name && arg.type == type && AnswerText(arg) == data;
 }
 
 class AnswerChainTest : public ::testing::Test {
@@ -197,7 +200,7 @@ TEST_F(AnswerChainTest, ChainOfExactlyMaxIsFollowed) {
                           rcode::kNoError, /*max_cnames=*/3);
   EXPECT_TRUE(step.error.ok()) << step.error;
   EXPECT_EQ(step.cnames.size(), 3u);
-  EXPECT_EQ(step.answers.back().data, "192.0.2.1");
+  EXPECT_EQ(AnswerText(step.answers.back()), "192.0.2.1");
 }
 
 TEST_F(AnswerChainTest, ChainLongerThanMaxIsAnError) {

@@ -15,10 +15,13 @@
 #include "scanner/core/event_loop.h"
 #include "scanner/core/uv_handle.h"
 #include "scanner/dns/rr_type.h"
+#include "tests/testing/rdata_builders.h"
 #include "tools/fakedns/misbehaving_dns_server.h"
 
 namespace mxscan::dns {
 namespace {
+
+using ::mxscan::testing::AnswerText;
 
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
@@ -98,12 +101,13 @@ TEST_F(ClientTest, AnswersAQuestion) {
 }
 
 TEST_F(ClientTest, RendersEachType) {
-  EXPECT_EQ(ResolveOne("ok-1.example", rr_type::kMx).answers.at(0).data,
+  EXPECT_EQ(AnswerText(ResolveOne("ok-1.example", rr_type::kMx).answers.at(0)),
             "10 mx.ok-1.example.");
-  EXPECT_EQ(ResolveOne("ok-1.example", rr_type::kTxt).answers.at(0).data,
+  EXPECT_EQ(AnswerText(ResolveOne("ok-1.example", rr_type::kTxt).answers.at(0)),
             "v=spf1 -all");
-  EXPECT_EQ(ResolveOne("ok-1.example", rr_type::kAaaa).answers.at(0).data,
-            "::1");
+  EXPECT_EQ(
+      AnswerText(ResolveOne("ok-1.example", rr_type::kAaaa).answers.at(0)),
+      "::1");
   LookupResult nodata = ResolveOne("nodata-1.example");
   EXPECT_EQ(nodata.status, LookupStatus::kNoError);
   EXPECT_TRUE(nodata.answers.empty());
@@ -165,7 +169,7 @@ TEST_F(ClientTest, RefusesAnswersFromAnotherPort) {
   EXPECT_EQ(r[0].status, LookupStatus::kTimeout);
   EXPECT_EQ(r[1].status, LookupStatus::kNoError);
   ASSERT_THAT(r[1].answers, SizeIs(1));
-  EXPECT_NE(r[1].answers[0].data, "6.6.6.6");
+  EXPECT_NE(AnswerText(r[1].answers[0]), "6.6.6.6");
 }
 
 TEST_F(ClientTest, FallsBackToTcpOnTruncation) {
@@ -176,7 +180,7 @@ TEST_F(ClientTest, FallsBackToTcpOnTruncation) {
   LookupResult big = ResolveOne("tcbig-1.example", rr_type::kTxt);
   EXPECT_EQ(big.status, LookupStatus::kNoError) << big.error;
   ASSERT_THAT(big.answers, SizeIs(1));
-  EXPECT_EQ(big.answers[0].data.size(), 3000u);
+  EXPECT_EQ(AnswerText(big.answers[0]).size(), 3000u);
 }
 
 TEST_F(ClientTest, ClassifiesBrokenTcp) {

@@ -27,6 +27,7 @@ namespace {
 using ::mxscan::testing::kResponseFlags;
 using ::mxscan::testing::ResponseSpec;
 using ::mxscan::testing::WireWriter;
+using ::testing::ElementsAre;
 
 std::string Query(uint16_t id, absl::string_view name, uint16_t type,
                   const QueryOptions& options = {}) {
@@ -76,6 +77,10 @@ TEST(BuildQueryTest, Options) {
   rd_only.authentic_data = false;
   EXPECT_EQ(Query(1, "a", 1, rd_only).substr(2, 2),
             std::string("\x01\x00", 2));
+  QueryOptions cd;
+  cd.checking_disabled = true;
+  EXPECT_EQ(Query(1, "a", 1, cd).substr(2, 2),
+            std::string("\x01\x30", 2));  // RD, AD, CD
 }
 
 TEST(BuildQueryTest, RootAndEscapedNames) {
@@ -644,6 +649,56 @@ TEST(ParseResponseTest, OptRdataIsSkipped) {
   absl::StatusOr<ParsedResponse> parsed = Parse(packet + more.str());
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_TRUE(parsed->has_edns);
+  EXPECT_TRUE(parsed->edns.dnssec_ok);
+  EXPECT_EQ(parsed->edns.udp_size, 1232);
+  EXPECT_THAT(parsed->edns.options,
+              ElementsAre(EdnsOption{12, std::string(4, '\0')}));
+}
+
+TEST(ParseResponseTest, EdnsOptionsAreKept) {
+  // A SERVFAIL with an Extended DNS Error (RFC 8914: option 15, info-code
+  // 6 "DNSSEC Bogus" and a text) and an empty option, from a validating
+  // resolver; CD and AD read from the header.
+  ResponseSpec spec;
+  spec.edns_udp_size = 0;
+  spec.rcode = rcode::kServFail;
+  std::string packet = spec.Wire();
+  packet[3] = static_cast<char>(packet[3] | 0x10);  // CD
+  packet[11] = 1;
+  const std::string text = "signature expired";
+  WireWriter opt;
+  opt.U8(0).RecordHeader(rr_type::kOpt, 4096, 0x00008000,
+                         4 + 2 + text.size() + 4);
+  opt.U16(15).U16(2 + text.size()).U16(6).Bytes(text);
+  opt.U16(10).U16(0);
+  absl::StatusOr<ParsedResponse> parsed = Parse(packet + opt.str());
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_TRUE(parsed->header.cd());
+  EXPECT_FALSE(parsed->header.ad());
+  EXPECT_EQ(parsed->rcode, rcode::kServFail);
+  EXPECT_EQ(parsed->edns.udp_size, 4096);
+  EXPECT_THAT(parsed->edns.options,
+              ElementsAre(EdnsOption{15, std::string("\x00\x06", 2) + text},
+                          EdnsOption{10, ""}));
+}
+
+TEST(ParseResponseTest, OptionRunningPastTheOptRecordFails) {
+  ResponseSpec spec;
+  spec.edns_udp_size = 0;
+  std::string packet = spec.Wire();
+  packet[11] = 1;
+  for (const std::string& rdata :
+       {std::string("\x00\x0f\x00\x05\x00\x06", 6),  // 5 octets announced
+        std::string("\x00\x0f\x00", 3)}) {           // header cut
+    WireWriter opt;
+    opt.U8(0).RecordHeader(rr_type::kOpt, 1232, 0,
+                           static_cast<uint16_t>(rdata.size()));
+    opt.Bytes(rdata);
+    opt.Name({"glue"}).RecordHeader(rr_type::kA, kClassIn, 1, 4).U32(1);
+    std::string bytes = packet + opt.str();
+    bytes[11] = 2;
+    EXPECT_FALSE(Parse(bytes).ok());
+  }
 }
 
 }  // namespace

@@ -27,6 +27,15 @@
 namespace mxscan::dns {
 namespace {
 
+// TxtStrings: the character-strings of a TXT record, as ParseRdata reads
+// them.
+absl::StatusOr<std::vector<std::string>> TxtStrings(
+    absl::Span<const uint8_t> packet, const RecordView& record) {
+  absl::StatusOr<Rdata> rdata = ParseRdata(packet, record);
+  if (!rdata.ok()) return rdata.status();
+  return std::get<TxtData>(*rdata).strings;
+}
+
 using ::mxscan::testing::kResponseFlags;
 using ::mxscan::testing::LdnsRdfText;
 using ::mxscan::testing::ResponseSpec;

@@ -7,9 +7,14 @@
 #include "scanner/core/event_loop.h"
 #include "scanner/dns/rr_type.h"
 #include "tests/testing/fake_dns_source.h"
+#include "tests/testing/rdata_builders.h"
 
 namespace mxscan::scan {
 namespace {
+
+using ::mxscan::testing::AnswerText;
+
+using ::mxscan::testing::Ip;
 
 namespace rr = ::mxscan::dns::rr_type;
 using dns::LookupResult;
@@ -18,8 +23,8 @@ using dns::LookupStatus;
 class DnsCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    upstream_.AddRecord("mx.provider.example", rr::kA, "192.0.2.1", 300);
-    upstream_.AddRecord("short.example", rr::kA, "192.0.2.2", 0);
+    upstream_.AddRecord("mx.provider.example", rr::kA, Ip("192.0.2.1"), 300);
+    upstream_.AddRecord("short.example", rr::kA, Ip("192.0.2.2"), 0);
   }
 
   // Answers whatever is pending, upstream and in the cache's loop.
@@ -39,7 +44,7 @@ TEST_F(DnsCacheTest, CoalescesQuestionsInFlight) {
   std::vector<std::string> answers;
   for (int i = 0; i < 5; ++i) {
     cache.Lookup("MX.Provider.Example.", rr::kA, [&](const LookupResult& r) {
-      answers.push_back(r.answers.at(0).data);
+      answers.push_back(AnswerText(r.answers.at(0)));
     });
   }
   EXPECT_TRUE(answers.empty());  // never from inside Lookup()

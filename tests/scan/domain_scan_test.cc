@@ -12,6 +12,13 @@
 namespace mxscan::scan {
 namespace {
 
+using ::mxscan::testing::Ip;
+using ::mxscan::testing::Mx;
+using ::mxscan::testing::Name;
+using ::mxscan::testing::Tlsa;
+using ::mxscan::testing::Txt;
+using ::mxscan::testing::TxtOf;
+
 namespace rr = ::mxscan::dns::rr_type;
 using ::testing::Contains;
 using ::testing::HasSubstr;
@@ -52,13 +59,13 @@ class DomainScanTest : public ::testing::Test {
 };
 
 TEST_F(DomainScanTest, SortsMxHostsAndResolvesEach) {
-  dns_.AddRecord("a.example", rr::kMx, "20 mx2.a.example.");
-  dns_.AddRecord("a.example", rr::kMx, "10 mx1.a.example.");
-  dns_.AddRecord("a.example", rr::kMx, "10 mx0.a.example.");
-  dns_.AddRecord("mx0.a.example", rr::kA, "192.0.2.10");
-  dns_.AddRecord("mx1.a.example", rr::kA, "192.0.2.1");
-  dns_.AddRecord("mx1.a.example", rr::kAaaa, "2001:db8::1");
-  dns_.AddRecord("mx2.a.example", rr::kA, "192.0.2.2");
+  dns_.AddRecord("a.example", rr::kMx, Mx(20, "mx2.a.example."));
+  dns_.AddRecord("a.example", rr::kMx, Mx(10, "mx1.a.example."));
+  dns_.AddRecord("a.example", rr::kMx, Mx(10, "mx0.a.example."));
+  dns_.AddRecord("mx0.a.example", rr::kA, Ip("192.0.2.10"));
+  dns_.AddRecord("mx1.a.example", rr::kA, Ip("192.0.2.1"));
+  dns_.AddRecord("mx1.a.example", rr::kAaaa, Ip("2001:db8::1"));
+  dns_.AddRecord("mx2.a.example", rr::kA, Ip("192.0.2.2"));
   DomainResult r = Scan("a.example");
   EXPECT_EQ(r.status(), DomainResult::OK);
   EXPECT_EQ(r.domain(), "a.example");
@@ -76,12 +83,12 @@ TEST_F(DomainScanTest, SortsMxHostsAndResolvesEach) {
 }
 
 TEST_F(DomainScanTest, NullMx) {
-  dns_.AddRecord("b.example", rr::kMx, "0 .");
+  dns_.AddRecord("b.example", rr::kMx, Mx(0, "."));
   DomainResult r = Scan("b.example");
   EXPECT_TRUE(r.null_mx());
   EXPECT_EQ(r.mx_size(), 0);
-  dns_.AddRecord("c.example", rr::kMx, "0 .");
-  dns_.AddRecord("c.example", rr::kMx, "10 mx.c.example.");
+  dns_.AddRecord("c.example", rr::kMx, Mx(0, "."));
+  dns_.AddRecord("c.example", rr::kMx, Mx(10, "mx.c.example."));
   DomainResult mixed = Scan("c.example");
   EXPECT_TRUE(mixed.null_mx());
   EXPECT_EQ(mixed.mx_size(), 1);
@@ -89,7 +96,7 @@ TEST_F(DomainScanTest, NullMx) {
 }
 
 TEST_F(DomainScanTest, ImplicitMxUsesTheDomainsAddresses) {
-  dns_.AddRecord("d.example", rr::kA, "192.0.2.4");
+  dns_.AddRecord("d.example", rr::kA, Ip("192.0.2.4"));
   DomainResult r = Scan("d.example");
   EXPECT_TRUE(r.implicit_mx());
   ASSERT_EQ(r.mx_size(), 1);
@@ -99,11 +106,11 @@ TEST_F(DomainScanTest, ImplicitMxUsesTheDomainsAddresses) {
 }
 
 TEST_F(DomainScanTest, MxHostsThatAreCnamesOrDoNotResolveAreFindings) {
-  dns_.AddRecord("e.example", rr::kMx, "10 alias.e.example.");
-  dns_.AddRecord("e.example", rr::kMx, "20 gone.e.example.");
-  dns_.AddRecord("e.example", rr::kMx, "30 192.0.2.9.");
-  dns_.AddRecord("alias.e.example", rr::kCname, "real.e.example.");
-  dns_.AddRecord("real.e.example", rr::kA, "192.0.2.5");
+  dns_.AddRecord("e.example", rr::kMx, Mx(10, "alias.e.example."));
+  dns_.AddRecord("e.example", rr::kMx, Mx(20, "gone.e.example."));
+  dns_.AddRecord("e.example", rr::kMx, Mx(30, "192.0.2.9."));
+  dns_.AddRecord("alias.e.example", rr::kCname, Name("real.e.example."));
+  dns_.AddRecord("real.e.example", rr::kA, Ip("192.0.2.5"));
   DomainResult r = Scan("e.example");
   ASSERT_EQ(r.mx_size(), 3);
   EXPECT_TRUE(r.mx(0).is_cname());
@@ -133,9 +140,9 @@ TEST_F(DomainScanTest, DnsFailuresAreNotMissingRecords) {
 // A failed question of one family leaves the host's addresses incomplete:
 // the address status says so, not NOERROR.
 TEST_F(DomainScanTest, OneAddressFamilyFailingIsNotNoError) {
-  dns_.AddRecord("h.example", rr::kMx, "10 mx.h.example.");
-  dns_.AddRecord("mx.h.example", rr::kA, "192.0.2.8");
-  dns_.AddRecord("mx.h.example", rr::kAaaa, "2001:db8::8");
+  dns_.AddRecord("h.example", rr::kMx, Mx(10, "mx.h.example."));
+  dns_.AddRecord("mx.h.example", rr::kA, Ip("192.0.2.8"));
+  dns_.AddRecord("mx.h.example", rr::kAaaa, Ip("2001:db8::8"));
   dns_.SetStatus("mx.h.example", rr::kAaaa, dns::LookupStatus::kServFail);
   DomainResult r = Scan("h.example");
   EXPECT_EQ(r.status(), DomainResult::OK);
@@ -151,14 +158,14 @@ TEST_F(DomainScanTest, OneAddressFamilyFailingIsNotNoError) {
 // whichever check asked it: DKIM's (whose gaps have no status field of
 // their own), SPF's includes, DMARC's report authorisation.
 TEST_F(DomainScanTest, EveryFailedQuestionIsAnError) {
-  dns_.AddRecord("i.example", rr::kMx, "10 mx.i.example.");
-  dns_.AddRecord("mx.i.example", rr::kA, "192.0.2.9");
+  dns_.AddRecord("i.example", rr::kMx, Mx(10, "mx.i.example."));
+  dns_.AddRecord("mx.i.example", rr::kA, Ip("192.0.2.9"));
   dns_.AddRecord("i.example", rr::kTxt,
-                 "v=spf1 include:_spf.provider.example -all");
+                 Txt("v=spf1 include:_spf.provider.example -all"));
   dns_.SetStatus("_spf.provider.example", rr::kTxt,
                  dns::LookupStatus::kTimeout);
   dns_.AddRecord("_dmarc.i.example", rr::kTxt,
-                 "v=DMARC1; p=reject; rua=mailto:r@reports.example");
+                 Txt("v=DMARC1; p=reject; rua=mailto:r@reports.example"));
   dns_.SetStatus("i.example._report._dmarc.reports.example", rr::kTxt,
                  dns::LookupStatus::kError);
   dns_.SetStatus("_domainkey.i.example", rr::kTxt,
@@ -182,17 +189,17 @@ TEST_F(DomainScanTest, NonexistentDomain) {
 }
 
 TEST_F(DomainScanTest, FindsRecordsOfEachCheck) {
-  dns_.AddRecord("g.example", rr::kMx, "10 mx.g.example.");
-  dns_.AddRecord("mx.g.example", rr::kA, "192.0.2.7");
-  dns_.AddRecord("g.example", rr::kTxt, "v=spf1 -all");
-  dns_.AddRecord("g.example", rr::kTxt, "google-site-verification=x");
-  dns_.AddRecord("_dmarc.g.example", rr::kTxt, "v=DMARC1; p=reject");
-  dns_.AddRecord("_mta-sts.g.example", rr::kTxt, "v=STSv1; id=1");
+  dns_.AddRecord("g.example", rr::kMx, Mx(10, "mx.g.example."));
+  dns_.AddRecord("mx.g.example", rr::kA, Ip("192.0.2.7"));
+  dns_.AddRecord("g.example", rr::kTxt, Txt("v=spf1 -all"));
+  dns_.AddRecord("g.example", rr::kTxt, Txt("google-site-verification=x"));
+  dns_.AddRecord("_dmarc.g.example", rr::kTxt, Txt("v=DMARC1; p=reject"));
+  dns_.AddRecord("_mta-sts.g.example", rr::kTxt, Txt("v=STSv1; id=1"));
   dns_.AddRecord("_smtp._tls.g.example", rr::kTxt,
-                 "v=TLSRPTv1; rua=mailto:r@g.example");
+                 Txt("v=TLSRPTv1; rua=mailto:r@g.example"));
   dns_.AddRecord("default._bimi.g.example", rr::kTxt,
-                 "v=BIMI1; l=https://g.example/logo.svg");
-  dns_.AddRecord("_25._tcp.mx.g.example", rr::kTlsa, "3 1 1 abcdef");
+                 Txt("v=BIMI1; l=https://g.example/logo.svg"));
+  dns_.AddRecord("_25._tcp.mx.g.example", rr::kTlsa, Tlsa(3, 1, 1, "abcdef"));
   dns_.SetAuthenticated("_25._tcp.mx.g.example", rr::kTlsa);
   dns_.SetAuthenticated("g.example", rr::kMx);
   DomainResult r = Scan("g.example");
@@ -210,17 +217,38 @@ TEST_F(DomainScanTest, FindsRecordsOfEachCheck) {
   EXPECT_EQ(r.mx(0).tlsa().records(0).data(), "abcdef");
 }
 
+// Every check reads a TXT record as its octets, its strings joined: a tab
+// is a tab (RFC 8461 and RFC 8460 allow it between fields), whether the
+// record came in one string or several.
+TEST_F(DomainScanTest, TxtRecordsAreReadAsOctetsByEveryCheck) {
+  dns_.AddRecord("t.example", rr::kMx, Mx(0, "."));
+  dns_.AddRecord("t.example", rr::kTxt, TxtOf({"v=spf1", " -all"}));
+  dns_.AddRecord("_dmarc.t.example", rr::kTxt, Txt("v=DMARC1;\tp=reject"));
+  dns_.AddRecord("_mta-sts.t.example", rr::kTxt, Txt("v=STSv1;\tid=20261206"));
+  dns_.AddRecord("_smtp._tls.t.example", rr::kTxt,
+                 TxtOf({"v=TLSRPTv1;\t", "rua=mailto:r@t.example"}));
+  DomainResult r = Scan("t.example");
+  EXPECT_EQ(r.spf().record(), "v=spf1 -all");
+  EXPECT_TRUE(r.spf().valid());
+  EXPECT_EQ(r.dmarc().policy(), "reject");
+  EXPECT_TRUE(r.mta_sts().txt_present());
+  EXPECT_EQ(r.mta_sts().id(), "20261206");
+  EXPECT_TRUE(r.tls_rpt().present());
+  EXPECT_TRUE(r.tls_rpt().valid()) << r.tls_rpt().DebugString();
+}
+
 TEST_F(DomainScanTest, DkimSelectorsAndProofOfNoKeys) {
   options_.dkim_selectors = {"selector1", "google", "s1"};
-  dns_.AddRecord("h.example", rr::kMx, "0 .");
+  dns_.AddRecord("h.example", rr::kMx, Mx(0, "."));
   dns_.AddRecord("selector1._domainkey.h.example", rr::kTxt,
-                 "v=DKIM1; k=rsa; p=MIIB");
-  dns_.AddRecord("google._domainkey.h.example", rr::kTxt, "unrelated text");
+                 Txt("v=DKIM1; k=rsa; p=MIIB"));
+  dns_.AddRecord("google._domainkey.h.example", rr::kTxt,
+                 Txt("unrelated text"));
   DomainResult r = Scan("h.example");
   ASSERT_EQ(r.dkim_size(), 1);
   EXPECT_EQ(r.dkim(0).selector(), "selector1");
   EXPECT_FALSE(r.dkim_no_keys());
-  dns_.AddRecord("i.example", rr::kMx, "0 .");
+  dns_.AddRecord("i.example", rr::kMx, Mx(0, "."));
   EXPECT_TRUE(Scan("i.example").dkim_no_keys());
 }
 

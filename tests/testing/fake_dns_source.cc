@@ -1,5 +1,7 @@
 #include "tests/testing/fake_dns_source.h"
 
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -14,10 +16,10 @@ std::string FakeDnsSource::Key(absl::string_view name) {
 }
 
 void FakeDnsSource::AddRecord(absl::string_view name, uint16_t type,
-                              absl::string_view data, uint32_t ttl) {
+                              dns::Rdata rdata, uint32_t ttl) {
   const std::string key = Key(name);
   records_[{key, type}].push_back(
-      dns::Answer{key, type, ttl, std::string(data)});
+      dns::Answer{key, type, ttl, std::move(rdata)});
   ++names_[key];
 }
 
@@ -57,7 +59,7 @@ dns::LookupResult FakeDnsSource::Answer(const std::string& name,
     if (cname == records_.end() || type == dns::rr_type::kCname) break;
     r.answers.push_back(cname->second.front());
     r.cname_chain.push_back(current);
-    current = Key(cname->second.front().data);
+    current = Key(std::get<dns::NameData>(cname->second.front().rdata).name);
   }
   // A name exists if it holds data or is an empty non-terminal (has
   // names below it), as RFC 8020 relies on.

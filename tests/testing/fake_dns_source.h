@@ -11,6 +11,8 @@
 #include "absl/strings/string_view.h"
 #include "scanner/checks/dns_source.h"
 #include "scanner/dns/lookup.h"
+#include "scanner/dns/rdata.h"
+#include "tests/testing/rdata_builders.h"
 
 namespace mxscan::testing {
 
@@ -24,9 +26,9 @@ namespace mxscan::testing {
 // (TIMEOUT, SERVFAIL, ...) for one (name, type).
 class FakeDnsSource : public checks::DnsSource {
  public:
-  // AddRecord adds one record; `data` in mxscan's presentation form
-  // ("10 mx.example.org." for MX, the joined text for TXT).
-  void AddRecord(absl::string_view name, uint16_t type, absl::string_view data,
+  // AddRecord adds one record of `type` with typed RDATA (rdata_builders.h:
+  // Txt("v=spf1 -all"), Mx(10, "mx.example.org"), Ip("192.0.2.1"), ...).
+  void AddRecord(absl::string_view name, uint16_t type, dns::Rdata rdata,
                  uint32_t ttl = 300);
   // SetStatus makes every lookup of (name, type) end with `status`.
   void SetStatus(absl::string_view name, uint16_t type,

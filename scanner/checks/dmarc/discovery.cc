@@ -37,28 +37,6 @@ std::string Failure(absl::string_view name, const LookupResult& r) {
   return absl::StrCat("TXT lookup of ", name, " failed (", why, ")");
 }
 
-// UnescapeTxt turns the \DDD escapes of mxscan's TXT presentation form
-// back into octets, so that a tab in a record is a tab to the parser.
-std::string UnescapeTxt(absl::string_view data) {
-  std::string out;
-  out.reserve(data.size());
-  for (size_t i = 0; i < data.size(); ++i) {
-    if (data[i] == '\\' && i + 3 < data.size() &&
-        absl::ascii_isdigit(data[i + 1]) && absl::ascii_isdigit(data[i + 2]) &&
-        absl::ascii_isdigit(data[i + 3])) {
-      const int value = (data[i + 1] - '0') * 100 + (data[i + 2] - '0') * 10 +
-                        (data[i + 3] - '0');
-      if (value <= 255) {
-        out.push_back(static_cast<char>(value));
-        i += 3;
-        continue;
-      }
-    }
-    out.push_back(data[i]);
-  }
-  return out;
-}
-
 // The TXT records of one _dmarc name: the DMARC Policy Records, and the
 // records that try to be one but do not start with v=DMARC1.
 struct DmarcTxt {
@@ -68,9 +46,7 @@ struct DmarcTxt {
 
 DmarcTxt ReadDmarcTxt(const LookupResult& r) {
   DmarcTxt out;
-  for (const dns::Answer& answer : r.answers) {
-    if (answer.type != dns::rr_type::kTxt) continue;  // CNAMEs of the chain
-    std::string text = UnescapeTxt(answer.data);
+  for (std::string& text : dns::TxtRecords(r)) {
     if (StartsWithDmarcVersion(text)) {
       out.records.push_back(std::move(text));
     } else if (LooksLikeDmarcRecord(text)) {

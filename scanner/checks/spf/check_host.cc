@@ -252,7 +252,8 @@ class Evaluation : public std::enable_shared_from_this<Evaluation> {
       case AnswerKind::kRecords:
         break;
     }
-    const std::vector<std::string> records = SpfRecords(TxtRecords(answer));
+    const std::vector<std::string> records =
+        SpfRecords(dns::TxtRecords(answer));
     if (records.empty()) {
       frame->done(ErrorOutcome(
           Result::kNone,
@@ -650,7 +651,8 @@ class Evaluation : public std::enable_shared_from_this<Evaluation> {
                  PresentationName(target), dns::rr_type::kTxt,
                  [self, frame,
                   done = std::move(done)](const LookupResult& answer) mutable {
-                   const std::vector<std::string> texts = TxtRecords(answer);
+                   const std::vector<std::string> texts =
+                       dns::TxtRecords(answer);
                    if (Classify(answer, dns::rr_type::kTxt) !=
                            AnswerKind::kRecords ||
                        texts.size() != 1 || !IsAscii(texts.front())) {

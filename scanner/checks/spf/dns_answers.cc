@@ -1,7 +1,5 @@
 #include "scanner/checks/spf/dns_answers.h"
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/string_view.h"
 #include "scanner/dns/rr_type.h"
 
 namespace mxscan::checks::spf {
@@ -24,15 +22,10 @@ AnswerKind Classify(const dns::LookupResult& result, uint16_t type) {
 std::vector<IpAddress> Addresses(const dns::LookupResult& result) {
   std::vector<IpAddress> out;
   for (const dns::Answer& answer : result.answers) {
-    absl::StatusOr<IpAddress> address;
-    if (answer.type == dns::rr_type::kA) {
-      address = IpAddress::ParseIp4(answer.data);
-    } else if (answer.type == dns::rr_type::kAaaa) {
-      address = IpAddress::ParseIp6(answer.data);
-    } else {
-      continue;
+    const dns::AddressData* address = answer.As<dns::AddressData>();
+    if (address != nullptr) {
+      out.push_back(IpAddress::FromOctets(address->octets()));
     }
-    if (address.ok()) out.push_back(*address);
   }
   return out;
 }
@@ -40,11 +33,8 @@ std::vector<IpAddress> Addresses(const dns::LookupResult& result) {
 std::vector<std::string> MxNames(const dns::LookupResult& result) {
   std::vector<std::string> out;
   for (const dns::Answer& answer : result.answers) {
-    if (answer.type != dns::rr_type::kMx) continue;
-    absl::string_view data = absl::StripAsciiWhitespace(answer.data);
-    const size_t space = data.find(' ');
-    if (space == absl::string_view::npos) continue;
-    out.emplace_back(absl::StripAsciiWhitespace(data.substr(space + 1)));
+    const dns::MxData* mx = answer.As<dns::MxData>();
+    if (mx != nullptr) out.push_back(mx->exchange);
   }
   return out;
 }
@@ -52,8 +42,9 @@ std::vector<std::string> MxNames(const dns::LookupResult& result) {
 std::vector<std::string> PtrNames(const dns::LookupResult& result) {
   std::vector<std::string> out;
   for (const dns::Answer& answer : result.answers) {
-    if (answer.type == dns::rr_type::kPtr) {
-      out.emplace_back(absl::StripAsciiWhitespace(answer.data));
+    const dns::NameData* ptr = answer.As<dns::NameData>();
+    if (answer.type == dns::rr_type::kPtr && ptr != nullptr) {
+      out.push_back(ptr->name);
     }
   }
   return out;

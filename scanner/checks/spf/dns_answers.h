@@ -21,12 +21,11 @@ enum class AnswerKind {
 // the chain do not count as records.
 AnswerKind Classify(const dns::LookupResult& result, uint16_t type);
 
-// Addresses returns the A and AAAA records of an answer; records whose
-// data does not parse are skipped.
+// Addresses returns the A and AAAA records of an answer.
 std::vector<IpAddress> Addresses(const dns::LookupResult& result);
 
-// MxNames returns the exchange of each MX record ("10 mx.example.org." ->
-// "mx.example.org."), in answer order; a null MX gives ".".
+// MxNames returns the exchange of each MX record (canonical, with its
+// trailing dot), in answer order; a null MX gives ".".
 std::vector<std::string> MxNames(const dns::LookupResult& result);
 
 // PtrNames returns the names of the PTR records, in answer order.

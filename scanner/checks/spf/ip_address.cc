@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
@@ -68,6 +69,14 @@ absl::StatusOr<IpAddress> IpAddress::ParseIp6(absl::string_view text) {
 absl::StatusOr<IpAddress> IpAddress::Parse(absl::string_view text) {
   if (text.find(':') != absl::string_view::npos) return ParseIp6(text);
   return ParseIp4(text);
+}
+
+IpAddress IpAddress::FromOctets(absl::Span<const uint8_t> octets) {
+  IpAddress ip;
+  if (octets.size() != 4 && octets.size() != 16) return ip;
+  ip.ip6_ = octets.size() == 16;
+  std::copy(octets.begin(), octets.end(), ip.bytes_.begin());
+  return ip;
 }
 
 IpAddress IpAddress::Unmapped() const {

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace mxscan::checks::spf {
 
@@ -27,6 +28,9 @@ class IpAddress {
   static absl::StatusOr<IpAddress> ParseIp6(absl::string_view text);
   // Parse accepts either form (IPv6 when the text holds a ':').
   static absl::StatusOr<IpAddress> Parse(absl::string_view text);
+  // FromOctets takes the 4 or 16 octets of an A or AAAA record's RDATA in
+  // network order; other lengths give 0.0.0.0.
+  static IpAddress FromOctets(absl::Span<const uint8_t> octets);
 
   bool is_ip6() const { return ip6_; }
   // Size in bits: 32 or 128.

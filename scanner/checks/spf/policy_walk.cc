@@ -16,6 +16,8 @@
 #include "scanner/checks/spf/macro.h"
 #include "scanner/checks/spf/record.h"
 #include "scanner/checks/spf/txt_record.h"
+#include "scanner/dns/lookup.h"
+#include "scanner/dns/rdata.h"
 #include "scanner/dns/rr_type.h"
 
 namespace mxscan::checks::spf {
@@ -174,9 +176,10 @@ class PolicyWalker {
       case AnswerKind::kRecords:
         break;
     }
-    const std::vector<std::string> records = SpfRecords(TxtRecords(*answer));
+    const std::vector<std::string> records =
+        SpfRecords(dns::TxtRecords(*answer));
     for (const std::string& record : records) {
-      f.texts.push_back(PrintableRecord(record));
+      f.texts.push_back(dns::PrintableOctets(record));
     }
     if (records.empty()) {
       f.kind = Fetched::Kind::kNone;
@@ -402,7 +405,7 @@ class PolicyWalker {
     const dns::LookupResult* txt = Need(*target, dns::rr_type::kTxt);
     if (txt == nullptr) return;
     if (Classify(*txt, dns::rr_type::kTxt) != AnswerKind::kRecords ||
-        TxtRecords(*txt).size() != 1) {
+        dns::TxtRecords(*txt).size() != 1) {
       Warning(via, term,
               "no single TXT record there: receivers ignore the explanation");
     }

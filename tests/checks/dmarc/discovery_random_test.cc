@@ -24,6 +24,8 @@
 namespace mxscan::checks::dmarc {
 namespace {
 
+using ::mxscan::testing::Txt;
+
 const std::vector<std::string>& Names() {
   static const auto* names = new std::vector<std::string>{
       "com",
@@ -77,7 +79,7 @@ TEST(DmarcDiscoveryRandomTest, InvariantsHoldForRandomZones) {
       const std::string owner = "_dmarc." + name;
       for (size_t n = below(4) == 0 ? below(3) : 0; n > 0; --n) {
         dns.AddRecord(owner, dns::rr_type::kTxt,
-                      Texts()[below(Texts().size())]);
+                      Txt(Texts()[below(Texts().size())]));
       }
       if (below(12) == 0) {
         dns.SetStatus(owner, dns::rr_type::kTxt, failures[below(3)]);
@@ -85,7 +87,7 @@ TEST(DmarcDiscoveryRandomTest, InvariantsHoldForRandomZones) {
       }
       if (below(3) == 0) {
         dns.AddRecord(name + "._report._dmarc.vendor.net", dns::rr_type::kTxt,
-                      "v=DMARC1");
+                      Txt("v=DMARC1"));
       }
     }
     const std::string domain = Names()[1 + below(6)];

@@ -17,6 +17,9 @@
 namespace mxscan::checks::dmarc {
 namespace {
 
+using ::mxscan::testing::Name;
+using ::mxscan::testing::Txt;
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -42,7 +45,7 @@ class DmarcDiscoveryTest : public ::testing::Test {
   }
 
   void Txt(const std::string& name, const std::string& text) {
-    dns_.AddRecord(name, kTxt, text);
+    dns_.AddRecord(name, kTxt, mxscan::testing::Txt(text));
   }
 
   DmarcDiscoveryOptions Options(DmarcProfile profile) {
@@ -285,14 +288,14 @@ TEST_F(DmarcDiscoveryTest, LookalikeRecordIsReported) {
 }
 
 TEST_F(DmarcDiscoveryTest, EscapedTabsAreTabs) {
-  Txt("_dmarc.example.com", "v=DMARC1;\\009p=reject;\\009");
+  Txt("_dmarc.example.com", "v=DMARC1;\tp=reject;\t");
   const mxscan::DmarcResult r = Discover9989("example.com");
   EXPECT_EQ(r.policy(), "reject");
 }
 
 TEST_F(DmarcDiscoveryTest, RecordBehindACname) {
   dns_.AddRecord("_dmarc.example.com", dns::rr_type::kCname,
-                 "example.com._dmarc.provider.net.");
+                 Name("example.com._dmarc.provider.net."));
   Txt("example.com._dmarc.provider.net", "v=DMARC1; p=quarantine");
   const mxscan::DmarcResult r = Discover9989("example.com");
   EXPECT_EQ(r.policy(), "quarantine");

@@ -11,11 +11,14 @@
 namespace mxscan::checks::dmarc {
 namespace {
 
+using ::mxscan::testing::Txt;
+
 using ::testing::ElementsAre;
 
 TEST(QuestionCacheTest, AsksEachQuestionOnce) {
   testing::FakeDnsSource dns;
-  dns.AddRecord("_dmarc.example.com", dns::rr_type::kTxt, "v=DMARC1; p=none");
+  dns.AddRecord("_dmarc.example.com", dns::rr_type::kTxt,
+                Txt("v=DMARC1; p=none"));
   QuestionCache cache(dns);
   std::vector<std::string> seen;
   auto record = [&](const std::string& tag) {

@@ -13,6 +13,10 @@
 namespace mxscan::checks::spf {
 namespace {
 
+using ::mxscan::testing::Ip;
+using ::mxscan::testing::Mx;
+using ::mxscan::testing::Txt;
+
 using ::mxscan::testing::FakeDnsSource;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -43,9 +47,11 @@ class AnalysisTest : public ::testing::Test {
   }
 
   void Txt(const char* name, const char* text) {
-    dns_.AddRecord(name, rr::kTxt, text);
+    dns_.AddRecord(name, rr::kTxt, mxscan::testing::Txt(text));
   }
-  void A(const char* name, const char* ip) { dns_.AddRecord(name, rr::kA, ip); }
+  void A(const char* name, const char* ip) {
+    dns_.AddRecord(name, rr::kA, Ip(ip));
+  }
 
   FakeDnsSource dns_;
 };
@@ -54,8 +60,8 @@ TEST_F(AnalysisTest, SimpleValidRecord) {
   Txt("example.org", "google-site-verification=abc");
   Txt("example.org", "v=spf1 ip4:192.0.2.0/24 a mx -all");
   A("example.org", "192.0.2.1");
-  dns_.AddRecord("example.org", rr::kAaaa, "2001:db8::1");
-  dns_.AddRecord("example.org", rr::kMx, "10 mx.example.org.");
+  dns_.AddRecord("example.org", rr::kAaaa, Ip("2001:db8::1"));
+  dns_.AddRecord("example.org", rr::kMx, Mx(10, "mx.example.org."));
   const mxscan::SpfResult r = Analyze();
   EXPECT_TRUE(r.present());
   EXPECT_TRUE(r.valid());
@@ -78,7 +84,7 @@ TEST_F(AnalysisTest, AllQualifiers) {
   };
   for (const auto& [record, all] : cases) {
     FakeDnsSource dns;
-    dns.AddRecord("example.org", rr::kTxt, record);
+    dns.AddRecord("example.org", rr::kTxt, mxscan::testing::Txt(record));
     std::optional<mxscan::SpfResult> result;
     AnalyzeSpf(dns, "example.org",
                [&](mxscan::SpfResult r) { result = std::move(r); });
@@ -137,7 +143,9 @@ TEST_F(AnalysisTest, SyntaxError) {
 }
 
 TEST_F(AnalysisTest, NonAsciiRecordIsShownEscaped) {
-  Txt("example.org", "v=spf1 a:\\239\\187\\191x.example -all");
+  Txt("example.org",
+      "v=spf1 a:\xEF\xBB\xBF"
+      "x.example -all");
   const mxscan::SpfResult r = Analyze();
   EXPECT_EQ(r.record(), "v=spf1 a:\\239\\187\\191x.example -all");
   EXPECT_THAT(r.errors(), ElementsAre(HasSubstr("not 7-bit ASCII")));
@@ -230,7 +238,7 @@ TEST_F(AnalysisTest, TooManyLookups) {
         "2.b.example", "3.b.example", "4.b.example", "example.org"}) {
     A(host, "192.0.2.1");
   }
-  dns_.AddRecord("example.org", rr::kMx, "10 mx.example.org.");
+  dns_.AddRecord("example.org", rr::kMx, Mx(10, "mx.example.org."));
   const mxscan::SpfResult r = Analyze();
   EXPECT_EQ(r.dns_lookups(), 12u);
   EXPECT_FALSE(r.valid());
@@ -254,7 +262,7 @@ TEST_F(AnalysisTest, TooManyVoidLookups) {
 
 TEST_F(AnalysisTest, AWithoutIp4IsAWarningNotAVoid) {
   Txt("example.org", "v=spf1 a:v6only.example -all");
-  dns_.AddRecord("v6only.example", rr::kAaaa, "2001:db8::1");
+  dns_.AddRecord("v6only.example", rr::kAaaa, Ip("2001:db8::1"));
   const mxscan::SpfResult r = Analyze();
   EXPECT_EQ(r.void_lookups(), 0u);
   EXPECT_TRUE(r.valid());
@@ -267,7 +275,7 @@ TEST_F(AnalysisTest, TooManyMxNames) {
   Txt("example.org", "v=spf1 mx -all");
   for (int i = 0; i < 11; ++i) {
     dns_.AddRecord("example.org", rr::kMx,
-                   std::to_string(i) + " mx" + std::to_string(i) + ".example.");
+                   Mx(i, "mx" + std::to_string(i) + ".example."));
   }
   const mxscan::SpfResult r = Analyze();
   EXPECT_FALSE(r.valid());
@@ -310,7 +318,7 @@ TEST_F(AnalysisTest, MacrosThatNeedTheSenderAreNotFollowed) {
       "v=spf1 exists:%{i}._spf.example.org include:%{l}.example.net "
       "a:%{d} mx:%{o2} -all");
   A("example.org", "192.0.2.1");
-  dns_.AddRecord("example.org", rr::kMx, "10 mx.example.org.");
+  dns_.AddRecord("example.org", rr::kMx, Mx(10, "mx.example.org."));
   const mxscan::SpfResult r = Analyze();
   EXPECT_TRUE(r.valid());
   EXPECT_EQ(r.dns_lookups(), 4u);

@@ -14,6 +14,10 @@
 namespace mxscan::checks::spf {
 namespace {
 
+using ::mxscan::testing::Mx;
+using ::mxscan::testing::Name;
+using ::mxscan::testing::Txt;
+
 using ::mxscan::testing::FakeDnsSource;
 using ::testing::HasSubstr;
 namespace rr = ::mxscan::dns::rr_type;
@@ -80,7 +84,7 @@ class CheckHostTest : public ::testing::Test {
   }
 
   void Txt(const char* name, const char* text) {
-    dns_.AddRecord(name, rr::kTxt, text);
+    dns_.AddRecord(name, rr::kTxt, mxscan::testing::Txt(text));
   }
 
   FakeDnsSource dns_;
@@ -96,7 +100,7 @@ TEST_F(CheckHostTest, PassOnIp4) {
 }
 
 TEST_F(CheckHostTest, NoRecordIsNone) {
-  dns_.AddRecord("example.org", rr::kA, "192.0.2.1");
+  dns_.AddRecord("example.org", rr::kA, mxscan::testing::Ip("192.0.2.1"));
   const CheckHostResult r = Check("192.0.2.1", "alice@example.org");
   EXPECT_EQ(r.result, Result::kNone);
   EXPECT_THAT(r.error, HasSubstr("no SPF record at example.org"));
@@ -191,9 +195,9 @@ TEST_F(CheckHostTest, MxHostsAnsweredInAnyOrder) {
   Txt("example.org", "v=spf1 mx -all");
   for (int i = 0; i < 10; ++i) {
     const std::string host = "mx" + std::to_string(i) + ".example.org";
-    dns_.AddRecord("example.org", rr::kMx,
-                   std::to_string(i) + " " + host + ".");
-    dns_.AddRecord(host, rr::kA, "192.0.2." + std::to_string(10 + i));
+    dns_.AddRecord("example.org", rr::kMx, Mx(i, host));
+    dns_.AddRecord(host, rr::kA,
+                   mxscan::testing::Ip("192.0.2." + std::to_string(10 + i)));
   }
   for (const char* ip : {"192.0.2.10", "192.0.2.19", "192.0.2.99"}) {
     ReorderingDnsSource reordering(dns_);
@@ -213,9 +217,9 @@ TEST_F(CheckHostTest, MxHostsAnsweredInAnyOrder) {
 
 TEST_F(CheckHostTest, MxHostFailureIsTempErrorOnlyWithoutMatch) {
   Txt("example.org", "v=spf1 mx -all");
-  dns_.AddRecord("example.org", rr::kMx, "10 good.example.org.");
-  dns_.AddRecord("example.org", rr::kMx, "20 bad.example.org.");
-  dns_.AddRecord("good.example.org", rr::kA, "192.0.2.1");
+  dns_.AddRecord("example.org", rr::kMx, Mx(10, "good.example.org."));
+  dns_.AddRecord("example.org", rr::kMx, Mx(20, "bad.example.org."));
+  dns_.AddRecord("good.example.org", rr::kA, mxscan::testing::Ip("192.0.2.1"));
   dns_.SetStatus("bad.example.org", rr::kA, dns::LookupStatus::kTimeout);
   EXPECT_EQ(Check("192.0.2.1", "a@example.org").result, Result::kPass);
   const CheckHostResult r = Check("192.0.2.2", "a@example.org");
@@ -225,8 +229,8 @@ TEST_F(CheckHostTest, MxHostFailureIsTempErrorOnlyWithoutMatch) {
 
 TEST_F(CheckHostTest, PtrAndPMacroShareOneValidation) {
   Txt("example.org", "v=spf1 exists:%{p}.allow.example.org ptr -all");
-  dns_.AddRecord("1.2.0.192.in-addr.arpa", rr::kPtr, "mail.example.org.");
-  dns_.AddRecord("mail.example.org", rr::kA, "192.0.2.1");
+  dns_.AddRecord("1.2.0.192.in-addr.arpa", rr::kPtr, Name("mail.example.org."));
+  dns_.AddRecord("mail.example.org", rr::kA, mxscan::testing::Ip("192.0.2.1"));
   const CheckHostResult r = Check("192.0.2.1", "a@example.org");
   EXPECT_EQ(r.result, Result::kPass);
   EXPECT_EQ(r.mechanism, "ptr");
@@ -238,7 +242,7 @@ TEST_F(CheckHostTest, PtrAndPMacroShareOneValidation) {
 
 TEST_F(CheckHostTest, LookupLimit) {
   Txt("example.org", "v=spf1 a a a a a a a a a a ip4:192.0.2.1 a -all");
-  dns_.AddRecord("example.org", rr::kA, "198.51.100.1");
+  dns_.AddRecord("example.org", rr::kA, mxscan::testing::Ip("198.51.100.1"));
   const CheckHostResult r = Check("192.0.2.1", "a@example.org");
   EXPECT_EQ(r.result, Result::kPass);
   EXPECT_EQ(r.dns_lookups, 10);

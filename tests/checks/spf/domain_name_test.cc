@@ -6,6 +6,7 @@
 #include "scanner/checks/spf/txt_record.h"
 #include "scanner/dns/lookup.h"
 #include "scanner/dns/rr_type.h"
+#include "tests/testing/rdata_builders.h"
 
 namespace mxscan::checks::spf {
 namespace {
@@ -53,30 +54,19 @@ TEST(DomainNameTest, PresentationAndComparison) {
   EXPECT_FALSE(IsSameOrSubdomain("example.com", ""));
 }
 
-TEST(TxtRecordTest, OctetsFromPresentation) {
-  EXPECT_EQ(TxtOctets("v=spf1 -all"), "v=spf1 -all");
-  EXPECT_EQ(TxtOctets("a\\239\\187\\191b"),
-            "a\xEF\xBB\xBF"
-            "b");
-  EXPECT_EQ(TxtOctets("nul\\000"), std::string("nul\0", 4));
-  // Printable values are never escaped by the presentation: such a
-  // sequence is the published text itself.
-  EXPECT_EQ(TxtOctets("\\065"), "\\065");
-  EXPECT_EQ(TxtOctets("end\\12"), "end\\12");
-  EXPECT_EQ(PrintableRecord("a\xEF"
-                            "b\r"),
-            "a\\239b\\013");
-}
-
 TEST(TxtRecordTest, SelectsSpfRecordsFromTxtAnswers) {
   dns::LookupResult r;
   r.status = dns::LookupStatus::kNoError;
-  r.answers.push_back({"b.example.", dns::rr_type::kCname, 300, "a.example."});
-  r.answers.push_back({"a.example.", dns::rr_type::kTxt, 300, "hello"});
-  r.answers.push_back({"a.example.", dns::rr_type::kTxt, 300, "v=spf1 -all"});
-  r.answers.push_back({"a.example.", dns::rr_type::kTxt, 300, "v=spf10 +all"});
-  EXPECT_EQ(TxtRecords(r).size(), 3u);
-  const std::vector<std::string> spf = SpfRecords(TxtRecords(r));
+  r.answers.push_back({"b.example.", dns::rr_type::kCname, 300,
+                       mxscan::testing::Name("a.example.")});
+  r.answers.push_back(
+      {"a.example.", dns::rr_type::kTxt, 300, mxscan::testing::Txt("hello")});
+  r.answers.push_back({"a.example.", dns::rr_type::kTxt, 300,
+                       mxscan::testing::Txt("v=spf1 -all")});
+  r.answers.push_back({"a.example.", dns::rr_type::kTxt, 300,
+                       mxscan::testing::Txt("v=spf10 +all")});
+  EXPECT_EQ(dns::TxtRecords(r).size(), 3u);
+  const std::vector<std::string> spf = SpfRecords(dns::TxtRecords(r));
   ASSERT_EQ(spf.size(), 1u);
   EXPECT_EQ(spf[0], "v=spf1 -all");
 }

@@ -38,21 +38,6 @@ std::string NamePresentation(absl::string_view utf8) {
   return out;
 }
 
-// Presentation form of TXT data: the strings joined, printable ASCII and
-// space as is, other octets as \DDD.
-std::string TxtPresentation(const std::string& octets) {
-  std::string out;
-  for (char ch : octets) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x7f) {
-      out.push_back(ch);
-    } else {
-      absl::StrAppend(&out, "\\", c / 100, (c / 10) % 10, c % 10);
-    }
-  }
-  return out;
-}
-
 // A TXT/SPF value is one string or a list of strings, joined without
 // separator (RFC 7208 section 3.3).
 absl::StatusOr<std::string> TextValue(const Value& value) {
@@ -211,27 +196,28 @@ absl::Status LoadZone(const Struct& zone, FakeDnsSource* dns) {
           }
           absl::StatusOr<std::string> text = TextValue(value);
           if (!text.ok()) return text.status();
-          dns->AddRecord(owner, type->second, TxtPresentation(*text));
+          dns->AddRecord(owner, type->second, Txt(*text));
           if (type_name == "SPF") spf_texts.push_back(*text);
         } else if (type_name == "MX") {
           const auto& pair = value.list_value().values();
           if (pair.size() != 2) return Bad("MX needs [preference, name]");
-          dns->AddRecord(
-              owner, type->second,
-              absl::StrCat(static_cast<int>(pair[0].number_value()), " ",
-                           NamePresentation(pair[1].string_value())));
+          dns->AddRecord(owner, type->second,
+                         Mx(static_cast<uint16_t>(pair[0].number_value()),
+                            NamePresentation(pair[1].string_value())));
         } else if (type_name == "PTR" || type_name == "CNAME") {
           dns->AddRecord(owner, type->second,
-                         NamePresentation(value.string_value()));
+                         Name(NamePresentation(value.string_value())));
         } else {
-          dns->AddRecord(owner, type->second,
-                         absl::AsciiStrToLower(value.string_value()));
+          absl::StatusOr<dns::AddressData> address =
+              dns::AddressFromText(value.string_value());
+          if (!address.ok()) return address.status();
+          dns->AddRecord(owner, type->second, *address);
         }
       }
     }
     if (!has_txt) {
       for (const std::string& text : spf_texts) {
-        dns->AddRecord(owner, dns::rr_type::kTxt, TxtPresentation(text));
+        dns->AddRecord(owner, dns::rr_type::kTxt, Txt(text));
       }
     }
   }

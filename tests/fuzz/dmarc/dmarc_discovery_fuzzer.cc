@@ -39,6 +39,8 @@
 
 namespace {
 
+using ::mxscan::testing::Txt;
+
 using namespace mxscan::checks::dmarc;  // NOLINT: a fuzz target's brevity
 using mxscan::checks::org_domain::PublicSuffixList;
 using mxscan::dns::LookupStatus;
@@ -96,7 +98,7 @@ Zone Load(absl::string_view text, mxscan::testing::FakeDnsSource* dns) {
                                    : LookupStatus::kError);
       zone.failed.insert(std::string(owner));
     } else {
-      dns->AddRecord(owner, mxscan::dns::rr_type::kTxt, data);
+      dns->AddRecord(owner, mxscan::dns::rr_type::kTxt, Txt(data));
     }
   }
   return zone;

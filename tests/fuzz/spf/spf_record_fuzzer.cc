@@ -20,10 +20,16 @@
 #include "scanner/checks/spf/record.h"
 #include "scanner/checks/spf/txt_record.h"
 #include "scanner/dns/lookup.h"
+#include "scanner/dns/rdata.h"
 #include "scanner/dns/rr_type.h"
 #include "tests/testing/fake_dns_source.h"
 
 namespace {
+
+using ::mxscan::testing::Ip;
+using ::mxscan::testing::Mx;
+using ::mxscan::testing::Name;
+using ::mxscan::testing::Txt;
 
 using namespace mxscan::checks::spf;  // NOLINT: a fuzz target, one function
 namespace rr = mxscan::dns::rr_type;
@@ -104,14 +110,14 @@ void FuzzAddresses(absl::string_view input) {
 
 // check_host() and the policy walk with the input as example.org's record.
 void FuzzEvaluation(absl::string_view input) {
-  const std::string record = PrintableRecord(input);
   mxscan::testing::FakeDnsSource dns;
-  dns.AddRecord("example.org", rr::kTxt, record);
-  dns.AddRecord("example.org", rr::kA, "192.0.2.1");
-  dns.AddRecord("example.org", rr::kMx, "10 mx.example.org.");
-  dns.AddRecord("mx.example.org", rr::kA, "192.0.2.2");
-  dns.AddRecord("_spf.example.org", rr::kTxt, "v=spf1 ip4:192.0.2.0/24 ~all");
-  dns.AddRecord("1.2.0.192.in-addr.arpa", rr::kPtr, "example.org.");
+  dns.AddRecord("example.org", rr::kTxt, Txt(input));
+  dns.AddRecord("example.org", rr::kA, Ip("192.0.2.1"));
+  dns.AddRecord("example.org", rr::kMx, Mx(10, "mx.example.org."));
+  dns.AddRecord("mx.example.org", rr::kA, Ip("192.0.2.2"));
+  dns.AddRecord("_spf.example.org", rr::kTxt,
+                Txt("v=spf1 ip4:192.0.2.0/24 ~all"));
+  dns.AddRecord("1.2.0.192.in-addr.arpa", rr::kPtr, Name("example.org."));
   dns.SetStatus("slow.example.org", rr::kA,
                 mxscan::dns::LookupStatus::kTimeout);
 
@@ -161,9 +167,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   FuzzMacros(input);
   FuzzAddresses(input);
-  Require(IsPrintable(PrintableRecord(input)));
-  const std::string octets = TxtOctets(input);
-  Require(octets.size() <= input.size());
+  Require(IsPrintable(mxscan::dns::PrintableOctets(input)));
 
   if (size <= 2048) FuzzEvaluation(input);
   return 0;
