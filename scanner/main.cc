@@ -1,15 +1,22 @@
 // mxscan: measures the email security of a whole sector. See README.md.
 
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
 #include "scanner/cli/bench_command.h"
+#include "scanner/cli/command_spec.h"
 #include "scanner/cli/dns_command.h"
 #include "scanner/cli/dump_command.h"
 #include "scanner/cli/export_command.h"
@@ -18,32 +25,20 @@
 
 namespace {
 
-constexpr char kUsage[] =
-    "mxscan: email-security scanner for whole sectors\n"
-    "\n"
-    "  mxscan scan --input FILE|- --output DIR [--resolver HOST:PORT]...\n"
-    "              [--concurrency N] [--rate QPS] [--timeout-ms N]\n"
-    "              [--retries N] [--dkim-selectors a,b] [--shard I/N]\n"
-    "              [--dmarc-profile rfc9989|rfc7489] [--no-smtp]\n"
-    "              [--no-progress] [--workers N]\n"
-    "  mxscan dns  --type T [--resolver HOST:PORT]... [--concurrency N]\n"
-    "              [--input FILE|-] [--output FILE|-] [--format jsonl|proto]\n"
-    "              [--rate QPS] [--timeout-ms N] [--retries N] [--workers N]\n"
-    "              [--no-progress]\n"
-    "  mxscan dump FILE|DIR... [--format jsonl|csv]\n"
-    "  mxscan stats DIR... | --from sqlite:PATH|postgresql://... [--scan-id ID]\n"
-    "              [--by sector|none] [--format md|csv|json|html]\n"
-    "              [--output FILE] [--top-providers N] [--title T]\n"
-    "  mxscan diff OLD_DIR NEW_DIR [--format md|json] [--list-limit N]\n"
-    "  mxscan export DIR... --to sqlite:PATH|postgresql://HOST/DB\n"
-    "              [--scan-name NAME] [--replace] [--psl-file FILE]\n"
-    "  mxscan bench --target HOST:PORT [--starttls smtp|none] [--sni NAME]\n"
-    "              [--concurrency N] [--duration S | --count N] [--warmup S]\n"
-    "              [--rate N] [--tls-version 1.2|1.3] [--groups x25519,P-256]\n"
-    "              [--ciphers LIST] [--resume-sessions] [--format text|json]\n"
-    "              [--ca-file PEM] [--ehlo-name NAME] [--no-progress]\n"
-    "\n"
-    "Run `mxscan COMMAND --help` for the flags.\n";
+// What the flag registry knows of a flag, for the command table.
+std::optional<mxscan::cli::FlagFacts> RegisteredFlag(absl::string_view name) {
+  const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  if (flag == nullptr) return std::nullopt;
+  mxscan::cli::FlagFacts facts{flag->Help(), flag->DefaultValue(),
+                               flag->IsOfType<bool>()};
+  if (flag->IsOfType<int>() || flag->IsOfType<int64_t>() ||
+      flag->IsOfType<double>()) {
+    facts.value_name = "N";
+  } else if (flag->IsOfType<std::vector<std::string>>()) {
+    facts.value_name = "A,B";
+  }
+  return facts;
+}
 
 // The contract spells flags with dashes (--timeout-ms); absl names them
 // with underscores. Rewrites "--a-b[=v]" to "--a_b[=v]".
@@ -65,13 +60,35 @@ int main(int argc, char** argv) {
   // error the writer reports (EFBIG), not kill it either.
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGXFSZ, SIG_IGN);
-  absl::SetProgramUsageMessage(kUsage);
+  const std::string usage =
+      mxscan::cli::GeneralUsage(mxscan::cli::CommandSpecs());
+  absl::SetProgramUsageMessage(usage);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 ||
-      std::strcmp(argv[1], "help") == 0) {
-    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+      std::strcmp(argv[1], "-h") == 0 || std::strcmp(argv[1], "help") == 0) {
+    std::fputs(usage.c_str(), argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
   const std::string command = argv[1];
+  const mxscan::cli::CommandSpec* spec = mxscan::cli::FindCommandSpec(command);
+  if (spec == nullptr) {
+    std::fprintf(stderr, "mxscan: unknown command \"%s\"\n\n%s",
+                 command.c_str(), usage.c_str());
+    return 2;
+  }
+  const std::vector<std::string> raw_args(argv + 2, argv + argc);
+  if (mxscan::cli::WantsHelp(raw_args)) {
+    std::fputs(mxscan::cli::CommandHelp(*spec, RegisteredFlag).c_str(), stdout);
+    return 0;
+  }
+  // Each command takes only its own flags: another command's flag is an
+  // error that names it, never silently ignored.
+  const absl::Status flags_ok = mxscan::cli::CheckFlags(
+      *spec, mxscan::cli::CommandSpecs(), raw_args, RegisteredFlag);
+  if (!flags_ok.ok()) {
+    std::fprintf(stderr, "mxscan %s: %s\n", command.c_str(),
+                 std::string(flags_ok.message()).c_str());
+    return 2;
+  }
   // argv without the command word, flags normalised.
   std::vector<std::string> storage;
   storage.push_back(std::string(argv[0]) + " " + command);
@@ -116,7 +133,7 @@ int main(int argc, char** argv) {
   if (command == "stats") return mxscan::cli::RunStatsCommand(rest);
   if (command == "diff") return mxscan::cli::RunDiffCommand(rest);
   if (command == "export") return mxscan::cli::RunExportCommand(rest);
-  std::fprintf(stderr, "mxscan: unknown command \"%s\"\n\n%s",
-               command.c_str(), kUsage);
+  std::fprintf(stderr, "mxscan: command \"%s\" has no runner\n",
+               command.c_str());
   return 2;
 }

@@ -36,24 +36,23 @@
 #include "scanner/tls/trust_store.h"
 
 ABSL_FLAG(std::string, target, "",
-          "bench: the one server to measure, HOST:PORT (no lists, no networks)");
+          "the one server to measure, HOST:PORT (no lists, no networks)");
 ABSL_FLAG(std::string, starttls, "smtp",
-          "bench: smtp (EHLO, STARTTLS, handshake) or none (a TLS server)");
+          "smtp (EHLO, STARTTLS, handshake) or none (a TLS server)");
 ABSL_FLAG(std::string, sni, "",
-          "bench: server name sent in the handshake (default: the target's "
+          "server name sent in the handshake (default: the target's "
           "host name; none for an IP address)");
 ABSL_FLAG(double, duration, 0,
-          "bench: seconds of measurement after the warm-up (default 10)");
-ABSL_FLAG(int64_t, count, 0,
-          "bench: exactly this many attempts after the warm-up");
-ABSL_FLAG(double, warmup, 2, "bench: seconds of warm-up, not counted");
+          "seconds of measurement after the warm-up (default 10)");
+ABSL_FLAG(int64_t, count, 0, "exactly this many attempts after the warm-up");
+ABSL_FLAG(double, warmup, 2, "seconds of warm-up, not counted");
 ABSL_FLAG(std::string, tls_version, "",
-          "bench: offer only this TLS version, 1.2 or 1.3 (default: 1.0-1.3)");
+          "offer only this TLS version, 1.2 or 1.3 (default: 1.0-1.3)");
 ABSL_FLAG(std::string, groups, "",
-          "bench: key-exchange groups offered, e.g. x25519,P-256");
-ABSL_FLAG(std::string, ciphers, "", "bench: TLS 1.0-1.2 cipher list");
+          "key-exchange groups offered, e.g. x25519,P-256");
+ABSL_FLAG(std::string, ciphers, "", "TLS 1.0-1.2 cipher list");
 ABSL_FLAG(bool, resume_sessions, false,
-          "bench: offer the newest session the server gave (resumption)");
+          "offer the newest session the server gave (resumption)");
 
 namespace mxscan::cli {
 namespace {

@@ -13,13 +13,13 @@
 #include "scanner/export/open_database.h"
 
 ABSL_FLAG(std::string, to, "",
-          "export: the database, sqlite:PATH or "
+          "the database, sqlite:PATH or "
           "postgresql://[user@]host[:port]/dbname");
 ABSL_FLAG(std::string, scan_name, "",
-          "export: the scan's id (default: <first DIR's name>@<earliest "
+          "the scan's id (default: <first DIR's name>@<earliest "
           "scan start, UTC>)");
 ABSL_FLAG(bool, replace, false,
-          "export: replace a scan of the same id (default: skip it)");
+          "replace a scan of the same id (default: skip it)");
 
 namespace mxscan::cli {
 namespace {

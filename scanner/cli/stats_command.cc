@@ -17,21 +17,20 @@
 #include "scanner/stats/report.h"
 
 ABSL_FLAG(std::string, by, "sector",
-          "stats: group rows by \"sector\", or \"none\" for the overall row "
+          "group rows by \"sector\", or \"none\" for the overall row "
           "only");
-ABSL_FLAG(int, top_providers, 10, "stats: mail providers listed");
+ABSL_FLAG(int, top_providers, 10, "mail providers listed");
 ABSL_FLAG(std::string, title, "Email security of the sector",
-          "stats: the report's title");
+          "the report's title");
 ABSL_FLAG(std::vector<std::string>, metrics, {},
-          "stats: the metrics shown in md, csv and html, comma-separated "
+          "the metrics shown in md, csv and html, comma-separated "
           "keys (default all; json always has all)");
 ABSL_FLAG(std::string, from, "",
-          "stats: read the domains of an exported scan from a database "
+          "read the domains of an exported scan from a database "
           "(sqlite:PATH or postgresql://...) instead of result directories");
-ABSL_FLAG(std::string, scan_id, "",
-          "stats --from: the scan to read (default: the latest)");
+ABSL_FLAG(std::string, scan_id, "", "the scan to read (default: the latest)");
 ABSL_FLAG(int, list_limit, 100,
-          "diff: domains listed per metric and direction in md (0 = all)");
+          "domains listed per metric and direction in md (0 = all)");
 
 namespace mxscan::cli {
 namespace {

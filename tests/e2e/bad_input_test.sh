@@ -109,6 +109,34 @@ expect 2 "dmarc-profile" "$MXSCAN" scan --input "$TMP/good.csv" --output "$TMP/o
 expect 2 "smtp-port" "$MXSCAN" scan --input "$TMP/good.csv" --output "$TMP/o6" --smtp-port 70000
 expect 2 "cannot\|No such" "$MXSCAN" scan --input "$TMP/good.csv" --output "$TMP/o6" --ca-file "$TMP/missing.pem"
 expect 2 "cannot\|No such\|read" "$MXSCAN" scan --input "$TMP/good.csv" --output "$TMP/o6" "${QUICK[@]}" --psl-file "$TMP/missing.dat"
-expect 1 "Unknown command line flag\|unknown" "$MXSCAN" scan --no-such-flag
+expect 2 "unknown flag --no-such-flag" "$MXSCAN" scan --no-such-flag
 expect 2 "unknown command" "$MXSCAN" frobnicate
+
+# Each command takes only its own flags, and says which one is foreign.
+expect 2 "--no-smtp is not a flag of dump (it is one of: scan" "$MXSCAN" dump "$TMP" --no-smtp
+expect 2 "--shard is not a flag of dump" "$MXSCAN" dump "$TMP" --shard 3/4
+expect 2 "--type is not a flag of scan (it is one of: dns" "$MXSCAN" scan --input "$TMP/good.csv" --output "$TMP/o7" --type MX
+expect 2 "--to is not a flag of stats (it is one of: export" "$MXSCAN" stats "$TMP" --to sqlite:"$TMP/x.db"
+expect 2 "--title is not a flag of bench" "$MXSCAN" bench --target 127.0.0.1:1 --title x
+expect 2 "--noresume is not a flag of dns (it is one of: scan" "$MXSCAN" dns --type A --noresume
+[[ ! -e "$TMP/o7" ]] || { echo "FAIL: a refused command line left output"; exit 1; }
+
+# `mxscan COMMAND --help`: that command's flags, each with its meaning and
+# default, on stdout, exit 0.
+for cmd in scan dns dump stats diff export bench; do
+  "$MXSCAN" "$cmd" --help >"$TMP/help" 2>"$TMP/err" || { echo "FAIL: $cmd --help exit $?"; exit 1; }
+  grep -q "^usage: mxscan $cmd" "$TMP/help" || { echo "FAIL: $cmd --help:"; cat "$TMP/help"; exit 1; }
+done
+# One line, single spaces: the help is wrapped at 78 columns.
+"$MXSCAN" scan --help | tr -s ' \n' '  ' >"$TMP/help"
+for want in "--smtp-port N" "--ca-file VALUE" "--blocklist VALUE" "--resume" \
+    "(default: 25)" "(default: 30000)" "--no-smtp"; do
+  grep -qF -- "$want" "$TMP/help" || { echo "FAIL: scan --help lacks \"$want\""; cat "$TMP/help"; exit 1; }
+done
+if grep -q -- "--type\|--target\|--list-limit" "$TMP/help"; then
+  echo "FAIL: scan --help lists another command's flags"; exit 1
+fi
+"$MXSCAN" stats --help | tr -s ' \n' '  ' | grep -qF "md, csv, json or html (one self-contained page) (default: md)" ||
+  { echo "FAIL: stats --help does not give --format's own default"; exit 1; }
+echo "ok: each command's --help lists its own flags with their defaults"
 echo "PASS"

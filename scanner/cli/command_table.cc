@@ -1,0 +1,161 @@
+// The commands of mxscan and the flags each takes (command_spec.h). A flag
+// listed here without a meaning is described by its own definition's help.
+
+#include <vector>
+
+#include "scanner/cli/command_spec.h"
+
+namespace mxscan::cli {
+
+const std::vector<CommandSpec>& CommandSpecs() {
+  static const std::vector<CommandSpec>* const kCommands =
+      new std::vector<CommandSpec>{
+          {"scan",
+           "scan --input FILE|- --output DIR [--resolver HOST:PORT]... "
+           "[flags]",
+           "Scans every domain of the input (MX, SPF, DMARC, MTA-STS, "
+           "TLS-RPT, BIMI, DKIM, DANE, DNSSEC, SMTP STARTTLS) and writes one "
+           "record per domain to the output directory.",
+           {
+               {"input",
+                "domains: one per line, or CSV domain,sector[,organization] "
+                "(a header line is skipped); - for stdin",
+                {}},
+               {"output",
+                "result directory (created; one that holds results is "
+                "refused without --resume)",
+                "none (required)"},
+               {"resolver", "", {}},
+               {"concurrency", "domains in flight over all workers", {}},
+               {"workers", "", {}},
+               {"rate",
+                "DNS queries and SMTP connections per second over all "
+                "workers; 0 = no limit",
+                {}},
+               {"timeout-ms", "", {}},
+               {"retries", "", {}},
+               {"dkim-selectors", "", {}},
+               {"dmarc-profile", "", {}},
+               {"psl-file", "", {}},
+               {"shard", "", {}},
+               {"no-smtp", "", {}},
+               {"smtp-port", "", {}},
+               {"https-port", "", {}},
+               {"per-host-concurrency", "", {}},
+               {"smtp-timeout-ms", "", {}},
+               {"probe-tls-versions", "", {}},
+               {"ca-file", "", {}},
+               {"ehlo-name", "", {}},
+               {"blocklist", "", {}},
+               {"resume", "", {}},
+               {"no-dns-cache", "", {}},
+               {"no-progress", "", {}},
+           }},
+          {"dns",
+           "dns --type T [--resolver HOST:PORT]... [--input FILE|-] "
+           "[--output FILE|-] [flags]",
+           "Resolves one question per input name, at bulk rates, and writes "
+           "one result per name.",
+           {
+               {"type", "", {}},
+               {"input", "", {}},
+               {"output", "", {}},
+               {"format",
+                "jsonl, or proto (length-delimited mxscan.DnsLookup records)",
+                {}},
+               {"resolver", "", {}},
+               {"concurrency", "lookups in flight over all workers", {}},
+               {"workers", "", {}},
+               {"rate", "", {}},
+               {"timeout-ms", "", {}},
+               {"retries", "", {}},
+               {"no-progress", "", {}},
+           }},
+          {"dump",
+           "dump FILE|DIR... [--format jsonl|csv] [--certificates]",
+           "Prints result files: one JSON object (or CSV row) per domain, or "
+           "each stored certificate once.",
+           {
+               {"format",
+                "jsonl, or csv (one row per domain, every metric)",
+                {}},
+               {"certificates", "", {}},
+               {"psl-file",
+                "Public Suffix List (the csv's mail-provider column)",
+                {}},
+           }},
+          {"stats",
+           "stats DIR... | --from sqlite:PATH|postgresql://... [--scan-id ID] "
+           "[flags]",
+           "Sector statistics of one scan (its result directories or an "
+           "export): every metric per sector, mail providers, TLS versions, "
+           "certificate problems.",
+           {
+               {"format", "md, csv, json or html (one self-contained page)",
+                "md"},
+               {"by", "", {}},
+               {"metrics", "", {}},
+               {"top-providers", "", {}},
+               {"title", "", {}},
+               {"output", "report file; - for stdout", {}},
+               {"from", "", {}},
+               {"scan-id", "", {}},
+               {"psl-file", "", {}},
+               {"workers",
+                "threads reading the result files; 0 = one per "
+                "core",
+                {}},
+           }},
+          {"diff",
+           "diff OLD_DIR NEW_DIR [--format md|json] [--list-limit N]",
+           "The change of every metric per sector between two scans, and the "
+           "domains that gained or lost each property.",
+           {
+               {"format", "md or json", "md"},
+               {"list-limit", "", {}},
+               {"output", "report file; - for stdout", {}},
+               {"psl-file", "", {}},
+               {"workers",
+                "threads reading the result files; 0 = one per "
+                "core",
+                {}},
+           }},
+          {"export",
+           "export DIR... --to sqlite:PATH|postgresql://HOST/DB "
+           "[--scan-name NAME] [--replace]",
+           "Loads the result directories of one scan into SQLite or "
+           "PostgreSQL (scanner/export/SCHEMA.md).",
+           {
+               {"to", "", {}},
+               {"scan-name", "", {}},
+               {"replace", "", {}},
+               {"psl-file", "", {}},
+           }},
+          {"bench",
+           "bench --target HOST:PORT [--duration S | --count N] [flags]",
+           "Measures one mail server's STARTTLS (or plain TLS) handshake "
+           "throughput and latency.",
+           {
+               {"target", "", {}},
+               {"starttls", "", {}},
+               {"sni", "", {}},
+               {"concurrency", "handshakes in flight", "50"},
+               {"duration", "", "10"},
+               {"count", "", {}},
+               {"warmup", "", {}},
+               {"rate", "attempts started per second; 0 = no limit", {}},
+               {"timeout-ms", "time allowed for each stage", "10000"},
+               {"tls-version", "", {}},
+               {"groups", "", {}},
+               {"ciphers", "", {}},
+               {"resume-sessions", "", {}},
+               {"ca-file", "", {}},
+               {"ehlo-name", "", {}},
+               {"format", "text or json", "text"},
+               {"no-progress", "", {}},
+           }},
+      };
+  return *kCommands;
+}
+
+}  // namespace mxscan::cli
