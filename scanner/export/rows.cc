@@ -69,10 +69,11 @@ class DomainRows {
 void MapSummary(const DomainResult& r, const stats::DomainSummary& s,
                 DomainRows& rows) {
   std::vector<V>& row = rows.Start();
-  for (V v : {Text(r.sector()), Text(DomainResult::Status_Name(r.status())),
-              Dns(r.mx_status()), Bool(r.dkim_no_keys()),
-              Int(r.scan_started_at()), Int(r.scan_duration_ms()),
-              Text(s.tls_category), Bool(s.self_hosted)}) {
+  for (V v :
+       {Text(r.sector()), Text(DomainResult::Status_Name(r.status())),
+        Dns(r.mx_status()), Bool(r.dkim_no_keys()), Int(r.scan_started_at()),
+        Int(r.scan_duration_ms()), Text(s.tls_category), Bool(s.self_hosted),
+        Text(s.strict_sender)}) {
     row.push_back(v);
   }
   for (const stats::MetricInfo& info : stats::Metrics()) {

@@ -48,11 +48,11 @@ std::vector<Table> MakeTables() {
   scans.indexes = {{{"started_at_ms"}}};
   tables.push_back(scans);
 
-  Table domains = DomainTable(
-      TableId::kDomains, "domains",
-      {T("sector"), T("status"), T("mx_status"), B("dkim_no_keys"),
-       L("scan_started_at_ms"), L("scan_duration_ms"), T("tls_category"),
-       B("self_hosted")});
+  Table domains =
+      DomainTable(TableId::kDomains, "domains",
+                  {T("sector"), T("status"), T("mx_status"), B("dkim_no_keys"),
+                   L("scan_started_at_ms"), L("scan_duration_ms"),
+                   T("tls_category"), B("self_hosted"), T("strict_sender")});
   for (const stats::MetricInfo& m : stats::Metrics()) {
     domains.columns.push_back({std::string(m.key), ColumnType::kBool});
   }

@@ -95,11 +95,12 @@ absl::Status ReadInTransaction(
   for (const stats::MetricInfo& m : metrics) {
     metric_columns.emplace_back(m.key);
   }
-  absl::StatusOr<std::unique_ptr<Cursor>> domains = db.Query(
-      absl::StrCat("SELECT domain, sector, tls_category, self_hosted, ",
-                   absl::StrJoin(metric_columns, ", "),
-                   " FROM domains WHERE scan_id = $1 ORDER BY domain"),
-      {scan_id});
+  absl::StatusOr<std::unique_ptr<Cursor>> domains =
+      db.Query(absl::StrCat("SELECT domain, sector, tls_category, self_hosted, "
+                            "strict_sender, ",
+                            absl::StrJoin(metric_columns, ", "),
+                            " FROM domains WHERE scan_id = $1 ORDER BY domain"),
+               {scan_id});
   if (!domains.ok()) return domains.status();
   absl::StatusOr<ListReader> providers =
       OpenList(db, scan_id, "providers", "provider");
@@ -112,7 +113,7 @@ absl::Status ReadInTransaction(
   if (!verify.ok()) return verify.status();
 
   Cursor& row = **domains;
-  constexpr int kFirstMetric = 4;
+  constexpr int kFirstMetric = 5;
   while (true) {
     absl::StatusOr<bool> more = row.Next();
     if (!more.ok()) return more.status();
@@ -122,6 +123,7 @@ absl::Status ReadInTransaction(
     s.sector = std::string(row.Text(1));
     s.tls_category = std::string(row.Text(2));
     s.self_hosted = row.Int(3) != 0;
+    s.strict_sender = std::string(row.Text(4));
     for (size_t i = 0; i < metrics.size(); ++i) {
       const int column = kFirstMetric + static_cast<int>(i);
       if (row.IsNull(column)) {

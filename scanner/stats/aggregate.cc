@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "scanner/stats/strict_sender.h"
+
 namespace mxscan::stats {
 namespace {
 
@@ -30,16 +32,26 @@ void Tally::Add(const DomainSummary& s) {
     if (s.metrics.test(i)) ++metrics[i];
   }
   if (!s.tls_category.empty()) ++tls_categories[s.tls_category];
+  if (!s.strict_sender.empty()) ++strict_sender[s.strict_sender];
   for (const std::string& p : s.cert_problems) ++cert_problems[p];
   for (const std::string& e : s.verify_errors) ++verify_errors[e];
   for (const std::string& p : s.providers) AddProvider(&providers, p, 1);
   if (s.self_hosted) ++self_hosted;
 }
 
+uint64_t Tally::WouldNotDeliverCount() const {
+  uint64_t n = 0;
+  for (const auto& [outcome, count] : strict_sender) {
+    if (WouldNotDeliver(outcome)) n += count;
+  }
+  return n;
+}
+
 void Tally::Merge(const Tally& other) {
   domains += other.domains;
   for (size_t i = 0; i < kMetricCount; ++i) metrics[i] += other.metrics[i];
   MergeCounts(other.tls_categories, &tls_categories);
+  MergeCounts(other.strict_sender, &strict_sender);
   MergeCounts(other.cert_problems, &cert_problems);
   MergeCounts(other.verify_errors, &verify_errors);
   for (const auto& [name, n] : other.providers) {

@@ -21,6 +21,8 @@ struct Tally {
   std::array<uint64_t, kMetricCount> metrics{};
   // Domains per TLS category / certificate problem / verification error.
   std::map<std::string, uint64_t> tls_categories;
+  // Domains per strict-sender outcome (StrictSenderOutcomes()).
+  std::map<std::string, uint64_t> strict_sender;
   std::map<std::string, uint64_t> cert_problems;
   std::map<std::string, uint64_t> verify_errors;
   // Domains per mail provider (at most kMaxProviders distinct; later
@@ -29,6 +31,8 @@ struct Tally {
   uint64_t self_hosted = 0;
 
   uint64_t Count(Metric m) const { return metrics[static_cast<size_t>(m)]; }
+  // Domains whose mail a strict sender would not deliver.
+  uint64_t WouldNotDeliverCount() const;
   void Add(const DomainSummary& summary);
   void Merge(const Tally& other);
   // The `n` providers with the most domains, most first (ties by name).

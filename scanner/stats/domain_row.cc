@@ -14,6 +14,7 @@ const char* Bool(bool b) { return b ? "true" : "false"; }
 // The columns of the record itself, before the metrics.
 constexpr char kRecordColumns[] =
     "domain,sector,organization,status,mx_hosts,mail_servers,weakest_tls,"
+    "strict_sender,"
     "cert_problems,providers,spf_all,spf_dns_lookups,dmarc_policy,"
     "dmarc_inherited,mta_sts_mode,dkim_selectors,findings";
 
@@ -42,7 +43,7 @@ std::string DomainCsvRow(const DomainResult& r, const DomainSummary& s) {
       CsvField(r.domain()), ",", CsvField(r.sector()), ",",
       CsvField(r.organization()), ",", DomainResult::Status_Name(r.status()),
       ",", CsvField(absl::StrJoin(hosts, ";")), ",", servers, ",",
-      CsvField(s.tls_category), ",",
+      CsvField(s.tls_category), ",", CsvField(s.strict_sender), ",",
       CsvField(absl::StrJoin(s.cert_problems, ";")), ",",
       CsvField(absl::StrJoin(s.providers, ";")), ",", CsvField(r.spf().all()),
       ",", r.spf().dns_lookups(), ",", CsvField(r.dmarc().policy()), ",",

@@ -4,6 +4,10 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "scanner/stats/server_facts.h"
+#include "scanner/stats/strict_sender.h"
 
 namespace mxscan::stats {
 namespace {
@@ -12,16 +16,6 @@ constexpr char kNotProbed[] = "not probed";
 constexpr char kNoMailServer[] = "no mail server";
 constexpr char kUnreachable[] = "unreachable";
 constexpr char kNoTls[] = "no TLS";
-
-// An address counts as a mail server that answered when the session got a
-// 2xx greeting; connect failures, timeouts, 4xx/5xx greetings, deferrals
-// and blocklisted addresses do not answer.
-bool Answered(const MxAddress& address) {
-  if (!address.has_smtp()) return false;
-  const SmtpProbe& smtp = address.smtp();
-  return smtp.connected() && !smtp.deferred() && smtp.banner_code() >= 200 &&
-         smtp.banner_code() < 300;
-}
 
 // Lower is weaker; unknown versions sort first.
 int VersionRank(absl::string_view version) {
@@ -61,9 +55,7 @@ void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
         weakest = tls.version().empty() ? "unknown" : tls.version();
       }
       if (VersionRank(tls.version()) >= 3) ++tls12;
-      const bool valid =
-          tls.cert_trusted() && tls.hostname_match() && !tls.cert_expired();
-      if (valid) ++valid_cert;
+      if (CertificateValid(tls)) ++valid_cert;
       if (tls.cert_expired()) AddDistinct(&s->cert_problems, "expired");
       if (!tls.cert_trusted() && !tls.cert_expired()) {
         AddDistinct(&s->cert_problems, "untrusted");
@@ -93,6 +85,49 @@ void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
   if (tls12 == answered) s->Set(Metric::kTls12PlusAllMx);
   if (valid_cert == answered) s->Set(Metric::kValidCertAllMx);
   if (dane_valid == answered) s->Set(Metric::kDaneValid);
+}
+
+// Every MX host has a DNSSEC-authenticated TLSA RRset with a usable record.
+bool EveryMxHostHasUsableTlsa(const DomainResult& r) {
+  if (r.mx_size() == 0) return false;
+  for (const MxHost& host : r.mx()) {
+    if (!HasUsableSecureTlsa(host)) return false;
+  }
+  return true;
+}
+
+std::string WithoutDot(absl::string_view name) {
+  return absl::AsciiStrToLower(absl::StripSuffix(name, "."));
+}
+
+// How a DMARC policy that applies to the domain is carried out: the
+// policy is honoured in full only at pct=100 (or without pct) and outside
+// testing mode; for an organisational domain (its own record) the
+// subdomain policy, sp or else p, must enforce as well.
+struct DmarcEnforcement {
+  bool enforced = false;     // reject or quarantine, fully
+  bool reject_full = false;  // reject, fully
+};
+
+DmarcEnforcement DmarcEnforcementOf(const DomainResult& r) {
+  const DmarcResult& dmarc = r.dmarc();
+  DmarcEnforcement out;
+  if (!dmarc.present()) return out;
+  const std::string policy = absl::AsciiStrToLower(dmarc.policy());
+  if (policy != "reject" && policy != "quarantine") return out;
+  if (absl::AsciiStrToLower(dmarc.t()) == "y") return out;
+  if (dmarc.has_pct_tag() && dmarc.pct_tag() < 100) return out;
+  std::string subdomains = policy;
+  const bool org_domain =
+      !dmarc.inherited() && !dmarc.org_domain().empty() &&
+      WithoutDot(dmarc.org_domain()) == WithoutDot(r.domain());
+  if (org_domain && !dmarc.subdomain_policy().empty()) {
+    subdomains = absl::AsciiStrToLower(dmarc.subdomain_policy());
+  }
+  if (subdomains != "reject" && subdomains != "quarantine") return out;
+  out.enforced = true;
+  out.reject_full = policy == "reject" && subdomains == "reject";
+  return out;
 }
 
 void SummarizeProviders(const DomainResult& r, const OrgDomainOf& org_of,
@@ -156,6 +191,22 @@ DomainSummary SummarizeDomain(const DomainResult& r,
   }
   if (r.bimi().present()) s.Set(Metric::kBimiPresent);
   if (r.dnssec()) s.Set(Metric::kDnssec);
+
+  s.strict_sender = StrictSenderOutcome(r);
+  const DmarcEnforcement enforcement = DmarcEnforcementOf(r);
+  if (enforcement.enforced) s.Set(Metric::kDmarcEnforced);
+  if (enforcement.reject_full) s.Set(Metric::kDmarcRejectFull);
+  if (s.Has(Metric::kMtaStsEnforce) && sts.mx_not_covered_size() == 0 &&
+      s.Has(Metric::kStarttlsAllMx) && s.Has(Metric::kValidCertAllMx)) {
+    s.Set(Metric::kMtaStsEffective);
+  }
+  if (s.Has(Metric::kDaneValid) && EveryMxHostHasUsableTlsa(r)) {
+    s.Set(Metric::kDaneEffective);
+  }
+  if (ReceivesNoMail(r) && s.Has(Metric::kSpfHardfail) &&
+      spf.permits_nothing() && enforcement.reject_full) {
+    s.Set(Metric::kNoMailLocked);
+  }
   return s;
 }
 

@@ -21,6 +21,9 @@ struct DomainSummary {
   // The weakest TLS of the domain's mail servers: one of
   // TlsVersionCategories().
   std::string tls_category;
+  // What a sender that enforces DANE and MTA-STS would do with mail to the
+  // domain: one of StrictSenderOutcomes() (strict_sender.h).
+  std::string strict_sender;
   // Certificate problems seen on any answering mail server (a domain may
   // have several): "expired", "untrusted", "name_mismatch".
   std::vector<std::string> cert_problems;

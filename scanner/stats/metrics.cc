@@ -13,6 +13,7 @@ const std::array<MetricInfo, kMetricCount>& Metrics() {
       {Metric::kValidCertAllMx, "valid_cert_all_mx", "valid cert all MX"},
       {Metric::kDanePublished, "dane_published", "DANE TLSA"},
       {Metric::kDaneValid, "dane_valid", "DANE valid"},
+      {Metric::kDaneEffective, "dane_effective", "DANE effective"},
       {Metric::kSpfPresent, "spf_present", "SPF"},
       {Metric::kSpfValid, "spf_valid", "SPF valid"},
       {Metric::kSpfHardfail, "spf_hardfail", "SPF -all"},
@@ -21,12 +22,16 @@ const std::array<MetricInfo, kMetricCount>& Metrics() {
       {Metric::kDmarcReject, "dmarc_reject", "DMARC reject"},
       {Metric::kDmarcQuarantine, "dmarc_quarantine", "DMARC quarantine"},
       {Metric::kDmarcNone, "dmarc_none", "DMARC none"},
+      {Metric::kDmarcEnforced, "dmarc_enforced", "DMARC enforced"},
+      {Metric::kDmarcRejectFull, "dmarc_reject_full", "DMARC reject (full)"},
       {Metric::kMtaStsEnforce, "mta_sts_enforce", "MTA-STS enforce"},
       {Metric::kMtaStsTesting, "mta_sts_testing", "MTA-STS testing"},
+      {Metric::kMtaStsEffective, "mta_sts_effective", "MTA-STS effective"},
       {Metric::kTlsRptPresent, "tls_rpt_present", "TLS-RPT"},
       {Metric::kDkimKeyFound, "dkim_key_found", "DKIM key"},
       {Metric::kBimiPresent, "bimi_present", "BIMI"},
       {Metric::kDnssec, "dnssec", "DNSSEC"},
+      {Metric::kNoMailLocked, "no_mail_locked", "no-mail locked"},
   }};
   return kMetrics;
 }

@@ -9,7 +9,7 @@
 namespace mxscan::stats {
 
 // The sector metrics: each is a property a domain has or has not. Their
-// exact definitions are in docs of scanner/stats/README.md; the code in
+// exact definitions are in scanner/stats/METRICS.md; the code in
 // domain_summary.cc follows them. The order is the report's order.
 enum class Metric : int {
   kMxPresent,
@@ -21,6 +21,7 @@ enum class Metric : int {
   kValidCertAllMx,
   kDanePublished,
   kDaneValid,
+  kDaneEffective,
   kSpfPresent,
   kSpfValid,
   kSpfHardfail,
@@ -29,14 +30,18 @@ enum class Metric : int {
   kDmarcReject,
   kDmarcQuarantine,
   kDmarcNone,
+  kDmarcEnforced,
+  kDmarcRejectFull,
   kMtaStsEnforce,
   kMtaStsTesting,
+  kMtaStsEffective,
   kTlsRptPresent,
   kDkimKeyFound,
   kBimiPresent,
   kDnssec,
+  kNoMailLocked,
 };
-inline constexpr size_t kMetricCount = 23;
+inline constexpr size_t kMetricCount = 28;
 
 struct MetricInfo {
   Metric metric;

@@ -29,6 +29,11 @@ double Percent(uint64_t part, uint64_t whole);
 // "57.1%" (one decimal).
 std::string PercentText(uint64_t part, uint64_t whole);
 
+// StrictSenderHeadline: the sentence reports lead with ("Mail to N% of the
+// domains would not be delivered by a sender that enforces DANE and
+// MTA-STS ...").
+std::string StrictSenderHeadline(const Tally& tally);
+
 std::string RenderMarkdown(const Aggregate& aggregate,
                            const ReportOptions& options);
 std::string RenderCsv(const Aggregate& aggregate, const ReportOptions& options);

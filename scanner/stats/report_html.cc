@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "scanner/stats/report.h"
+#include "scanner/stats/strict_sender.h"
 #include "scanner/stats/svg_chart.h"
 
 namespace mxscan::stats {
@@ -71,15 +72,21 @@ void AppendMetricCharts(
   absl::StrAppend(out, "</div>");
 }
 
-std::vector<StackedBar> TlsBars(
-    const std::vector<std::pair<std::string, const Tally*>>& rows) {
+// One stacked bar per report row of a breakdown (`field`), its segments
+// in the order of `categories`; categories the overall row lacks are left
+// out.
+std::vector<StackedBar> CategoryBars(
+    const std::vector<std::pair<std::string, const Tally*>>& rows,
+    const std::vector<std::string>& categories,
+    const std::map<std::string, uint64_t> Tally::*field) {
   std::vector<StackedBar> bars;
   for (const auto& [name, tally] : rows) {
     StackedBar bar{name, {}};
-    for (const std::string& category : TlsVersionCategories()) {
-      auto it = tally->tls_categories.find(category);
-      const uint64_t n = it == tally->tls_categories.end() ? 0 : it->second;
-      if (!rows.front().second->tls_categories.count(category)) continue;
+    for (const std::string& category : categories) {
+      const auto& counts = tally->*field;
+      auto it = counts.find(category);
+      const uint64_t n = it == counts.end() ? 0 : it->second;
+      if (!(rows.front().second->*field).count(category)) continue;
       bar.segments.push_back(
           {category, Percent(n, tally->domains),
            absl::StrCat(PercentText(n, tally->domains), " (", n, ")")});
@@ -118,6 +125,14 @@ std::string RenderHtml(const Aggregate& aggregate,
                       : "",
                   ". Each figure is the share of domains with the property; "
                   "the definitions are in scanner/stats/METRICS.md.</p>");
+  absl::StrAppend(
+      &out, "<p id=\"strict-sender\"><strong>",
+      HtmlEscape(StrictSenderHeadline(overall)),
+      "</strong></p><div class=\"charts\">",
+      SvgStackedChart(
+          "What a sender that enforces DANE and MTA-STS would do",
+          CategoryBars(rows, StrictSenderOutcomes(), &Tally::strict_sender)),
+      "</div>");
 
   absl::StrAppend(&out, "<h2>Overall adoption</h2><div class=\"charts\">");
   std::vector<Bar> headline;
@@ -150,7 +165,8 @@ std::string RenderHtml(const Aggregate& aggregate,
 
   absl::StrAppend(&out, "<h2>TLS</h2><div class=\"charts\">",
                   SvgStackedChart("Weakest TLS of the domain's mail servers",
-                                  TlsBars(rows)),
+                                  CategoryBars(rows, TlsVersionCategories(),
+                                               &Tally::tls_categories)),
                   "</div>");
   absl::StrAppend(&out, "<h2>Certificates</h2><div class=\"charts\">",
                   SvgBarChart("Certificate problems (domains)",

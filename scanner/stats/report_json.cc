@@ -47,6 +47,8 @@ void AppendTally(const Tally& tally, const ReportOptions& options,
   out->append("},");
   AppendCounts("tls_categories", tally.tls_categories, out);
   out->push_back(',');
+  AppendCounts("strict_sender", tally.strict_sender, out);
+  out->push_back(',');
   AppendCounts("cert_problems", tally.cert_problems, out);
   out->push_back(',');
   AppendCounts("verify_errors", tally.verify_errors, out);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_replace.h"
 #include "scanner/core/csv_field.h"
 #include "scanner/stats/report.h"
+#include "scanner/stats/strict_sender.h"
 
 namespace mxscan::stats {
 namespace {
@@ -72,10 +73,27 @@ std::string PercentText(uint64_t part, uint64_t whole) {
   return absl::StrFormat("%.1f%%", Percent(part, whole));
 }
 
+std::string StrictSenderHeadline(const Tally& tally) {
+  const uint64_t refused = tally.WouldNotDeliverCount();
+  auto count = [&tally](const char* outcome) -> uint64_t {
+    auto it = tally.strict_sender.find(outcome);
+    return it == tally.strict_sender.end() ? 0 : it->second;
+  };
+  return absl::StrCat(
+      "Mail to ", PercentText(refused, tally.domains), " of the domains (",
+      refused, " of ", tally.domains,
+      ") would not be delivered by a sender that enforces DANE and MTA-STS; ",
+      PercentText(count(kSenderDane) + count(kSenderMtaSts), tally.domains),
+      " would reach an authenticated server (",
+      count(kSenderNotMeasured) + count(kSenderUnreachable),
+      " domains not measured or unreachable).");
+}
+
 std::string RenderMarkdown(const Aggregate& aggregate,
                            const ReportOptions& options) {
   const auto rows = ReportRows(aggregate, options);
   std::string out = absl::StrCat("# ", MarkdownCell(options.title), "\n\n");
+  absl::StrAppend(&out, StrictSenderHeadline(aggregate.overall()), "\n\n");
   absl::StrAppend(&out,
                   "Share of domains with each property; definitions in "
                   "scanner/stats/METRICS.md.\n\n| sector | domains |");
@@ -107,6 +125,8 @@ std::string RenderMarkdown(const Aggregate& aggregate,
   absl::StrAppend(&out, "| (self-hosted) | ", overall.self_hosted, " | ",
                   PercentText(overall.self_hosted, with_mx), " |\n");
 
+  AppendBreakdown("What a sender that enforces DANE and MTA-STS would do",
+                  StrictSenderOutcomes(), rows, &Tally::strict_sender, &out);
   AppendBreakdown("Weakest TLS of the mail servers", TlsVersionCategories(),
                   rows, &Tally::tls_categories, &out);
   AppendBreakdown("Certificate problems", KeysOf(overall.cert_problems), rows,

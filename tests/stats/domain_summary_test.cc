@@ -185,5 +185,161 @@ TEST(DomainSummaryTest, DaneValidNeedsEveryAnsweringAddress) {
   EXPECT_FALSE(Summarize(r).Has(Metric::kDaneValid));
 }
 
+// --- Protection that is real (METRICS.md): borderline records ---
+
+bool Has(const DomainResult& r, Metric m) { return Summarize(r).Has(m); }
+
+TEST(EffectiveProtectionTest, DmarcEnforcedNeedsTheWholePolicy) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  EXPECT_TRUE(Has(r, Metric::kDmarcEnforced));
+  EXPECT_TRUE(Has(r, Metric::kDmarcRejectFull));
+  // pct=0: p=reject applies to no failing mail (either profile).
+  r.mutable_dmarc()->set_pct_tag(0);
+  EXPECT_TRUE(Has(r, Metric::kDmarcReject));  // the old metric: unchanged
+  EXPECT_FALSE(Has(r, Metric::kDmarcEnforced));
+  EXPECT_FALSE(Has(r, Metric::kDmarcRejectFull));
+  r.mutable_dmarc()->set_pct_tag(100);
+  EXPECT_TRUE(Has(r, Metric::kDmarcRejectFull));
+  // t=y: testing mode (RFC 9989).
+  r.mutable_dmarc()->set_t("y");
+  EXPECT_FALSE(Has(r, Metric::kDmarcEnforced));
+  r.mutable_dmarc()->set_t("n");
+  EXPECT_TRUE(Has(r, Metric::kDmarcEnforced));
+  // p=quarantine: enforced, not reject.
+  r.mutable_dmarc()->set_policy("quarantine");
+  EXPECT_TRUE(Has(r, Metric::kDmarcEnforced));
+  EXPECT_FALSE(Has(r, Metric::kDmarcRejectFull));
+  r.mutable_dmarc()->set_policy("none");
+  EXPECT_FALSE(Has(r, Metric::kDmarcEnforced));
+}
+
+TEST(EffectiveProtectionTest, AnOrganisationalDomainsSubdomainPolicyCounts) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  r.mutable_dmarc()->set_org_domain("a.example");
+  r.mutable_dmarc()->set_subdomain_policy("none");
+  EXPECT_TRUE(Has(r, Metric::kDmarcReject));
+  EXPECT_FALSE(Has(r, Metric::kDmarcEnforced));  // sp=none under p=reject
+  r.mutable_dmarc()->set_subdomain_policy("quarantine");
+  EXPECT_TRUE(Has(r, Metric::kDmarcEnforced));
+  EXPECT_FALSE(Has(r, Metric::kDmarcRejectFull));
+  // A subdomain: its own record's sp is not its business.
+  DomainResult sub = GoodDomain("x.a.example", "", "mx.provider.net");
+  sub.mutable_dmarc()->set_org_domain("a.example");
+  sub.mutable_dmarc()->set_subdomain_policy("none");
+  EXPECT_TRUE(Has(sub, Metric::kDmarcRejectFull));
+  // An inherited record: `policy` is already its sp.
+  sub.mutable_dmarc()->set_inherited(true);
+  sub.mutable_dmarc()->set_policy("none");
+  EXPECT_FALSE(Has(sub, Metric::kDmarcEnforced));
+}
+
+TEST(EffectiveProtectionTest, AFlawThatLeavesThePolicyStillEnforces) {
+  // p=reject with a malformed rua URI: not valid, but receivers apply p.
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  r.mutable_dmarc()->set_valid(false);
+  r.mutable_dmarc()->add_errors("invalid rua URI");
+  EXPECT_FALSE(Has(r, Metric::kDmarcValid));
+  EXPECT_FALSE(Has(r, Metric::kDmarcReject));
+  EXPECT_TRUE(Has(r, Metric::kDmarcEnforced));
+  EXPECT_TRUE(Has(r, Metric::kDmarcRejectFull));
+  // No policy applies at all (no valid p and no usable rua).
+  r.mutable_dmarc()->set_policy("");
+  EXPECT_FALSE(Has(r, Metric::kDmarcEnforced));
+}
+
+TEST(EffectiveProtectionTest, MtaStsEffective) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  MtaStsResult* sts = r.mutable_mta_sts();
+  sts->set_txt_present(true);
+  sts->set_policy_fetched(true);
+  sts->set_mode("enforce");
+  EXPECT_TRUE(Has(r, Metric::kMtaStsEffective));
+  // An MX host outside the policy's mx patterns: a sender enforcing the
+  // policy would not deliver to it.
+  sts->add_mx_not_covered("mx.provider.net");
+  EXPECT_TRUE(Has(r, Metric::kMtaStsEnforce));
+  EXPECT_FALSE(Has(r, Metric::kMtaStsEffective));
+  sts->clear_mx_not_covered();
+  // An expired certificate on one of two MX hosts.
+  MxHost* second = r.add_mx();
+  second->set_host("mx2.provider.net");
+  AddGoodAddress(second, "192.0.2.2")
+      ->mutable_smtp()
+      ->mutable_tls()
+      ->set_cert_expired(true);
+  EXPECT_TRUE(Has(r, Metric::kMtaStsEnforce));
+  EXPECT_FALSE(Has(r, Metric::kMtaStsEffective));
+  sts->set_mode("testing");
+  r.mutable_mx()->RemoveLast();
+  EXPECT_FALSE(Has(r, Metric::kMtaStsEffective));
+}
+
+TEST(EffectiveProtectionTest, DaneEffectiveNeedsUsableRecordsOnEveryHost) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  auto publish = [](MxHost* host, uint32_t usage) {
+    Tlsa* tlsa = host->mutable_tlsa();
+    tlsa->set_authenticated(true);
+    TlsaRecord* record = tlsa->add_records();
+    record->set_usage(usage);
+    record->set_selector(1);
+    record->set_matching_type(1);
+    for (MxAddress& a : *host->mutable_addresses()) {
+      a.mutable_smtp()->mutable_tlsa()->set_dane_valid(true);
+    }
+  };
+  publish(r.mutable_mx(0), 3);
+  EXPECT_TRUE(Has(r, Metric::kDaneValid));
+  EXPECT_TRUE(Has(r, Metric::kDaneEffective));
+  // A second host whose TLSA is PKIX-EE (1): not usable for SMTP.
+  MxHost* second = r.add_mx();
+  second->set_host("mx2.provider.net");
+  AddGoodAddress(second, "192.0.2.2");
+  publish(second, 1);
+  EXPECT_TRUE(Has(r, Metric::kDaneValid));
+  EXPECT_FALSE(Has(r, Metric::kDaneEffective));
+  // Usable but not authenticated (an unsigned zone).
+  second->mutable_tlsa()->mutable_records(0)->set_usage(2);
+  second->mutable_tlsa()->set_authenticated(false);
+  EXPECT_FALSE(Has(r, Metric::kDaneEffective));
+  second->mutable_tlsa()->set_authenticated(true);
+  EXPECT_TRUE(Has(r, Metric::kDaneEffective));
+}
+
+TEST(EffectiveProtectionTest, NoMailLocked) {
+  DomainResult r;
+  r.set_domain("parked.example");
+  r.set_status(DomainResult::OK);
+  r.set_null_mx(true);
+  r.mutable_spf()->set_present(true);
+  r.mutable_spf()->set_valid(true);
+  r.mutable_spf()->set_all("-all");
+  r.mutable_spf()->set_permits_nothing(true);
+  r.mutable_dmarc()->set_present(true);
+  r.mutable_dmarc()->set_valid(true);
+  r.mutable_dmarc()->set_policy("reject");
+  EXPECT_TRUE(Has(r, Metric::kNoMailLocked));
+  // "v=spf1 a -all": the domain's own address may still send.
+  r.mutable_spf()->set_permits_nothing(false);
+  EXPECT_FALSE(Has(r, Metric::kNoMailLocked));
+  r.mutable_spf()->set_permits_nothing(true);
+  r.mutable_dmarc()->set_policy("quarantine");
+  EXPECT_FALSE(Has(r, Metric::kNoMailLocked));
+  r.mutable_dmarc()->set_policy("reject");
+  // No MX and no address: nothing to deliver to, locked too.
+  r.set_null_mx(false);
+  r.set_implicit_mx(true);
+  MxHost* self = r.add_mx();
+  self->set_host("parked.example");
+  self->set_address_status(NOERROR);
+  EXPECT_TRUE(Has(r, Metric::kNoMailLocked));
+  // An address question that failed: unknown, not "no mail".
+  self->set_address_status(TIMEOUT);
+  EXPECT_FALSE(Has(r, Metric::kNoMailLocked));
+  // A domain that receives mail is never "no-mail locked".
+  DomainResult mail = GoodDomain("a.example", "", "mx.provider.net");
+  mail.mutable_spf()->set_permits_nothing(true);
+  EXPECT_FALSE(Has(mail, Metric::kNoMailLocked));
+}
+
 }  // namespace
 }  // namespace mxscan::stats

@@ -98,6 +98,18 @@ TagId TagFromName(absl::string_view lower) {
   return TagId::kUnknown;
 }
 
+// PctValue: a pct tag's value, 1*3DIGIT from 0 to 100 (RFC 7489 section
+// 6.3), or nullopt.
+std::optional<uint32_t> PctValue(absl::string_view value) {
+  uint32_t pct = 0;
+  const bool digits = !value.empty() && value.size() <= 3 &&
+                      absl::c_all_of(value, absl::ascii_isdigit);
+  if (!digits || !absl::SimpleAtoi(value, &pct) || pct > 100) {
+    return std::nullopt;
+  }
+  return pct;
+}
+
 // Parser walks the tag list once; one instance per record.
 class Parser {
  public:
@@ -213,6 +225,7 @@ void Parser::OneTag(absl::string_view element, int position) {
   }
   if (removed) {
     Warn(absl::StrCat(lower, " tag was removed in RFC 9989; ignored"));
+    if (tag == TagId::kPct) out_.record.pct_tag = PctValue(value);
     return;
   }
   const bool known_to_profile =
@@ -381,16 +394,15 @@ void Parser::ParseUris(absl::string_view name, absl::string_view value,
 }
 
 void Parser::ParsePct(absl::string_view value) {
-  uint32_t pct = 0;
-  // 1*3DIGIT, 0 to 100 (RFC 7489 section 6.3).
-  const bool digits = !value.empty() && value.size() <= 3 &&
-                      absl::c_all_of(value, absl::ascii_isdigit);
-  if (!digits || !absl::SimpleAtoi(value, &pct) || pct > 100) {
+  const std::optional<uint32_t> valid = PctValue(value);
+  if (!valid.has_value()) {
     Error(absl::StrCat("invalid pct value '", value,
                        "' (expected an integer from 0 to 100)"));
     return;
   }
+  const uint32_t pct = *valid;
   out_.record.pct = pct;
+  out_.record.pct_tag = pct;
   if (pct < 100) {
     Warn(absl::StrCat("pct=", pct, ": the policy applies to ", pct,
                       "% of failing mail only"));

@@ -50,6 +50,9 @@ struct DmarcRecord {
   bool has_ruf_tag = false;
   // RFC 7489 only.
   std::optional<uint32_t> pct;
+  // The pct tag's valid value under either profile: RFC 9989 ignores it,
+  // receivers that follow RFC 7489 do not.
+  std::optional<uint32_t> pct_tag;
   std::optional<uint32_t> ri;
   std::vector<std::string> rf;  // lowercase report formats
 

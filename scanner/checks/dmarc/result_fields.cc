@@ -15,6 +15,11 @@ void FillRecordFields(const DmarcParse& parse, DmarcProfile profile,
   result->set_psd(rfc9989 || r.psd ? DmarcPsdName(r.Psd()) : "");
   result->set_t(rfc9989 || r.t ? (r.Testing() ? "y" : "n") : "");
   result->set_pct(rfc9989 ? 0 : r.Pct());
+  if (r.pct_tag.has_value()) {
+    result->set_pct_tag(*r.pct_tag);
+  } else {
+    result->clear_pct_tag();
+  }
   result->clear_rua();
   for (const ReportUri& uri : r.rua) result->add_rua(uri.uri);
   result->clear_ruf();

@@ -136,6 +136,7 @@ class PolicyWalker {
         ListRecords(top_, top.texts);
         std::vector<std::string> path = {CanonicalName(top_)};
         r.set_all(WalkRecord(top.record, top_, {}, &path));
+        r.set_permits_nothing(top.record.PermitsNothing());
         break;
       }
       case Fetched::Kind::kMissing:

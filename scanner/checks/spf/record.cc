@@ -305,6 +305,13 @@ bool Record::HasAll() const {
   return false;
 }
 
+bool Record::PermitsNothing() const {
+  for (const Directive& d : directives) {
+    if (d.qualifier != Qualifier::kFail) return false;
+  }
+  return !redirect.has_value() || HasAll();
+}
+
 bool IsSpfRecord(absl::string_view text) {
   if (!absl::StartsWithIgnoreCase(text, kVersion)) return false;
   return text.size() == kVersion.size() || text[kVersion.size()] == ' ';

@@ -66,6 +66,9 @@ struct Record {
   // HasAll: an "all" mechanism appears (then redirect= is ignored, RFC 7208
   // section 6.1).
   bool HasAll() const;
+  // PermitsNothing: no host can pass: every mechanism is qualified "-" and
+  // no redirect is followed (the record of a domain that sends no mail).
+  bool PermitsNothing() const;
 };
 
 // IsSpfRecord tells whether a TXT record (raw octets) is an SPF version 1

@@ -339,5 +339,26 @@ TEST(DmarcRecordTest, ReportUris) {
   EXPECT_EQ(mixed.record.rua[0].address, "ok@example.com");
 }
 
+// The pct tag is kept whatever the profile: RFC 9989 ignores it, receivers
+// that follow RFC 7489 do not, and the enforcement metrics count it.
+TEST(DmarcRecordTest, PctTagUnderEitherProfile) {
+  for (DmarcProfile profile : {k9989, k7489}) {
+    EXPECT_EQ(
+        ParseDmarcRecord("v=DMARC1; p=reject; pct=0", profile).record.pct_tag,
+        0u);
+    EXPECT_EQ(
+        ParseDmarcRecord("v=DMARC1; p=reject; pct=100", profile).record.pct_tag,
+        100u);
+    EXPECT_FALSE(ParseDmarcRecord("v=DMARC1; p=reject", profile)
+                     .record.pct_tag.has_value());
+    EXPECT_FALSE(ParseDmarcRecord("v=DMARC1; p=reject; pct=x", profile)
+                     .record.pct_tag.has_value());
+  }
+  // Under RFC 9989 pct changes nothing else.
+  const DmarcParse p = ParseDmarcRecord("v=DMARC1; p=reject; pct=10", k9989);
+  EXPECT_FALSE(p.record.pct.has_value());
+  EXPECT_TRUE(p.valid()) << Messages(p);
+}
+
 }  // namespace
 }  // namespace mxscan::checks::dmarc

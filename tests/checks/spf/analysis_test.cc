@@ -67,6 +67,7 @@ TEST_F(AnalysisTest, SimpleValidRecord) {
   EXPECT_TRUE(r.valid());
   EXPECT_EQ(r.record(), "v=spf1 ip4:192.0.2.0/24 a mx -all");
   EXPECT_EQ(r.all(), "-all");
+  EXPECT_FALSE(r.permits_nothing());
   EXPECT_EQ(r.dns_lookups(), 2u);
   EXPECT_EQ(r.void_lookups(), 0u);
   EXPECT_EQ(r.dns_status(), mxscan::NOERROR);
@@ -371,6 +372,14 @@ TEST_F(AnalysisTest, MalformedDomain) {
   ASSERT_TRUE(result.has_value());
   EXPECT_FALSE(result->present());
   EXPECT_THAT(result->errors(), ElementsAre(HasSubstr("malformed domain")));
+}
+
+TEST_F(AnalysisTest, ARecordThatPermitsNothing) {
+  Txt("example.org", "v=spf1 -all");
+  const mxscan::SpfResult r = Analyze();
+  EXPECT_TRUE(r.valid());
+  EXPECT_EQ(r.all(), "-all");
+  EXPECT_TRUE(r.permits_nothing());
 }
 
 }  // namespace

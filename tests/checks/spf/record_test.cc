@@ -313,5 +313,17 @@ TEST(MechanismTest, NamesAndLookupCounting) {
   EXPECT_FALSE(CountsAsDnsLookup(MechanismKind::kIp6));
 }
 
+TEST(ParseRecordTest, PermitsNothing) {
+  EXPECT_TRUE(Parsed("v=spf1 -all").PermitsNothing());
+  EXPECT_TRUE(Parsed("v=spf1 -mx -all").PermitsNothing());
+  EXPECT_TRUE(Parsed("v=spf1").PermitsNothing());
+  EXPECT_FALSE(Parsed("v=spf1 a -all").PermitsNothing());
+  EXPECT_FALSE(Parsed("v=spf1 ~all").PermitsNothing());
+  EXPECT_FALSE(Parsed("v=spf1 ?include:x.example -all").PermitsNothing());
+  EXPECT_FALSE(Parsed("v=spf1 redirect=_spf.example.org").PermitsNothing());
+  // With an all, redirect= is ignored (RFC 7208 section 6.1).
+  EXPECT_TRUE(Parsed("v=spf1 -all redirect=_spf.example.org").PermitsNothing());
+}
+
 }  // namespace
 }  // namespace mxscan::checks::spf
