@@ -12,6 +12,7 @@ using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 using testing::AddGoodAddress;
 using testing::GoodDomain;
+using testing::PublishTlsa;
 using testing::LastTwoLabels;
 
 DomainSummary Summarize(const DomainResult& r) {
@@ -276,25 +277,14 @@ TEST(EffectiveProtectionTest, MtaStsEffective) {
 
 TEST(EffectiveProtectionTest, DaneEffectiveNeedsUsableRecordsOnEveryHost) {
   DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
-  auto publish = [](MxHost* host, uint32_t usage) {
-    Tlsa* tlsa = host->mutable_tlsa();
-    tlsa->set_authenticated(true);
-    TlsaRecord* record = tlsa->add_records();
-    record->set_usage(usage);
-    record->set_selector(1);
-    record->set_matching_type(1);
-    for (MxAddress& a : *host->mutable_addresses()) {
-      a.mutable_smtp()->mutable_tlsa()->set_dane_valid(true);
-    }
-  };
-  publish(r.mutable_mx(0), 3);
+  PublishTlsa(r.mutable_mx(0), 3, /*matched=*/true);
   EXPECT_TRUE(Has(r, Metric::kDaneValid));
   EXPECT_TRUE(Has(r, Metric::kDaneEffective));
   // A second host whose TLSA is PKIX-EE (1): not usable for SMTP.
   MxHost* second = r.add_mx();
   second->set_host("mx2.provider.net");
   AddGoodAddress(second, "192.0.2.2");
-  publish(second, 1);
+  PublishTlsa(second, 1, /*matched=*/true);
   EXPECT_TRUE(Has(r, Metric::kDaneValid));
   EXPECT_FALSE(Has(r, Metric::kDaneEffective));
   // Usable but not authenticated (an unsigned zone).

@@ -36,6 +36,21 @@ inline MxAddress* AddGoodAddress(MxHost* host, const std::string& ip,
   return address;
 }
 
+// Publishes a DNSSEC-authenticated TLSA record of `usage` (selector 1,
+// matching type 1) for `host`, and sets whether each of its servers'
+// certificates matched it.
+inline void PublishTlsa(MxHost* host, uint32_t usage, bool matched) {
+  Tlsa* tlsa = host->mutable_tlsa();
+  tlsa->set_authenticated(true);
+  TlsaRecord* record = tlsa->add_records();
+  record->set_usage(usage);
+  record->set_selector(1);
+  record->set_matching_type(1);
+  for (MxAddress& a : *host->mutable_addresses()) {
+    a.mutable_smtp()->mutable_tlsa()->set_dane_valid(matched);
+  }
+}
+
 // A domain of `sector` with one MX host at `provider_host` whose one
 // address answers with TLS 1.3 and a valid certificate, valid SPF -all and
 // DMARC reject.

@@ -12,18 +12,7 @@ namespace {
 
 using testing::AddGoodAddress;
 using testing::GoodDomain;
-
-void PublishTlsa(MxHost* host, uint32_t usage, bool matched) {
-  Tlsa* tlsa = host->mutable_tlsa();
-  tlsa->set_authenticated(true);
-  TlsaRecord* record = tlsa->add_records();
-  record->set_usage(usage);
-  record->set_selector(1);
-  record->set_matching_type(1);
-  for (MxAddress& a : *host->mutable_addresses()) {
-    a.mutable_smtp()->mutable_tlsa()->set_dane_valid(matched);
-  }
-}
+using testing::PublishTlsa;
 
 void EnforceMtaSts(DomainResult* r) {
   MtaStsResult* sts = r->mutable_mta_sts();
