@@ -275,12 +275,7 @@ int RunBenchCommand(int argc, char** argv) {
       tls::ClientContext::Create(tls_options);
   if (!context.ok()) return Fail(context.status().message(), 2);
 
-  options.ehlo_name = absl::GetFlag(FLAGS_ehlo_name);
-  if (options.ehlo_name.empty()) {
-    char host[256] = {};
-    gethostname(host, sizeof(host) - 1);
-    options.ehlo_name = host[0] ? host : "localhost";
-  }
+  options.ehlo_name = EhloNameFromFlags("mxscan bench").name;
   absl::Status ehlo = smtp::ValidateEhloName(options.ehlo_name);
   if (!ehlo.ok()) return Fail(ehlo.message(), 2);
   settings.sni = options.server_name =

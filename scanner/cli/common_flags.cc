@@ -1,5 +1,10 @@
 #include "scanner/cli/common_flags.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -24,7 +29,9 @@ ABSL_FLAG(bool, no_progress, false, "no progress line on stderr");
 ABSL_FLAG(std::string, ca_file, "/etc/ssl/certs/ca-certificates.crt",
           "trusted roots (PEM) certificates are judged against");
 ABSL_FLAG(std::string, ehlo_name, "",
-          "name given in EHLO (default: this machine's host name)");
+          "name given in EHLO (default: this machine's fully qualified name: "
+          "its host name, /etc/mailname or /etc/hosts; a warning when it has "
+          "none)");
 ABSL_FLAG(std::string, psl_file,
           "/usr/share/publicsuffix/public_suffix_list.dat",
           "Public Suffix List (organisational domains: DMARC under rfc7489, "
@@ -53,6 +60,25 @@ std::vector<std::string> RepeatedFlagValues(int argc, char** argv,
     }
   }
   return values;
+}
+
+smtp::EhloNameChoice EhloNameFromFlags(const char* command) {
+  const std::string given = absl::GetFlag(FLAGS_ehlo_name);
+  if (!given.empty()) return {given, "--ehlo-name", ""};
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  auto read = [](const char* path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  smtp::EhloNameChoice choice =
+      smtp::ChooseEhloName(host, read("/etc/mailname"), read("/etc/hosts"));
+  if (!choice.warning.empty()) {
+    std::fprintf(stderr, "%s: warning: %s\n", command, choice.warning.c_str());
+  }
+  return choice;
 }
 
 int WorkerCount() {

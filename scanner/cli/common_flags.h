@@ -7,6 +7,7 @@
 #include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
 #include "scanner/dns/client.h"
+#include "scanner/smtp/ehlo_name.h"
 
 // Flags shared by the mxscan commands (DESIGN.md's command-line contract).
 ABSL_DECLARE_FLAG(std::string, input);
@@ -38,6 +39,12 @@ absl::StatusOr<dns::ClientOptions> DnsClientOptionsFromFlags(
 
 // WorkerCount is --workers, or one per core.
 int WorkerCount();
+
+// EhloNameFromFlags is --ehlo-name, or else the machine's fully qualified
+// name (smtp::ChooseEhloName over the host name, /etc/mailname and
+// /etc/hosts); when it has none, the warning is printed on stderr as
+// `command`'s.
+smtp::EhloNameChoice EhloNameFromFlags(const char* command);
 
 }  // namespace mxscan::cli
 

@@ -398,12 +398,7 @@ int RunScanCommand(int argc, char** argv) {
     probes.scan_time_s = options.scan_time_s;
     probes.blocklist = blocklist ? &*blocklist : nullptr;
     smtp->probe_tls_versions = absl::GetFlag(FLAGS_probe_tls_versions);
-    probes.probe.ehlo_name = absl::GetFlag(FLAGS_ehlo_name);
-    if (probes.probe.ehlo_name.empty()) {
-      char host[256] = {};
-      gethostname(host, sizeof(host) - 1);
-      probes.probe.ehlo_name = host[0] ? host : "localhost";
-    }
+    probes.probe.ehlo_name = EhloNameFromFlags("mxscan scan").name;
     absl::Status ehlo = smtp::ValidateEhloName(probes.probe.ehlo_name);
     if (!ehlo.ok()) return Fail(ehlo.message(), 2);
     const int reply_timeout = absl::GetFlag(FLAGS_smtp_timeout_ms);
