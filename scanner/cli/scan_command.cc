@@ -8,33 +8,38 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "scanner/build_info/build_info.h"
 #include "scanner/checks/dkim/default_selectors.h"
+#include "scanner/cli/command_spec.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/core/pipeline.h"
 #include "scanner/core/uv_handle.h"
 #include "scanner/dns/client.h"
+#include "scanner/scan/blocklist.h"
 #include "scanner/scan/client_dns_source.h"
 #include "scanner/scan/dns_cache.h"
 #include "scanner/scan/domain_input.h"
 #include "scanner/scan/domain_scan.h"
+#include "scanner/scan/manifest.h"
+#include "scanner/scan/probe_cache.h"
 #include "scanner/scan/result_writer.h"
+#include "scanner/scan/resume.h"
 #include "scanner/scan/scan_options.h"
 #include "scanner/scan/shard.h"
 #include "scanner/scan/valid_utf8.h"
-#include "scanner/scan/blocklist.h"
-#include "scanner/scan/probe_cache.h"
-#include "scanner/scan/resume.h"
 #include "scanner/smtp/session.h"
 #include "scanner/tls/certificate_judge.h"
 #include "scanner/tls/tls_client.h"
@@ -361,6 +366,7 @@ int RunScanCommand(int argc, char** argv) {
   options.scan_time_s = static_cast<int64_t>(std::time(nullptr));
   options.https_port = absl::GetFlag(FLAGS_https_port);
   std::unique_ptr<SmtpSettings> smtp;
+  smtp::EhloNameChoice ehlo;
   std::optional<scan::Blocklist> blocklist;
   if (!absl::GetFlag(FLAGS_blocklist).empty()) {
     absl::StatusOr<scan::Blocklist> loaded =
@@ -398,9 +404,10 @@ int RunScanCommand(int argc, char** argv) {
     probes.scan_time_s = options.scan_time_s;
     probes.blocklist = blocklist ? &*blocklist : nullptr;
     smtp->probe_tls_versions = absl::GetFlag(FLAGS_probe_tls_versions);
-    probes.probe.ehlo_name = EhloNameFromFlags("mxscan scan").name;
-    absl::Status ehlo = smtp::ValidateEhloName(probes.probe.ehlo_name);
-    if (!ehlo.ok()) return Fail(ehlo.message(), 2);
+    ehlo = EhloNameFromFlags("mxscan scan");
+    probes.probe.ehlo_name = ehlo.name;
+    absl::Status ehlo_ok = smtp::ValidateEhloName(probes.probe.ehlo_name);
+    if (!ehlo_ok.ok()) return Fail(ehlo_ok.message(), 2);
     const int reply_timeout = absl::GetFlag(FLAGS_smtp_timeout_ms);
     if (reply_timeout <= 0) return Fail("--smtp-timeout-ms must be positive", 2);
     probes.probe.reply_timeout_ms = reply_timeout;
@@ -438,6 +445,47 @@ int RunScanCommand(int argc, char** argv) {
   }
   uint64_t skipped = 0;
   const std::string run_id = scan::UniqueRunId();
+
+  // Provenance: written before the first record and again at the end, so
+  // that even a killed run says what produced its records.
+  const std::string manifest_path = scan::ManifestPath(output, *shard);
+  absl::StatusOr<ScanManifest> manifest =
+      absl::GetFlag(FLAGS_resume) ? scan::ReadManifest(manifest_path)
+                                  : ScanManifest();
+  if (!manifest.ok()) return Fail(manifest.status().message(), 1);
+  ScanManifest::Run* run = manifest->add_runs();
+  run->set_run_id(run_id);
+  run->set_mxscan_version(MxscanVersion());
+  run->set_mxscan_commit(MxscanCommit());
+  for (int i = 0; i < argc; ++i) run->add_command_line(argv[i]);
+  for (const FlagUse& use : FindCommandSpec("scan")->flags) {
+    std::string name = absl::StrReplaceAll(use.name, {{"-", "_"}});
+    if (const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name)) {
+      (*run->mutable_options())[use.name] = flag->CurrentValue();
+    }
+  }
+  for (const dns::ResolverAddress& resolver : client_options->resolvers) {
+    ScanManifest::Resolver* r = run->add_resolvers();
+    r->set_address(resolver.text);
+    r->set_validation("not checked");
+  }
+  if (smtp) {
+    *run->mutable_ca_file() =
+        scan::DescribeInputFile(absl::GetFlag(FLAGS_ca_file));
+    run->set_ehlo_name(ehlo.name);
+    run->set_ehlo_name_source(ehlo.source);
+  }
+  *run->mutable_psl() = scan::DescribeInputFile(absl::GetFlag(FLAGS_psl_file));
+  run->set_dmarc_profile(profile);
+  for (const std::string& s : options.dkim_selectors)
+    run->add_dkim_selectors(s);
+  for (std::string& a : scan::LocalAddresses()) run->add_local_addresses(a);
+  run->set_started_at(scan::Rfc3339Utc(options.scan_time_s));
+  run->set_shard(absl::StrCat(shard->index, "/", shard->count));
+  run->set_smtp(smtp != nullptr);
+  run->set_resumed(absl::GetFlag(FLAGS_resume));
+  absl::Status manifest_written = scan::WriteManifest(manifest_path, *manifest);
+  if (!manifest_written.ok()) return Fail(manifest_written.message(), 1);
 
   PipelineOptions pipeline;
   pipeline.command = "mxscan scan";
@@ -492,6 +540,17 @@ int RunScanCommand(int argc, char** argv) {
         return job;
       });
   if (!stats.ok()) return Fail(stats.status().message(), 1);
+  run->set_ended_at(scan::Rfc3339Utc(std::time(nullptr)));
+  run->set_interrupted(stats->interrupted);
+  for (int status = DomainResult::OK; status <= DomainResult::ERROR; ++status) {
+    const uint64_t n = counts.by_status[status].load();
+    if (n > 0) {
+      (*run->mutable_domains_by_status())[DomainResult::Status_Name(
+          static_cast<DomainResult::Status>(status))] = n;
+    }
+  }
+  manifest_written = scan::WriteManifest(manifest_path, *manifest);
+  if (!manifest_written.ok()) return Fail(manifest_written.message(), 1);
   const uint64_t questions = counts.questions.load();
   std::fprintf(
       stderr,

@@ -1,5 +1,7 @@
 #include "scanner/cli/stats_command.h"
 
+#include <google/protobuf/util/json_util.h>
+
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -11,9 +13,11 @@
 #include "scanner/cli/org_domain_flag.h"
 #include "scanner/core/output_sink.h"
 #include "scanner/export/summary_reader.h"
+#include "scanner/scan/manifest.h"
 #include "scanner/scan/result_reader.h"
 #include "scanner/stats/collect.h"
 #include "scanner/stats/diff.h"
+#include "scanner/stats/provenance.h"
 #include "scanner/stats/report.h"
 
 ABSL_FLAG(std::string, by, "sector",
@@ -87,17 +91,25 @@ absl::StatusOr<stats::Collected> CollectDirectories(
 
 // The summaries stored by `mxscan export` are SummarizeDomain's own output,
 // so the figures equal those of the scan's result files.
-absl::StatusOr<stats::Collected> CollectFromDatabase(const std::string& url) {
-  std::string scan_id = absl::GetFlag(FLAGS_scan_id);
-  if (scan_id.empty()) {
-    absl::StatusOr<std::vector<db_export::ScanInfo>> scans =
-        db_export::ListScans(url);
-    if (!scans.ok()) return scans.status();
-    if (scans->empty()) {
-      return absl::NotFoundError(absl::StrCat("no scan in ", url));
-    }
-    scan_id = scans->back().scan_id;
+// The scan --scan-id names, or the latest one.
+absl::StatusOr<db_export::ScanInfo> ChosenScan(const std::string& url) {
+  const std::string scan_id = absl::GetFlag(FLAGS_scan_id);
+  absl::StatusOr<std::vector<db_export::ScanInfo>> scans =
+      db_export::ListScans(url);
+  if (!scans.ok()) return scans.status();
+  if (scans->empty()) {
+    return absl::NotFoundError(absl::StrCat("no scan in ", url));
   }
+  if (scan_id.empty()) return scans->back();
+  for (const db_export::ScanInfo& scan : *scans) {
+    if (scan.scan_id == scan_id) return scan;
+  }
+  // ReadSummaries says which scans there are.
+  return db_export::ScanInfo{scan_id};
+}
+
+absl::StatusOr<stats::Collected> CollectFromDatabase(
+    const std::string& url, const std::string& scan_id) {
   stats::Collected collected;
   absl::Status read = db_export::ReadSummaries(
       url, scan_id, [&](const stats::DomainSummary& summary) {
@@ -106,6 +118,19 @@ absl::StatusOr<stats::Collected> CollectFromDatabase(const std::string& url) {
       });
   if (!read.ok()) return read;
   return collected;
+}
+
+// The scan manifests of result directories (a file among the paths has
+// none).
+absl::StatusOr<std::vector<ScanManifest>> ManifestsOf(
+    const std::vector<std::string>& paths) {
+  std::vector<ScanManifest> all;
+  for (const std::string& path : paths) {
+    absl::StatusOr<std::vector<ScanManifest>> found = scan::ManifestsIn(path);
+    if (!found.ok()) return found.status();
+    for (ScanManifest& m : *found) all.push_back(std::move(m));
+  }
+  return all;
 }
 
 }  // namespace
@@ -144,9 +169,30 @@ int RunStatsCommand(const std::vector<std::string>& paths) {
     }
     options.metrics.push_back(*metric);
   }
-  absl::StatusOr<stats::Collected> collected =
-      from.empty() ? CollectDirectories(paths) : CollectFromDatabase(from);
+  absl::StatusOr<stats::Collected> collected;
+  std::vector<ScanManifest> manifests;
+  if (from.empty()) {
+    collected = CollectDirectories(paths);
+    absl::StatusOr<std::vector<ScanManifest>> found = ManifestsOf(paths);
+    if (!found.ok()) return Fail("stats", found.status());
+    manifests = *std::move(found);
+  } else {
+    absl::StatusOr<db_export::ScanInfo> scan = ChosenScan(from);
+    if (!scan.ok()) return Fail("stats", scan.status());
+    collected = CollectFromDatabase(from, scan->scan_id);
+    ScanManifestList list;
+    if (!scan->manifests_json.empty() &&
+        !google::protobuf::util::JsonStringToMessage(scan->manifests_json,
+                                                     &list)
+             .ok()) {
+      return Fail("stats", absl::DataLossError(absl::StrCat(
+                               "the manifests of scan ", scan->scan_id, " in ",
+                               from, " do not parse")));
+    }
+    manifests.assign(list.manifests().begin(), list.manifests().end());
+  }
   if (!collected.ok()) return Fail("stats", collected.status());
+  options.provenance = stats::ProvenanceLines(manifests);
   ReportTorn("stats", collected->torn);
 
   const stats::Aggregate& aggregate = collected->aggregate;
@@ -189,12 +235,25 @@ int RunDiffCommand(const std::vector<std::string>& paths) {
   if (!read_new.ok()) return Fail("diff", read_new.status());
   diff.Finish();
   ReportTorn("diff", read_old->torn + read_new->torn);
+  absl::StatusOr<std::vector<ScanManifest>> old_manifests =
+      ManifestsOf({paths[0]});
+  if (!old_manifests.ok()) return Fail("diff", old_manifests.status());
+  absl::StatusOr<std::vector<ScanManifest>> new_manifests =
+      ManifestsOf({paths[1]});
+  if (!new_manifests.ok()) return Fail("diff", new_manifests.status());
+  const std::vector<std::string> warnings =
+      stats::ComparabilityWarnings(*old_manifests, *new_manifests);
+  for (const std::string& warning : warnings) {
+    std::fprintf(stderr, "mxscan diff: warning: %s\n", warning.c_str());
+  }
   const int limit = absl::GetFlag(FLAGS_list_limit);
-  return Write("diff",
-               format == "json"
-                   ? stats::RenderDiffJson(diff)
-                   : stats::RenderDiffMarkdown(
-                         diff, limit <= 0 ? SIZE_MAX : static_cast<size_t>(limit)));
+  return Write(
+      "diff",
+      format == "json"
+          ? stats::RenderDiffJson(diff, warnings)
+          : stats::RenderDiffMarkdown(
+                diff, limit <= 0 ? SIZE_MAX : static_cast<size_t>(limit),
+                warnings));
 }
 
 }  // namespace mxscan::cli

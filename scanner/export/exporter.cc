@@ -1,5 +1,7 @@
 #include "scanner/export/exporter.h"
 
+#include <google/protobuf/util/json_util.h>
+
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -15,6 +17,7 @@
 #include "scanner/export/rows.h"
 #include "scanner/export/scan_id.h"
 #include "scanner/export/schema_setup.h"
+#include "scanner/scan/manifest.h"
 #include "scanner/scan/result_reader.h"
 
 namespace mxscan::db_export {
@@ -154,6 +157,23 @@ absl::StatusOr<bool> ScanExists(Database& db, const std::string& scan_id) {
   return (*rows)->Next();
 }
 
+// The manifests of the scan's result directories, as the proto3 JSON of a
+// ScanManifestList.
+absl::StatusOr<std::string> ManifestsJson(
+    const std::vector<std::string>& paths) {
+  ScanManifestList list;
+  for (const std::string& path : paths) {
+    absl::StatusOr<std::vector<ScanManifest>> found = scan::ManifestsIn(path);
+    if (!found.ok()) return found.status();
+    for (ScanManifest& m : *found) *list.add_manifests() = std::move(m);
+  }
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(list, &json).ok()) {
+    return absl::InternalError("cannot render the scan manifests");
+  }
+  return json;
+}
+
 // The body of the export transaction.
 absl::Status ExportRows(Database& db, const ExportOptions& options,
                         const Files& files, ExportReport& report) {
@@ -176,11 +196,13 @@ absl::Status ExportRows(Database& db, const ExportOptions& options,
     if (!status.ok()) return status;
   }
   // The scans row first, completed last.
+  absl::StatusOr<std::string> manifests = ManifestsJson(options.paths);
+  if (!manifests.ok()) return manifests.status();
   absl::Status status = db.Execute(
-      "INSERT INTO scans (scan_id, source, schema_version) VALUES ($1, $2, "
-      "$3)",
+      "INSERT INTO scans (scan_id, source, schema_version, manifests) VALUES "
+      "($1, $2, $3, $4)",
       {report.scan_id, absl::StrJoin(options.paths, " "),
-       absl::StrCat(kSchemaVersion)});
+       absl::StrCat(kSchemaVersion), *manifests});
   if (!status.ok()) return status;
 
   InsertSink sink(db);

@@ -39,11 +39,11 @@ std::vector<Table> MakeTables() {
   Table scans;
   scans.id = TableId::kScans;
   scans.name = "scans";
-  scans.columns = {T("scan_id"),          T("source"),
-                   L("started_at_ms"),    L("finished_at_ms"),
-                   L("exported_at_ms"),   L("domain_count"),
-                   L("duplicate_records"), L("torn_records"),
-                   L("certificate_count"), L("schema_version")};
+  scans.columns = {
+      T("scan_id"),           T("source"),         L("started_at_ms"),
+      L("finished_at_ms"),    L("exported_at_ms"), L("domain_count"),
+      L("duplicate_records"), L("torn_records"),   L("certificate_count"),
+      L("schema_version"),    T("manifests")};
   scans.primary_key = {"scan_id"};
   scans.indexes = {{{"started_at_ms"}}};
   tables.push_back(scans);

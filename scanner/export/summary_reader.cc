@@ -172,7 +172,7 @@ absl::Status ReadSummaries(
 
 absl::StatusOr<std::vector<ScanInfo>> ListScans(Database& db) {
   absl::StatusOr<std::unique_ptr<Cursor>> rows = db.Query(
-      "SELECT scan_id, started_at_ms, domain_count FROM scans "
+      "SELECT scan_id, started_at_ms, domain_count, manifests FROM scans "
       "ORDER BY started_at_ms, scan_id");
   if (!rows.ok()) return rows.status();
   std::vector<ScanInfo> scans;
@@ -181,7 +181,8 @@ absl::StatusOr<std::vector<ScanInfo>> ListScans(Database& db) {
     if (!more.ok()) return more.status();
     if (!*more) break;
     scans.push_back({std::string((*rows)->Text(0)), (*rows)->Int(1),
-                     static_cast<uint64_t>((*rows)->Int(2))});
+                     static_cast<uint64_t>((*rows)->Int(2)),
+                     (*rows)->IsNull(3) ? "" : std::string((*rows)->Text(3))});
   }
   return scans;
 }

@@ -38,6 +38,9 @@ struct ScanInfo {
   std::string scan_id;
   int64_t started_at_ms = 0;
   uint64_t domains = 0;
+  // The scan's manifests, proto3 JSON of ScanManifestList ("" for a scan
+  // exported before manifests).
+  std::string manifests_json;
 };
 
 // ListScans returns the scans of the database, oldest first.

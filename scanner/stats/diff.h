@@ -54,8 +54,12 @@ class ScanDiff {
 };
 
 // `list_limit` caps each list of domains (the count is always given).
-std::string RenderDiffMarkdown(const ScanDiff& diff, size_t list_limit);
-std::string RenderDiffJson(const ScanDiff& diff);
+// `warnings` (ComparabilityWarnings of the two scans' manifests) lead the
+// report.
+std::string RenderDiffMarkdown(const ScanDiff& diff, size_t list_limit,
+                               const std::vector<std::string>& warnings);
+std::string RenderDiffJson(const ScanDiff& diff,
+                           const std::vector<std::string>& warnings);
 
 }  // namespace mxscan::stats
 

@@ -89,8 +89,12 @@ void AppendJsonTallies(const Tally& before, const Tally& after,
 
 }  // namespace
 
-std::string RenderDiffMarkdown(const ScanDiff& diff, size_t list_limit) {
+std::string RenderDiffMarkdown(const ScanDiff& diff, size_t list_limit,
+                               const std::vector<std::string>& warnings) {
   std::string out = "# Changes between two scans\n";
+  for (const std::string& warning : warnings) {
+    absl::StrAppend(&out, "\n> **Warning:** ", warning, "\n");
+  }
   AppendTable("Overall", diff.old_scan().overall(), diff.new_scan().overall(),
               &out);
   for (const std::string& sector : SectorNames(diff)) {
@@ -111,8 +115,14 @@ std::string RenderDiffMarkdown(const ScanDiff& diff, size_t list_limit) {
   return out;
 }
 
-std::string RenderDiffJson(const ScanDiff& diff) {
-  std::string out = "{\"overall\":";
+std::string RenderDiffJson(const ScanDiff& diff,
+                           const std::vector<std::string>& warnings) {
+  std::string out = "{\"warnings\":[";
+  for (size_t i = 0; i < warnings.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendJsonString(warnings[i], &out);
+  }
+  out.append("],\"overall\":");
   AppendJsonTallies(diff.old_scan().overall(), diff.new_scan().overall(), &out);
   out.append(",\"sectors\":{");
   bool first = true;

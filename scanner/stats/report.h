@@ -18,6 +18,8 @@ struct ReportOptions {
   std::vector<MetricInfo> metrics{Metrics().begin(), Metrics().end()};
   size_t top_providers = 10;  // providers listed, by share of domains
   std::string title = "Email security of the sector";
+  // Where the figures come from: ProvenanceLines of the scans' manifests.
+  std::vector<std::string> provenance;
 };
 
 // The rows of a report: "overall" first, then the sectors by name.

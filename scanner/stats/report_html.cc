@@ -168,12 +168,25 @@ std::string RenderHtml(const Aggregate& aggregate,
                                   CategoryBars(rows, TlsVersionCategories(),
                                                &Tally::tls_categories)),
                   "</div>");
-  absl::StrAppend(&out, "<h2>Certificates</h2><div class=\"charts\">",
-                  SvgBarChart("Certificate problems (domains)",
-                              CountBars(overall.cert_problems, overall.domains)),
-                  SvgBarChart("Verification errors (domains)",
-                              CountBars(overall.verify_errors, overall.domains)),
-                  "</div></body></html>\n");
+  absl::StrAppend(
+      &out, "<h2>Certificates</h2><div class=\"charts\">",
+      SvgBarChart("Certificate problems (domains)",
+                  CountBars(overall.cert_problems, overall.domains)),
+      SvgBarChart("Verification errors (domains)",
+                  CountBars(overall.verify_errors, overall.domains)),
+      "</div><h2>Provenance</h2>");
+  if (options.provenance.empty()) {
+    absl::StrAppend(&out,
+                    "<p>No scan manifest: what produced these results "
+                    "is not recorded.</p>");
+  } else {
+    absl::StrAppend(&out, "<ul id=\"provenance\">");
+    for (const std::string& line : options.provenance) {
+      absl::StrAppend(&out, "<li>", HtmlEscape(line), "</li>");
+    }
+    absl::StrAppend(&out, "</ul>");
+  }
+  absl::StrAppend(&out, "</body></html>\n");
   return out;
 }
 

@@ -69,7 +69,12 @@ void AppendTally(const Tally& tally, const ReportOptions& options,
 
 std::string RenderJson(const Aggregate& aggregate,
                        const ReportOptions& options) {
-  std::string out = "{\"overall\":";
+  std::string out = "{\"provenance\":[";
+  for (size_t i = 0; i < options.provenance.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendJsonString(options.provenance[i], &out);
+  }
+  out.append("],\"overall\":");
   AppendTally(aggregate.overall(), options, &out);
   out.append(",\"sectors\":{");
   if (options.by_sector) {

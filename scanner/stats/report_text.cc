@@ -134,6 +134,15 @@ std::string RenderMarkdown(const Aggregate& aggregate,
   AppendBreakdown("Certificate verification errors",
                   KeysOf(overall.verify_errors), rows, &Tally::verify_errors,
                   &out);
+  absl::StrAppend(&out, "\n## Provenance\n\n");
+  if (options.provenance.empty()) {
+    absl::StrAppend(&out,
+                    "No scan manifest: what produced these results is "
+                    "not recorded.\n");
+  }
+  for (const std::string& line : options.provenance) {
+    absl::StrAppend(&out, "- ", MarkdownCell(line), "\n");
+  }
   return out;
 }
 

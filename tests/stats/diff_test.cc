@@ -60,13 +60,13 @@ TEST_F(DiffTest, TalliesPerScanAndSector) {
 }
 
 TEST_F(DiffTest, Renderings) {
-  const std::string md = RenderDiffMarkdown(diff_, 10);
+  const std::string md = RenderDiffMarkdown(diff_, 10, {});
   EXPECT_THAT(md, HasSubstr("| DMARC reject | 100.0% (2) | 50.0% (1) | -50.0 pp |"));
   EXPECT_THAT(md, HasSubstr("- DMARC reject lost (1): loses.example"));
   EXPECT_THAT(md, HasSubstr("- only in the old scan (1): gone.example"));
-  EXPECT_THAT(RenderDiffMarkdown(diff_, 0),
+  EXPECT_THAT(RenderDiffMarkdown(diff_, 0, {}),
               HasSubstr("- DMARC reject lost (1): , ... and 1 more"));
-  const std::string json = RenderDiffJson(diff_);
+  const std::string json = RenderDiffJson(diff_, {});
   EXPECT_THAT(json, HasSubstr("\"dmarc_reject\":{\"gained\":[\"gains.example\"],"
                               "\"lost\":[\"loses.example\"]}"));
 }
