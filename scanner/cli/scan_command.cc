@@ -35,6 +35,7 @@
 #include "scanner/scan/domain_scan.h"
 #include "scanner/scan/manifest.h"
 #include "scanner/scan/probe_cache.h"
+#include "scanner/scan/resolver_check.h"
 #include "scanner/scan/result_writer.h"
 #include "scanner/scan/resume.h"
 #include "scanner/scan/scan_options.h"
@@ -418,6 +419,21 @@ int RunScanCommand(int argc, char** argv) {
   }
   absl::Status input_ok = scan::CheckTextInput(absl::GetFlag(FLAGS_input));
   if (!input_ok.ok()) return Fail(input_ok.message(), 2);
+  // DNSSEC and DANE figures mean something only through a validating
+  // resolver: ask each before the scan.
+  const std::vector<scan::ResolverValidation> validations =
+      scan::CheckResolvers(*client_options);
+  options.resolver_validates = !validations.empty();
+  for (const scan::ResolverValidation& v : validations) {
+    if (v.validating) continue;
+    options.resolver_validates = false;
+    std::fprintf(stderr,
+                 "mxscan scan: warning: resolver %s is %s (the root's DNSKEY, "
+                 "asked with DO, came without the AD bit): every DNSSEC and "
+                 "DANE figure of this scan will read \"not measured\"; use a "
+                 "validating resolver (tools/resolver/)\n",
+                 v.address.c_str(), v.validation.c_str());
+  }
   const std::string output = absl::GetFlag(FLAGS_output);
   absl::Status dir = MakeOutputDirectory(output);
   if (!dir.ok()) return Fail(dir.message(), 1);
@@ -464,10 +480,10 @@ int RunScanCommand(int argc, char** argv) {
       (*run->mutable_options())[use.name] = flag->CurrentValue();
     }
   }
-  for (const dns::ResolverAddress& resolver : client_options->resolvers) {
+  for (const scan::ResolverValidation& v : validations) {
     ScanManifest::Resolver* r = run->add_resolvers();
-    r->set_address(resolver.text);
-    r->set_validation("not checked");
+    r->set_address(v.address);
+    r->set_validation(v.validation);
   }
   if (smtp) {
     *run->mutable_ca_file() =

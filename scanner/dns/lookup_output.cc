@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "scanner/core/json.h"
+#include "scanner/dns/extended_error.h"
 #include "scanner/dns/rdata_text.h"
 #include "scanner/dns/rr_type.h"
 
@@ -40,6 +41,22 @@ DnsStatus ToProtoStatus(LookupStatus status) {
   return ERROR;
 }
 
+::mxscan::DnssecStatus ToProtoDnssecStatus(DnssecStatus status) {
+  switch (status) {
+    case DnssecStatus::kSecure:
+      return ::mxscan::SECURE;
+    case DnssecStatus::kInsecure:
+      return ::mxscan::INSECURE;
+    case DnssecStatus::kBogus:
+      return ::mxscan::BOGUS;
+    case DnssecStatus::kIndeterminate:
+      return ::mxscan::INDETERMINATE;
+    case DnssecStatus::kNotValidated:
+      return ::mxscan::NOT_VALIDATED;
+  }
+  return ::mxscan::INDETERMINATE;
+}
+
 void AppendLookupJsonLine(const LookupResult& result, std::string* out) {
   out->append("{\"name\":");
   AppendJsonString(result.name, out);
@@ -65,6 +82,16 @@ void AppendLookupJsonLine(const LookupResult& result, std::string* out) {
   if (!result.error.empty()) {
     out->append(",\"error\":");
     AppendJsonString(result.error, out);
+  }
+  const std::vector<ExtendedError> extended =
+      ExtendedErrors(result.edns_options);
+  if (!extended.empty()) {
+    out->append(",\"extendedErrors\":[");
+    for (size_t i = 0; i < extended.size(); ++i) {
+      if (i > 0) out->push_back(',');
+      AppendJsonString(Describe(extended[i]), out);
+    }
+    out->push_back(']');
   }
   if (!result.cname_chain.empty()) {
     out->append(",\"cnameChain\":[");
@@ -100,6 +127,9 @@ void LookupToProto(const LookupResult& result, DnsLookup* out) {
   out->set_attempts(result.attempts);
   out->set_tcp(result.used_tcp);
   out->set_resolver(result.resolver);
+  for (const ExtendedError& e : ExtendedErrors(result.edns_options)) {
+    out->add_extended_errors(Describe(e));
+  }
   if (result.rcode >= 0) out->set_rcode(static_cast<uint32_t>(result.rcode));
 }
 

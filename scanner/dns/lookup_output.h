@@ -4,6 +4,7 @@
 #include <string>
 
 #include "proto/mxscan.pb.h"
+#include "scanner/dns/dnssec_status.h"
 #include "scanner/dns/lookup.h"
 
 namespace mxscan::dns {
@@ -18,6 +19,7 @@ void AppendLookupJsonLine(const LookupResult& result, std::string* out);
 void LookupToProto(const LookupResult& result, DnsLookup* out);
 
 DnsStatus ToProtoStatus(LookupStatus status);
+::mxscan::DnssecStatus ToProtoDnssecStatus(DnssecStatus status);
 
 }  // namespace mxscan::dns
 

@@ -18,6 +18,8 @@
 #include "scanner/checks/mta_sts/result.h"
 #include "scanner/checks/spf/analysis.h"
 #include "scanner/checks/tls_rpt/result.h"
+#include "scanner/dns/dnssec_status.h"
+#include "scanner/dns/extended_error.h"
 #include "scanner/dns/lookup.h"
 #include "scanner/dns/lookup_output.h"
 #include "scanner/dns/rdata.h"
@@ -177,7 +179,12 @@ class DomainScan {
     Error* error = result_.add_errors();
     error->set_stage(DNS);
     error->set_code(std::max(r.rcode, 0));
-    error->set_kind(DnsFailureKind(r));
+    const bool bogus = dns::DnssecStatusOf(r, options_.resolver_validates) ==
+                       dns::DnssecStatus::kBogus;
+    error->set_kind(bogus ? "dnssec_bogus" : DnsFailureKind(r));
+    for (const dns::ExtendedError& e : dns::ExtendedErrors(r.edns_options)) {
+      error->add_extended_errors(dns::Describe(e));
+    }
     error->set_message(absl::StrCat(question, " ", status,
                                     r.error.empty() || r.error == status
                                         ? ""
@@ -204,6 +211,9 @@ class DomainScan {
     result_.set_mx_status(dns::ToProtoStatus(r.status));
     result_.set_status(DomainStatusFor(r.status));
     result_.set_dnssec(r.status == LookupStatus::kNoError && r.authenticated);
+    result_.set_dnssec_status(dns::ToProtoDnssecStatus(
+        dns::DnssecStatusOf(r, options_.resolver_validates)));
+    result_.set_dnssec_detail(dns::DnssecDetail(r));
     if (r.status != LookupStatus::kNoError) return;  // a failure: in errors
     struct Mx {
       uint32_t preference;
@@ -376,6 +386,9 @@ class DomainScan {
     tlsa->set_matched_record(-1);  // set per address by the DANE check
     tlsa->set_dns_status(dns::ToProtoStatus(r.status));
     tlsa->set_authenticated(r.authenticated);
+    tlsa->set_dnssec_status(dns::ToProtoDnssecStatus(
+        dns::DnssecStatusOf(r, options_.resolver_validates)));
+    tlsa->set_dnssec_detail(dns::DnssecDetail(r));
     for (const dns::Answer& a : r.answers) {
       const dns::TlsaData* data = a.As<dns::TlsaData>();
       if (data == nullptr) continue;

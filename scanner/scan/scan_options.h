@@ -37,6 +37,10 @@ struct ScanOptions {
   const Blocklist* blocklist = nullptr;
   int https_port = 443;
   int https_timeout_ms = 10000;
+  // Every resolver passed the validation check before the scan
+  // (resolver_check.h): answers' AD bits and SERVFAILs say something about
+  // DNSSEC. Otherwise every DNSSEC status is NOT_VALIDATED.
+  bool resolver_validates = false;
 };
 
 // ScanServices are one worker loop's shared machinery for the parts of a

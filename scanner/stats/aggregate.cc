@@ -37,6 +37,7 @@ void Tally::Add(const DomainSummary& s) {
   for (const std::string& e : s.verify_errors) ++verify_errors[e];
   for (const std::string& p : s.providers) AddProvider(&providers, p, 1);
   if (s.self_hosted) ++self_hosted;
+  if (s.dnssec_not_validated) ++dnssec_not_validated;
 }
 
 uint64_t Tally::WouldNotDeliverCount() const {
@@ -58,6 +59,7 @@ void Tally::Merge(const Tally& other) {
     AddProvider(&providers, name, n);
   }
   self_hosted += other.self_hosted;
+  dnssec_not_validated += other.dnssec_not_validated;
 }
 
 std::vector<std::pair<std::string, uint64_t>> Tally::TopProviders(

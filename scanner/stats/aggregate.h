@@ -29,6 +29,8 @@ struct Tally {
   // newcomers are counted under kOtherProviders).
   absl::flat_hash_map<std::string, uint64_t> providers;
   uint64_t self_hosted = 0;
+  // Domains scanned through a resolver that does not validate DNSSEC.
+  uint64_t dnssec_not_validated = 0;
 
   uint64_t Count(Metric m) const { return metrics[static_cast<size_t>(m)]; }
   // Domains whose mail a strict sender would not deliver.

@@ -193,6 +193,7 @@ DomainSummary SummarizeDomain(const DomainResult& r,
   if (r.dnssec()) s.Set(Metric::kDnssec);
 
   s.strict_sender = StrictSenderOutcome(r);
+  s.dnssec_not_validated = r.dnssec_status() == NOT_VALIDATED;
   const DmarcEnforcement enforcement = DmarcEnforcementOf(r);
   if (enforcement.enforced) s.Set(Metric::kDmarcEnforced);
   if (enforcement.reject_full) s.Set(Metric::kDmarcRejectFull);

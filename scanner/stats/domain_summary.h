@@ -34,6 +34,9 @@ struct DomainSummary {
   // some MX host is under the domain's own organisational domain.
   std::vector<std::string> providers;
   bool self_hosted = false;
+  // Scanned through a resolver that does not validate DNSSEC: its DNSSEC
+  // and DANE metrics are not measured.
+  bool dnssec_not_validated = false;
 
   bool Has(Metric m) const { return metrics.test(static_cast<size_t>(m)); }
   void Set(Metric m) { metrics.set(static_cast<size_t>(m)); }

@@ -31,6 +31,14 @@ double Percent(uint64_t part, uint64_t whole);
 // "57.1%" (one decimal).
 std::string PercentText(uint64_t part, uint64_t whole);
 
+// NotMeasured: `metric` rests on DNSSEC validation (dnssec, dane_*) and no
+// domain of `tally` was scanned through a validating resolver: its figure
+// is "not measured", never 0%.
+bool NotMeasured(const Tally& tally, Metric metric);
+
+// FigureText: "12.5% (3)", or "not measured".
+std::string FigureText(const Tally& tally, Metric metric);
+
 // StrictSenderHeadline: the sentence reports lead with ("Mail to N% of the
 // domains would not be delivered by a sender that enforces DANE and
 // MTA-STS ...").

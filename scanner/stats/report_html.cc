@@ -46,7 +46,10 @@ void AppendMetricTable(
                     HtmlEscape(rows[i].first), "</td><td>", t.domains,
                     "</td>");
     for (const MetricInfo& m : metrics) {
-      absl::StrAppend(out, "<td>", Cell(t.Count(m.metric), t.domains),
+      absl::StrAppend(out, "<td>",
+                      NotMeasured(t, m.metric)
+                          ? "<small>not measured</small>"
+                          : Cell(t.Count(m.metric), t.domains),
                       "</td>");
     }
     absl::StrAppend(out, "</tr>");
@@ -62,10 +65,8 @@ void AppendMetricCharts(
   for (const MetricInfo& m : metrics) {
     std::vector<Bar> bars;
     for (const auto& [name, tally] : rows) {
-      const uint64_t n = tally->Count(m.metric);
-      bars.push_back({name, Percent(n, tally->domains),
-                      absl::StrCat(PercentText(n, tally->domains), " (", n,
-                                   ")")});
+      bars.push_back({name, Percent(tally->Count(m.metric), tally->domains),
+                      FigureText(*tally, m.metric)});
     }
     absl::StrAppend(out, SvgBarChart(m.label, bars));
   }
@@ -137,10 +138,9 @@ std::string RenderHtml(const Aggregate& aggregate,
   absl::StrAppend(&out, "<h2>Overall adoption</h2><div class=\"charts\">");
   std::vector<Bar> headline;
   for (const MetricInfo& m : options.metrics) {
-    const uint64_t n = overall.Count(m.metric);
-    headline.push_back({std::string(m.label), Percent(n, overall.domains),
-                        absl::StrCat(PercentText(n, overall.domains), " (", n,
-                                     ")")});
+    headline.push_back({std::string(m.label),
+                        Percent(overall.Count(m.metric), overall.domains),
+                        FigureText(overall, m.metric)});
   }
   absl::StrAppend(&out, SvgBarChart("All domains", headline), "</div>");
 

@@ -44,7 +44,14 @@ void AppendTally(const Tally& tally, const ReportOptions& options,
                     absl::StrFormat("%.2f", Percent(tally.Count(m.metric),
                                                     tally.domains)));
   }
-  out->append("},");
+  out->append("},\"not_measured\":[");
+  bool none_yet = true;
+  for (const MetricInfo& m : Metrics()) {
+    if (!NotMeasured(tally, m.metric)) continue;
+    absl::StrAppend(out, none_yet ? "" : ",", "\"", m.key, "\"");
+    none_yet = false;
+  }
+  out->append("],");
   AppendCounts("tls_categories", tally.tls_categories, out);
   out->push_back(',');
   AppendCounts("strict_sender", tally.strict_sender, out);

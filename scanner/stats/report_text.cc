@@ -73,6 +73,20 @@ std::string PercentText(uint64_t part, uint64_t whole) {
   return absl::StrFormat("%.1f%%", Percent(part, whole));
 }
 
+bool NotMeasured(const Tally& tally, Metric metric) {
+  const bool needs_validation =
+      metric == Metric::kDnssec || metric == Metric::kDanePublished ||
+      metric == Metric::kDaneValid || metric == Metric::kDaneEffective;
+  return needs_validation && tally.domains > 0 &&
+         tally.dnssec_not_validated == tally.domains;
+}
+
+std::string FigureText(const Tally& tally, Metric metric) {
+  if (NotMeasured(tally, metric)) return "not measured";
+  return absl::StrCat(PercentText(tally.Count(metric), tally.domains), " (",
+                      tally.Count(metric), ")");
+}
+
 std::string StrictSenderHeadline(const Tally& tally) {
   const uint64_t refused = tally.WouldNotDeliverCount();
   auto count = [&tally](const char* outcome) -> uint64_t {
@@ -107,9 +121,7 @@ std::string RenderMarkdown(const Aggregate& aggregate,
     absl::StrAppend(&out, "| ", MarkdownCell(name), " | ", tally->domains,
                     " |");
     for (const MetricInfo& m : options.metrics) {
-      absl::StrAppend(&out, " ", PercentText(tally->Count(m.metric),
-                                             tally->domains),
-                      " (", tally->Count(m.metric), ") |");
+      absl::StrAppend(&out, " ", FigureText(*tally, m.metric), " |");
     }
     absl::StrAppend(&out, "\n");
   }
@@ -157,6 +169,10 @@ std::string RenderCsv(const Aggregate& aggregate,
     absl::StrAppend(&out, CsvField(name), ",", tally->domains);
     for (const MetricInfo& m : options.metrics) {
       const uint64_t n = tally->Count(m.metric);
+      if (NotMeasured(*tally, m.metric)) {
+        absl::StrAppend(&out, ",,");  // not measured: no figure
+        continue;
+      }
       absl::StrAppend(&out, ",", n, ",",
                       absl::StrFormat("%.2f", Percent(n, tally->domains)));
     }

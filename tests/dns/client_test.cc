@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "scanner/core/event_loop.h"
 #include "scanner/core/uv_handle.h"
+#include "scanner/dns/dnssec_status.h"
 #include "scanner/dns/rr_type.h"
 #include "tests/testing/rdata_builders.h"
 #include "tools/fakedns/misbehaving_dns_server.h"
@@ -98,6 +99,22 @@ TEST_F(ClientTest, AnswersAQuestion) {
   EXPECT_EQ(r.attempts, 1u);
   EXPECT_EQ(r.rcode, 0);
   EXPECT_FALSE(r.used_tcp);
+}
+
+// A validating resolver's answers: AD on a secure one; a SERVFAIL that
+// carries an Extended DNS Error (RFC 8914) for a bogus one, kept in the
+// result whatever the retries.
+TEST_F(ClientTest, KeepsTheAdBitAndExtendedDnsErrors) {
+  EXPECT_TRUE(ResolveOne("secure-1.example").authenticated);
+  EXPECT_FALSE(ResolveOne("ok-1.example").authenticated);
+  const LookupResult bogus = ResolveOne("bogus-1.example");
+  EXPECT_EQ(bogus.status, LookupStatus::kServFail);
+  ASSERT_THAT(bogus.edns_options, SizeIs(1));
+  EXPECT_EQ(bogus.edns_options[0].code, 15);
+  EXPECT_EQ(bogus.edns_options[0].data,
+            std::string("\x00\x06signature expired", 19));
+  EXPECT_EQ(DnssecStatusOf(bogus, true), DnssecStatus::kBogus);
+  EXPECT_EQ(DnssecDetail(bogus), "6 (DNSSEC Bogus): signature expired");
 }
 
 TEST_F(ClientTest, RendersEachType) {

@@ -38,7 +38,8 @@ for key in ["runId", "mxscanVersion", "mxscanCommit", "commandLine", "options",
     assert run.get(key) not in (None, "", [], {}), f"{key} missing: {run}"
 assert run["options"]["timeout-ms"] == "50", run["options"]
 assert run["options"]["no-smtp"] == "true"
-assert run["resolvers"][0]["validation"] in ("not checked", "validating", "not validating")
+# Nothing answers at the resolver's port: checked, and not validating.
+assert run["resolvers"][0]["validation"] == "not validating (TIMEOUT)", run["resolvers"]
 assert len(run["psl"]["sha256"]) == 64
 assert sum(int(n) for n in run["domainsByStatus"].values()) == 30, run
 assert run["shard"] == "0/1" and not run.get("smtp")
@@ -55,6 +56,11 @@ PY
 
 "$MXSCAN" stats "$TMP/a" --format md >"$TMP/stats.md"
 grep -q "^## Provenance" "$TMP/stats.md"
+# Through a resolver that does not validate, DNSSEC and DANE are not
+# measured (and the scan said so).
+grep -q "not measured" "$TMP/stats.md"
+"$MXSCAN" scan --input "$TMP/in.csv" --output "$TMP/c" "${QUICK[@]}" 2>"$TMP/c.err"
+grep -q "does not validate\|is not validating" "$TMP/c.err"
 grep -q "resolvers 127.0.0.1:$PORT" "$TMP/stats.md"
 "$MXSCAN" stats "$TMP/a" --format json | python3 -c '
 import json, sys; r = json.load(sys.stdin); assert len(r["provenance"]) == 1, r["provenance"]'

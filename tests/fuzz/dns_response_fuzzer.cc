@@ -16,6 +16,8 @@
 
 #include "absl/types/span.h"
 #include "scanner/dns/answer_chain.h"
+#include "scanner/dns/dnssec_status.h"
+#include "scanner/dns/extended_error.h"
 #include "scanner/dns/message.h"
 #include "scanner/dns/name.h"
 #include "scanner/dns/rdata_text.h"
@@ -189,6 +191,21 @@ void FuzzOne(absl::Span<const uint8_t> packet) {
   FUZZ_CHECK(parsed->rcode >= 0 && parsed->rcode <= 4095);
   FUZZ_CHECK((parsed->rcode & 0xF) == header.rcode());
   if (!parsed->has_edns) FUZZ_CHECK(parsed->rcode == header.rcode());
+  if (!parsed->has_edns) FUZZ_CHECK(parsed->edns.options.empty());
+
+  // The EDNS options, and the Extended DNS Errors among them (RFC 8914).
+  for (const ExtendedError& e : ExtendedErrors(parsed->edns.options)) {
+    FUZZ_CHECK(e.extra_text.size() <= 4 * kMaxExtendedErrorText);
+    for (char c : e.extra_text) FUZZ_CHECK(c >= 0x20 && c < 0x7f);
+    FUZZ_CHECK(!Describe(e).empty());
+  }
+  LookupResult lookup;
+  lookup.status = parsed->rcode == rcode::kServFail ? LookupStatus::kServFail
+                                                    : LookupStatus::kNoError;
+  lookup.authenticated = parsed->header.ad();
+  lookup.edns_options = parsed->edns.options;
+  const DnssecStatus dnssec = DnssecStatusOf(lookup, true);
+  if (dnssec == DnssecStatus::kBogus) FUZZ_CHECK(!DnssecDetail(lookup).empty());
 
   size_t previous_end = kHeaderSize;
   for (const auto* section : {&parsed->answers, &parsed->authority}) {

@@ -21,6 +21,7 @@ using ::mxscan::testing::TxtOf;
 
 namespace rr = ::mxscan::dns::rr_type;
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
@@ -263,6 +264,40 @@ TEST_F(DomainScanTest, InvalidInputGetsARecordWithoutDns) {
   EXPECT_EQ(result->status(), DomainResult::ERROR);
   EXPECT_EQ(result->errors(0).stage(), INPUT);
   EXPECT_TRUE(dns_.asked().empty());
+}
+
+// DNSSEC status of the MX and TLSA answers through a validating resolver:
+// the AD bit, or a SERVFAIL with a DNSSEC Extended DNS Error (RFC 8914).
+TEST_F(DomainScanTest, DnssecStatusFromTheAnswers) {
+  options_.resolver_validates = true;
+  dns_.AddRecord("s.example", rr::kMx, Mx(10, "mx.s.example"));
+  dns_.AddRecord("mx.s.example", rr::kA, Ip("192.0.2.5"));
+  dns_.SetAuthenticated("s.example", rr::kMx);
+  dns_.SetStatus("_25._tcp.mx.s.example", rr::kTlsa,
+                 dns::LookupStatus::kServFail);
+  dns_.SetEdnsOptions("_25._tcp.mx.s.example", rr::kTlsa,
+                      {{15, std::string("\x00\x07"
+                                        "expired",
+                                        9)}});
+  DomainResult r = Scan("s.example");
+  EXPECT_EQ(r.dnssec_status(), SECURE);
+  EXPECT_EQ(r.mx(0).tlsa().dnssec_status(), BOGUS);
+  EXPECT_EQ(r.mx(0).tlsa().dnssec_detail(), "7 (Signature Expired): expired");
+  bool found = false;
+  for (const Error& e : r.errors()) {
+    if (e.stage() != DNS || e.kind() != "dnssec_bogus") continue;
+    found = true;
+    EXPECT_THAT(e.message(), HasSubstr("TLSA _25._tcp.mx.s.example"));
+    EXPECT_THAT(e.extended_errors(),
+                ElementsAre("7 (Signature Expired): expired"));
+  }
+  EXPECT_TRUE(found) << r.DebugString();
+
+  // An unsigned zone; and no validating resolver at all.
+  dns_.AddRecord("u.example", rr::kMx, Mx(0, "."));
+  EXPECT_EQ(Scan("u.example").dnssec_status(), INSECURE);
+  options_.resolver_validates = false;
+  EXPECT_EQ(Scan("s.example").dnssec_status(), NOT_VALIDATED);
 }
 
 }  // namespace

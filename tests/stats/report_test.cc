@@ -109,5 +109,39 @@ TEST(ReportTest, HtmlIsSelfContainedAndEscaped) {
       "MTA-STS"));
 }
 
+// A scan through a resolver that does not validate: its DNSSEC and DANE
+// figures read "not measured" in every format, never 0%.
+TEST(ReportTest, DnssecNotMeasuredWithoutAValidatingResolver) {
+  Aggregate a;
+  for (const char* name : {"a.example", "b.example"}) {
+    DomainResult r = GoodDomain(name, "council", "mx.big.net");
+    r.set_dnssec_status(NOT_VALIDATED);
+    a.Add(SummarizeDomain(r, LastTwoLabels));
+  }
+  EXPECT_TRUE(NotMeasured(a.overall(), Metric::kDnssec));
+  EXPECT_TRUE(NotMeasured(a.overall(), Metric::kDaneValid));
+  EXPECT_FALSE(NotMeasured(a.overall(), Metric::kSpfValid));
+  EXPECT_EQ(FigureText(a.overall(), Metric::kDnssec), "not measured");
+  EXPECT_THAT(RenderMarkdown(a, ReportOptions()), HasSubstr("not measured"));
+  EXPECT_THAT(RenderHtml(a, ReportOptions()), HasSubstr("not measured"));
+  ReportOptions dnssec_only;
+  dnssec_only.metrics = {*FindMetric("dnssec")};
+  EXPECT_THAT(RenderCsv(a, dnssec_only), HasSubstr("overall,2,,\n"));
+  const google::protobuf::Value v = ParseJson(RenderJson(a, ReportOptions()));
+  const auto& missing = v.struct_value()
+                            .fields()
+                            .at("overall")
+                            .struct_value()
+                            .fields()
+                            .at("not_measured")
+                            .list_value();
+  EXPECT_EQ(missing.values_size(), 4);
+  // One domain scanned through a validating resolver: measured.
+  DomainResult validated = GoodDomain("c.example", "council", "mx.big.net");
+  validated.set_dnssec_status(INSECURE);
+  a.Add(SummarizeDomain(validated, LastTwoLabels));
+  EXPECT_FALSE(NotMeasured(a.overall(), Metric::kDnssec));
+}
+
 }  // namespace
 }  // namespace mxscan::stats

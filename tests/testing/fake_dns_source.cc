@@ -32,12 +32,19 @@ void FakeDnsSource::SetAuthenticated(absl::string_view name, uint16_t type) {
   authenticated_[{Key(name), type}] = true;
 }
 
+void FakeDnsSource::SetEdnsOptions(absl::string_view name, uint16_t type,
+                                   std::vector<dns::EdnsOption> options) {
+  edns_options_[{Key(name), type}] = std::move(options);
+}
+
 dns::LookupResult FakeDnsSource::Answer(const std::string& name,
                                         uint16_t type) const {
   dns::LookupResult r;
   r.name = name;
   r.type = type;
   r.attempts = 1;
+  auto options = edns_options_.find({name, type});
+  if (options != edns_options_.end()) r.edns_options = options->second;
   auto forced = statuses_.find({name, type});
   if (forced != statuses_.end()) {
     r.status = forced->second;

@@ -35,6 +35,10 @@ class FakeDnsSource : public checks::DnsSource {
                  dns::LookupStatus status);
   // SetAuthenticated sets the AD bit on answers for (name, type).
   void SetAuthenticated(absl::string_view name, uint16_t type);
+  // SetEdnsOptions gives answers for (name, type) these EDNS options (an
+  // Extended DNS Error, say), whatever their status.
+  void SetEdnsOptions(absl::string_view name, uint16_t type,
+                      std::vector<dns::EdnsOption> options);
 
   void Lookup(absl::string_view name, uint16_t type, Callback done) override;
 
@@ -53,6 +57,8 @@ class FakeDnsSource : public checks::DnsSource {
   std::map<std::string, int> names_;  // names with any data
   std::map<std::pair<std::string, uint16_t>, dns::LookupStatus> statuses_;
   std::map<std::pair<std::string, uint16_t>, bool> authenticated_;
+  std::map<std::pair<std::string, uint16_t>, std::vector<dns::EdnsOption>>
+      edns_options_;
   std::deque<std::pair<dns::LookupResult, Callback>> pending_;
   std::vector<std::string> asked_;
 };

@@ -479,6 +479,30 @@ void MisbehavingDnsServer::OnUdpQuery(absl::string_view bytes,
     reply(Response(q, rcode, false, {}));
     return;
   }
+  if (b == "secure") {
+    std::string packet = good;
+    packet[3] = static_cast<char>(packet[3] | 0x20);  // AD
+    reply(packet);
+    return;
+  }
+  if (b == "bogus") {
+    std::string packet = Response(q, 2, false, {});
+    packet[11] = 1;  // ARCOUNT: the OPT record
+    const std::string text = "signature expired";
+    std::string option;
+    PutU16(15, &option);  // Extended DNS Error
+    PutU16(static_cast<uint16_t>(2 + text.size()), &option);
+    PutU16(6, &option);  // DNSSEC Bogus
+    option += text;
+    packet.push_back('\0');  // root owner
+    PutU16(rr::kOpt, &packet);
+    PutU16(1232, &packet);
+    PutU32(0, &packet);
+    PutU16(static_cast<uint16_t>(option.size()), &packet);
+    packet += option;
+    reply(packet);
+    return;
+  }
   if (b == "nodata") {
     reply(Response(q, 0, false, {}));
     return;

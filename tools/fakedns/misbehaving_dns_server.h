@@ -47,6 +47,11 @@ namespace mxscan::fakedns {
 //   chain<N>-REST   a CNAME to chain<N-1>-REST (chain0- has the address),
 //                   one link per answer, so the client chases each link
 //   badrdata-*      an A record with 3 bytes of RDATA
+//   secure-*        the ok answer with the AD bit (a validating resolver's
+//                   answer for a signed name)
+//   bogus-*         SERVFAIL with an Extended DNS Error (RFC 8914) 6
+//                   "DNSSEC Bogus" and a text, as a validating resolver
+//                   answers for a name whose signatures fail
 //
 // Any other name is answered like ok-*. `delay_ms` delays every ok answer
 // (for in-flight memory benchmarks). Lives on the thread of its loop.
