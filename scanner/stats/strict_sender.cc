@@ -23,6 +23,13 @@ int Rank(const std::string& outcome) {
 std::optional<std::string> HostOutcome(const MxHost& host,
                                        const MtaStsResult& sts,
                                        bool sts_enforced) {
+  // RFC 7672 section 2.2: a host whose TLSA RRset is bogus is not used.
+  if (host.tlsa().dnssec_status() == BOGUS) {
+    for (const MxAddress& address : host.addresses()) {
+      if (Answered(address)) return std::string(kSenderDnssecBogus);
+    }
+    return std::nullopt;
+  }
   const bool dane = HasUsableSecureTlsa(host);
   const bool sts_covers =
       std::find(sts.mx_not_covered().begin(), sts.mx_not_covered().end(),
@@ -78,6 +85,7 @@ const std::vector<std::string>& StrictSenderOutcomes() {
           kSenderNotMeasured,
           kSenderUnreachable,
           kSenderNoMail,
+          kSenderDnssecBogus,
           kSenderTlsaMismatch,
           kSenderDaneNoStarttls,
           kSenderStsMxNotCovered,
@@ -96,6 +104,8 @@ bool WouldNotDeliver(const std::string& outcome) {
 }
 
 std::string StrictSenderOutcome(const DomainResult& r) {
+  // A bogus MX answer: a validating sender cannot learn where to deliver.
+  if (r.dnssec_status() == BOGUS) return kSenderDnssecBogus;
   if (ReceivesNoMail(r)) return kSenderNoMail;
   if (r.status() != DomainResult::OK) return kSenderNotMeasured;
   const MtaStsResult& sts = r.mta_sts();

@@ -16,6 +16,8 @@ namespace mxscan::stats {
 inline constexpr char kSenderNotMeasured[] = "not measured";
 inline constexpr char kSenderUnreachable[] = "unreachable";
 inline constexpr char kSenderNoMail[] = "no mail";
+inline constexpr char kSenderDnssecBogus[] =
+    "would not deliver: DNSSEC bogus";
 inline constexpr char kSenderTlsaMismatch[] =
     "would not deliver: TLSA matches no certificate";
 inline constexpr char kSenderDaneNoStarttls[] =

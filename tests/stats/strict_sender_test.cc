@@ -118,6 +118,19 @@ TEST(StrictSenderTest, Dane) {
   EXPECT_EQ(StrictSenderOutcome(r), kSenderPlaintext);
 }
 
+TEST(StrictSenderTest, DnssecBogus) {
+  DomainResult r = GoodDomain("a.example", "", "mx.a.example");
+  r.set_dnssec_status(BOGUS);
+  r.set_status(DomainResult::SERVFAIL);
+  EXPECT_EQ(StrictSenderOutcome(r), kSenderDnssecBogus);
+  // A bogus TLSA RRset: the host is not used; a backup may take the mail.
+  DomainResult tlsa = GoodDomain("a.example", "", "mx.a.example");
+  tlsa.mutable_mx(0)->mutable_tlsa()->set_dnssec_status(BOGUS);
+  EXPECT_EQ(StrictSenderOutcome(tlsa), kSenderDnssecBogus);
+  AddGoodAddress(AddHost(&tlsa, "backup.a.example", 20), "192.0.2.3");
+  EXPECT_EQ(StrictSenderOutcome(tlsa), kSenderUnauthenticatedTls);
+}
+
 TEST(StrictSenderTest, ABackupMxTakesWhatThePrimaryRefuses) {
   DomainResult r = GoodDomain("a.example", "", "mx1.a.example");
   PublishTlsa(r.mutable_mx(0), 3, /*matched=*/false);
@@ -135,10 +148,10 @@ TEST(StrictSenderTest, ABackupMxTakesWhatThePrimaryRefuses) {
 
 TEST(StrictSenderTest, OutcomesAreListedOnce) {
   const std::vector<std::string>& all = StrictSenderOutcomes();
-  EXPECT_EQ(all.size(), 12u);
+  EXPECT_EQ(all.size(), 13u);
   int refusals = 0;
   for (const std::string& o : all) refusals += WouldNotDeliver(o) ? 1 : 0;
-  EXPECT_EQ(refusals, 5);
+  EXPECT_EQ(refusals, 6);
 }
 
 }  // namespace
