@@ -12,6 +12,8 @@ PACKAGES=(
   publicsuffix ca-certificates
   # real peers and tools of the tests, the demo and the benchmarks
   nsd ldnsutils dnsperf python3 clang libclang-rt-14-dev time procps
+  # the validating resolver of real scans and its tests (tools/resolver)
+  unbound dns-root-data
   # the real MTA of tests/e2e/mta_starttls_test.sh (run from its own folder)
   postfix
   # the browser that renders the HTML report in tests/stats/html_report_test
