@@ -118,8 +118,13 @@ void BenchDriver::Stop() {
   EndMeasurement();
 }
 
+bool BenchDriver::WarmupBoundReached() const {
+  return phase_ == BenchProgress::kWarmup && options_.warmup_max_attempts > 0 &&
+         measurement_.warmup_attempts >= options_.warmup_max_attempts;
+}
+
 bool BenchDriver::MayStart() const {
-  if (phase_ == BenchProgress::kWarmup) return true;
+  if (phase_ == BenchProgress::kWarmup) return !WarmupBoundReached();
   if (phase_ != BenchProgress::kMeasure) return false;
   return options_.count == 0 || measured_started_ < options_.count;
 }
@@ -143,6 +148,10 @@ void BenchDriver::Fill() {
       }
     }
     Launch();
+  }
+  if (WarmupBoundReached()) {
+    uv_timer_stop(phase_timer_.get());
+    BeginMeasurement();
   }
 }
 

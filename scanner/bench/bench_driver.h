@@ -27,6 +27,9 @@ struct BenchDriverOptions {
   int concurrency = 10;   // attempts in flight at most
   double rate = 0;        // attempts started per second at most; 0 = no cap
   double warmup_s = 0;    // attempts started before this are not counted
+  // The warm-up also ends once this many attempts have started (0: by time
+  // only), so that a short --count run is not dwarfed by its warm-up.
+  uint64_t warmup_max_attempts = 0;
   // The measurement: `count` attempts after the warm-up, or (count 0)
   // every attempt started within `duration_s` after it.
   uint64_t count = 0;
@@ -98,6 +101,7 @@ class BenchDriver {
   // says wait, or the run starts no more.
   void Fill();
   bool MayStart() const;
+  bool WarmupBoundReached() const;
   void Launch();
   void OnAttemptDone(bool measured, Attempt attempt);
   // NoteChain counts a measured full handshake's chain (the first

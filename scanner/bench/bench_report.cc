@@ -109,6 +109,7 @@ std::string RenderBenchJson(const BenchSettings& s, const BenchStats& stats,
   absl::StrAppend(
       &out, ",\"settings\":{\"concurrency\":", s.concurrency,
       ",\"rate\":", Number(s.rate, 1), ",\"warmup_s\":", Number(s.warmup_s, 1),
+      ",\"warmup_max_attempts\":", s.warmup_max_attempts,
       ",\"duration_s\":", Number(s.duration_s, 1), ",\"count\":", s.count,
       ",\"tls_version\":", Quoted(s.tls_version),
       ",\"groups\":", Quoted(s.groups), ",\"ciphers\":", Quoted(s.ciphers),
@@ -186,8 +187,12 @@ std::string RenderBenchText(const BenchSettings& s, const BenchStats& stats,
       s.starttls ? "SMTP STARTTLS" : "plain TLS",
       s.sni.empty() ? ", no SNI" : absl::StrCat(", SNI ", s.sni), "\n");
   absl::StrAppend(
-      &out, "  ", Mode(s), " after a ", Number(s.warmup_s, 1),
-      " s warm-up, ", s.concurrency, " in flight",
+      &out, "  ", Mode(s), " after a warm-up of ", Number(s.warmup_s, 1), " s",
+      s.warmup_max_attempts > 0
+          ? absl::StrCat(" or ", s.warmup_max_attempts,
+                         " attempts, whichever came first")
+          : "",
+      ", ", s.concurrency, " in flight",
       s.rate > 0 ? absl::StrCat(", at most ", Number(s.rate, 1), "/s") : "",
       s.resume_sessions ? ", resuming sessions" : "",
       s.tls_version.empty() ? "" : absl::StrCat(", TLS ", s.tls_version),

@@ -23,6 +23,7 @@ struct BenchSettings {
   int concurrency = 1;
   double rate = 0;  // handshakes started per second; 0 = no cap
   double warmup_s = 0;
+  uint64_t warmup_max_attempts = 0;  // 0: the warm-up is bounded by time only
   double duration_s = 0;  // 0 when the run is a --count
   uint64_t count = 0;     // 0 when the run is a --duration
   std::string tls_version;  // "" = every version 1.0-1.3 offered

@@ -46,6 +46,10 @@ ABSL_FLAG(double, duration, 0,
           "seconds of measurement after the warm-up (default 10)");
 ABSL_FLAG(int64_t, count, 0, "exactly this many attempts after the warm-up");
 ABSL_FLAG(double, warmup, 2, "seconds of warm-up, not counted");
+ABSL_FLAG(int64_t, warmup_attempts, 0,
+          "the warm-up also ends after this many attempts (default: with "
+          "--count N, the larger of --concurrency and N/10; with --duration, "
+          "no bound)");
 ABSL_FLAG(std::string, tls_version, "",
           "offer only this TLS version, 1.2 or 1.3 (default: 1.0-1.3)");
 ABSL_FLAG(std::string, groups, "",
@@ -246,6 +250,13 @@ int RunBenchCommand(int argc, char** argv) {
     }
   }
   settings.duration_s = options.duration_s = duration;
+  const int64_t warmup_attempts = absl::GetFlag(FLAGS_warmup_attempts);
+  if (warmup_attempts < 0) return Fail("--warmup-attempts must be >= 0", 2);
+  settings.warmup_max_attempts = options.warmup_max_attempts =
+      warmup_attempts > 0 ? static_cast<uint64_t>(warmup_attempts)
+      : options.count > 0
+          ? std::max<uint64_t>(options.concurrency, (options.count + 9) / 10)
+          : 0;
   options.stage_timeout_ms = Given(argc, argv, "timeout_ms")
                                  ? absl::GetFlag(FLAGS_timeout_ms)
                                  : kDefaultStageTimeoutMs;

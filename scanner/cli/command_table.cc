@@ -143,6 +143,7 @@ const std::vector<CommandSpec>& CommandSpecs() {
                {"duration", "", "10"},
                {"count", "", {}},
                {"warmup", "", {}},
+               {"warmup-attempts", "", {}},
                {"rate", "attempts started per second; 0 = no limit", {}},
                {"timeout-ms", "time allowed for each stage", "10000"},
                {"tls-version", "", {}},

@@ -126,7 +126,12 @@ TEST(BenchReportTest, TextForPeople) {
   m.interrupted = true;
   const std::string text = RenderBenchText(SomeSettings(), SomeStats(), m);
   EXPECT_TRUE(Contains(text, "plain TLS, SNI mta-sts.example.sim")) << text;
-  EXPECT_TRUE(Contains(text, "5 handshake attempts after a 1.0 s warm-up"));
+  EXPECT_TRUE(Contains(text, "5 handshake attempts after a warm-up of 1.0 s"));
+  BenchSettings bounded = SomeSettings();
+  bounded.warmup_max_attempts = 50;
+  EXPECT_TRUE(
+      Contains(RenderBenchText(bounded, SomeStats(), m),
+               "warm-up of 1.0 s or 50 attempts, whichever came first"));
   EXPECT_TRUE(Contains(text, "(INTERRUPTED)"));
   EXPECT_TRUE(Contains(text, "attempted 5, succeeded 4, failed 1"));
   EXPECT_TRUE(Contains(text, "handshakes/s 8.0"));
