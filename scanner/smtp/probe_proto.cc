@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "proto/mxscan.pb.h"
 #include "scanner/smtp/ehlo_reply.h"
+#include "scanner/smtp/server_software.h"
 #include "scanner/smtp/session_result.h"
 
 namespace mxscan::smtp {
@@ -111,6 +112,20 @@ void FillSmtpProbe(const SessionResult& result, ::mxscan::SmtpProbe* probe) {
     error->set_kind(std::string(ErrorKindName(result.error->kind)));
   } else {
     probe->clear_error();
+  }
+  const EhloReply& ehlo = result.tls_succeeded ? result.ehlo_tls : result.ehlo;
+  ::mxscan::SmtpFeatures* features = probe->mutable_features();
+  features->set_pipelining(ehlo.Has("PIPELINING"));
+  features->set_chunking(ehlo.Has("CHUNKING"));
+  features->set_smtputf8(ehlo.Has("SMTPUTF8"));
+  features->set_requiretls(ehlo.Has("REQUIRETLS"));
+  features->set_eightbitmime(ehlo.Has("8BITMIME"));
+  features->set_size_advertised(ehlo.Has("SIZE"));
+  features->set_max_size(ehlo.MaxSize().value_or(0));
+  if (result.banner_code != 0) {
+    probe->set_software(ServerSoftware(absl::StrJoin(result.banner_lines, " "),
+                                       result.ehlo.greeting,
+                                       result.ehlo.domain));
   }
   if (result.tls_succeeded) {
     ::mxscan::TlsInfo* tls = probe->mutable_tls();

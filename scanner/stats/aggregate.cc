@@ -35,6 +35,7 @@ void Tally::Add(const DomainSummary& s) {
   if (!s.strict_sender.empty()) ++strict_sender[s.strict_sender];
   for (const std::string& p : s.cert_problems) ++cert_problems[p];
   for (const std::string& e : s.verify_errors) ++verify_errors[e];
+  for (const std::string& f : s.software) ++software[f];
   for (const std::string& p : s.providers) AddProvider(&providers, p, 1);
   if (s.self_hosted) ++self_hosted;
   if (s.dnssec_not_validated) ++dnssec_not_validated;
@@ -55,6 +56,7 @@ void Tally::Merge(const Tally& other) {
   MergeCounts(other.strict_sender, &strict_sender);
   MergeCounts(other.cert_problems, &cert_problems);
   MergeCounts(other.verify_errors, &verify_errors);
+  MergeCounts(other.software, &software);
   for (const auto& [name, n] : other.providers) {
     AddProvider(&providers, name, n);
   }

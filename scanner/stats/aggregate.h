@@ -25,6 +25,9 @@ struct Tally {
   std::map<std::string, uint64_t> strict_sender;
   std::map<std::string, uint64_t> cert_problems;
   std::map<std::string, uint64_t> verify_errors;
+  // Domains per mail server software family (a domain counts once per
+  // family among its answering servers).
+  std::map<std::string, uint64_t> software;
   // Domains per mail provider (at most kMaxProviders distinct; later
   // newcomers are counted under kOtherProviders).
   absl::flat_hash_map<std::string, uint64_t> providers;

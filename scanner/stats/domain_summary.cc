@@ -47,6 +47,7 @@ void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
       ++answered;
       const SmtpProbe& smtp = address.smtp();
       if (smtp.tlsa().dane_valid()) ++dane_valid;
+      if (!smtp.software().empty()) AddDistinct(&s->software, smtp.software());
       if (!smtp.has_tls()) continue;
       ++with_tls;
       const TlsInfo& tls = smtp.tls();

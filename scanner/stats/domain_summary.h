@@ -29,6 +29,9 @@ struct DomainSummary {
   std::vector<std::string> cert_problems;
   // The verification errors reported for those certificates, distinct.
   std::vector<std::string> verify_errors;
+  // The software families its answering mail servers present, distinct
+  // (SmtpProbe.software).
+  std::vector<std::string> software;
   // Mail providers: the distinct organisational domains of the MX hosts
   // that are not the domain's own ("" never appears); `self_hosted` when
   // some MX host is under the domain's own organisational domain.

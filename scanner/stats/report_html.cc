@@ -174,6 +174,9 @@ std::string RenderHtml(const Aggregate& aggregate,
                   CountBars(overall.cert_problems, overall.domains)),
       SvgBarChart("Verification errors (domains)",
                   CountBars(overall.verify_errors, overall.domains)),
+      "</div><h2>Mail server software</h2><div class=\"charts\">",
+      SvgBarChart("As the servers present themselves (domains)",
+                  CountBars(overall.software, overall.domains)),
       "</div><h2>Provenance</h2>");
   if (options.provenance.empty()) {
     absl::StrAppend(&out,

@@ -59,6 +59,8 @@ void AppendTally(const Tally& tally, const ReportOptions& options,
   AppendCounts("cert_problems", tally.cert_problems, out);
   out->push_back(',');
   AppendCounts("verify_errors", tally.verify_errors, out);
+  out->push_back(',');
+  AppendCounts("software", tally.software, out);
   absl::StrAppend(out, ",\"self_hosted\":", tally.self_hosted,
                   ",\"top_providers\":[");
   bool first = true;

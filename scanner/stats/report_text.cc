@@ -146,6 +146,8 @@ std::string RenderMarkdown(const Aggregate& aggregate,
   AppendBreakdown("Certificate verification errors",
                   KeysOf(overall.verify_errors), rows, &Tally::verify_errors,
                   &out);
+  AppendBreakdown("Mail server software (as the servers present themselves)",
+                  KeysOf(overall.software), rows, &Tally::software, &out);
   absl::StrAppend(&out, "\n## Provenance\n\n");
   if (options.provenance.empty()) {
     absl::StrAppend(&out,

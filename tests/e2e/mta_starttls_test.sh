@@ -289,6 +289,15 @@ def check_run(n, ca_trusted):
     check("smtp.deferred", s.get("deferred"), False)
     check("smtp.earlyDataBytes", int(s.get("earlyDataBytes", -1)), 0)
     check("smtp.quitCode", s.get("quitCode"), 221)
+    # What a sender can use: the EHLO inside TLS, as Postfix sent it.
+    f = s.get("features", {})
+    for key, keyword in [("pipelining", "PIPELINING"), ("chunking", "CHUNKING"),
+                         ("smtputf8", "SMTPUTF8"), ("eightbitmime", "8BITMIME"),
+                         ("requiretls", "REQUIRETLS")]:
+        check(f"smtp.features.{key}", f.get(key, False), keyword in want_ehlo_tls)
+    check("smtp.features.maxSize", int(f.get("maxSize", 0)), int(size_limit))
+    # The software family from the banner ("... mxscan-e2e-postfix ready").
+    check("smtp.software", s.get("software"), "Postfix")
 
     # TLS: Postfix 3.7 on OpenSSL 3.0 and the scanner's BoringSSL client
     # both enable TLS 1.3, so TLS 1.3 is what they must agree on. The
