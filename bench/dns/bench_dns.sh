@@ -11,6 +11,9 @@
 #    ((RSS at 50,000 in flight - RSS at 1,000) / 49,000).
 #
 #   bench/dns/bench_dns.sh [NAMES] [CONCURRENCY] [ROUNDS]
+#
+# MXSCAN_BIN=PATH measures another build of mxscan (e.g. the commit before
+# a change, for an A/B in the same conditions).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NAMES=${1:-200000}
@@ -20,7 +23,7 @@ ROUNDS=${3:-3}
 tools/install_deps.sh
 bazel build -c opt //scanner:mxscan //tools/fakedns:misbehaving_dns_server 2>&1 | tail -n 1
 BIN=$(bazel info -c opt bazel-bin 2>/dev/null)
-MXSCAN=$BIN/scanner/mxscan
+MXSCAN=${MXSCAN_BIN:-$BIN/scanner/mxscan}
 FAKEDNS=$BIN/tools/fakedns/misbehaving_dns_server
 
 WORK=$(mktemp -d /tmp/mxscan-bench-dns.XXXXXX)
