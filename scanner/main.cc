@@ -19,6 +19,7 @@
 #include "scanner/cli/command_spec.h"
 #include "scanner/cli/dns_command.h"
 #include "scanner/cli/dump_command.h"
+#include "scanner/cli/explain_command.h"
 #include "scanner/cli/export_command.h"
 #include "scanner/cli/scan_command.h"
 #include "scanner/cli/stats_command.h"
@@ -133,6 +134,7 @@ int main(int argc, char** argv) {
   if (command == "stats") return mxscan::cli::RunStatsCommand(rest);
   if (command == "diff") return mxscan::cli::RunDiffCommand(rest);
   if (command == "export") return mxscan::cli::RunExportCommand(rest);
+  if (command == "explain") return mxscan::cli::RunExplainCommand(rest);
   std::fprintf(stderr, "mxscan: command \"%s\" has no runner\n",
                command.c_str());
   return 2;

@@ -120,6 +120,17 @@ const std::vector<CommandSpec>& CommandSpecs() {
                 "core",
                 {}},
            }},
+          {"explain",
+           "explain DOMAIN --from DIR[,DIR...] [--format text|json]",
+           "A domain's report card: each control met or failed, the fix for "
+           "each failure (the exact record to publish where it can be "
+           "derived), and the evidence in brief.",
+           {
+               {"from", "the scan's result directories, comma-separated",
+                "none (required)"},
+               {"format", "text or json", "text"},
+               {"psl-file", "", {}},
+           }},
           {"export",
            "export DIR... --to sqlite:PATH|postgresql://HOST/DB "
            "[--scan-name NAME] [--replace]",

@@ -75,4 +75,14 @@ echo "ok: stats shows the provenance, diff warns where the scans differ"
 "$MXSCAN" export "$TMP/a" --to "sqlite:$TMP/scans.db" >/dev/null 2>&1
 "$MXSCAN" stats --from "sqlite:$TMP/scans.db" --format md | grep -q "resolvers 127.0.0.1:$PORT"
 echo "ok: export stores the manifest, stats --from shows it"
+# The report card of one domain of the scan.
+"$MXSCAN" explain domain7.example --from "$TMP/a" >"$TMP/card.txt"
+grep -q "^domain7.example (test)" "$TMP/card.txt"
+grep -q "\[n/m \] DNSSEC" "$TMP/card.txt"
+"$MXSCAN" explain DOMAIN7.example. --from "$TMP/a" --format json | python3 -c '
+import json, sys; c = json.load(sys.stdin); assert c["domain"] == "domain7.example" and len(c["controls"]) == 11, c'
+if "$MXSCAN" explain nowhere.example --from "$TMP/a" 2>/dev/null; then echo "FAIL: explained a domain not scanned"; exit 1; fi
+set +e; "$MXSCAN" explain domain7.example --from "sqlite:$TMP/scans.db" 2>/dev/null; code=$?; set -e
+[[ $code -eq 2 ]] || { echo "FAIL: explain --from sqlite: exit $code"; exit 1; }
+echo "ok: explain prints the report card"
 echo PASS

@@ -1,0 +1,77 @@
+#include "scanner/cli/explain_command.h"
+
+#include <cstdio>
+#include <optional>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "scanner/cli/common_flags.h"
+#include "scanner/cli/org_domain_flag.h"
+#include "scanner/report_card/card.h"
+#include "scanner/scan/result_reader.h"
+#include "scanner/stats/domain_summary.h"
+
+ABSL_DECLARE_FLAG(std::string, from);
+
+namespace mxscan::cli {
+namespace {
+
+int Fail(absl::string_view message, int code) {
+  std::fprintf(stderr, "mxscan explain: %s\n", std::string(message).c_str());
+  return code;
+}
+
+}  // namespace
+
+int RunExplainCommand(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    return Fail("name one domain: mxscan explain DOMAIN --from DIR", 2);
+  }
+  const std::string domain = absl::AsciiStrToLower(
+      absl::StripSuffix(absl::StripAsciiWhitespace(args[0]), "."));
+  const std::string format = absl::GetFlag(FLAGS_format) == "jsonl"
+                                 ? "text"
+                                 : absl::GetFlag(FLAGS_format);
+  if (format != "text" && format != "json") {
+    return Fail("--format must be text or json", 2);
+  }
+  const std::string from = absl::GetFlag(FLAGS_from);
+  if (from.empty())
+    return Fail("--from names the scan's result directories", 2);
+  if (absl::StartsWith(from, "sqlite:") ||
+      absl::StartsWith(from, "postgresql:")) {
+    return Fail(
+        "--from takes result directories: an export keeps each domain's "
+        "summary, not the whole record a report card needs",
+        2);
+  }
+  std::vector<std::string> files;
+  for (absl::string_view dir : absl::StrSplit(from, ',', absl::SkipEmpty())) {
+    absl::StatusOr<std::vector<std::string>> found =
+        scan::ResultFiles(std::string(dir));
+    if (!found.ok()) return Fail(found.status().message(), 1);
+    files.insert(files.end(), found->begin(), found->end());
+  }
+  absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
+  if (!org_of.ok()) return Fail(org_of.status().message(), 1);
+  std::optional<DomainResult> record;
+  absl::StatusOr<scan::ReadStats> read =
+      scan::ReadResults(files, [&](const DomainResult& r) {
+        if (!record && absl::AsciiStrToLower(r.domain()) == domain) record = r;
+      });
+  if (!read.ok()) return Fail(read.status().message(), 1);
+  if (!record) {
+    return Fail(absl::StrCat(domain, " is not in ", from), 1);
+  }
+  const report_card::Card card =
+      report_card::BuildCard(*record, stats::SummarizeDomain(*record, *org_of));
+  const std::string text = format == "json" ? report_card::RenderCardJson(card)
+                                            : report_card::RenderCardText(card);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
+
+}  // namespace mxscan::cli
