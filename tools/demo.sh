@@ -49,9 +49,21 @@ echo "== the sector at a glance (mxscan stats; every metric: $OUT/stats.md, defi
 "$MXSCAN" stats "$OUT/results" --psl-file "$OUT/sim/psl.dat" --format html \
   --output "$OUT/report.html" --title "Simulated sector, $DOMAINS domains"
 "$MXSCAN" stats "$OUT/results" --psl-file "$OUT/sim/psl.dat" --format md \
-  --metrics mx_present,starttls_all_mx,tls12_plus_all_mx,valid_cert_all_mx,spf_hardfail,dmarc_reject,mta_sts_enforce,tls_rpt_present \
-  --title "Simulated sector, $DOMAINS domains" | sed -n '/^| sector/,/^$/p'
+  --metrics mx_present,starttls_all_mx,tls12_plus_all_mx,valid_cert_all_mx,spf_hardfail,dmarc_reject,dmarc_enforced,mta_sts_effective,tls_rpt_present,no_mail_locked \
+  --title "Simulated sector, $DOMAINS domains" | sed -n '3p;/^| sector/,/^$/p'
 sed -n '/^## Mail providers/,/^$/p;/^| provider/,/^$/p' "$OUT/stats.md" | head -n 12
+
+# One organisation's view: the report card of a domain with failures.
+example=$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("dmarc", {}).get("policy") == "none" and r.get("mx"):
+        print(r["domain"]); break' "$OUT/results.jsonl")
+if [[ -n "$example" ]]; then
+  echo "== a report card (mxscan explain $example --from $OUT/results)"
+  "$MXSCAN" explain "$example" --from "$OUT/results" --psl-file "$OUT/sim/psl.dat"
+fi
 
 echo "== files in $OUT"
 echo "  results/      the records (mxscan dump $OUT/results --format jsonl|csv)"

@@ -23,16 +23,19 @@
 #include "absl/strings/strip.h"
 #include "scanner/build_info/build_info.h"
 #include "scanner/checks/dkim/default_selectors.h"
+#include "scanner/checks/spf/ip_address.h"
 #include "scanner/cli/command_spec.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/core/pipeline.h"
 #include "scanner/core/uv_handle.h"
 #include "scanner/dns/client.h"
+#include "scanner/dns/rr_type.h"
 #include "scanner/scan/blocklist.h"
 #include "scanner/scan/client_dns_source.h"
 #include "scanner/scan/dns_cache.h"
 #include "scanner/scan/domain_input.h"
 #include "scanner/scan/domain_scan.h"
+#include "scanner/scan/lookup_now.h"
 #include "scanner/scan/manifest.h"
 #include "scanner/scan/probe_cache.h"
 #include "scanner/scan/resolver_check.h"
@@ -41,6 +44,7 @@
 #include "scanner/scan/scan_options.h"
 #include "scanner/scan/shard.h"
 #include "scanner/scan/valid_utf8.h"
+#include "scanner/smtp/ehlo_name.h"
 #include "scanner/smtp/session.h"
 #include "scanner/tls/certificate_judge.h"
 #include "scanner/tls/tls_client.h"
@@ -419,6 +423,48 @@ int RunScanCommand(int argc, char** argv) {
   }
   absl::Status input_ok = scan::CheckTextInput(absl::GetFlag(FLAGS_input));
   if (!input_ok.ok()) return Fail(input_ok.message(), 2);
+  // Strict receivers check the EHLO name against the sending address
+  // (forward and reverse DNS): warn before a scan they would distrust.
+  if (smtp) {
+    std::vector<std::string> public_addresses;
+    for (std::string& a : scan::LocalAddresses()) {
+      if (smtp::IsPublicAddress(a)) public_addresses.push_back(std::move(a));
+    }
+    if (!public_addresses.empty()) {
+      std::vector<scan::Question> questions = {
+          {absl::StrCat(ehlo.name, "."), dns::rr_type::kA},
+          {absl::StrCat(ehlo.name, "."), dns::rr_type::kAaaa}};
+      for (const std::string& a : public_addresses) {
+        absl::StatusOr<checks::spf::IpAddress> ip =
+            checks::spf::IpAddress::Parse(a);
+        questions.push_back({ip.ok() ? ip->ReverseName() + "." : "invalid.",
+                             dns::rr_type::kPtr});
+      }
+      const std::vector<dns::LookupResult> answers =
+          scan::LookupNow(*client_options, questions);
+      std::vector<std::string> name_addresses;
+      for (size_t i = 0; i < 2; ++i) {
+        for (const dns::Answer& answer : answers[i].answers) {
+          if (const auto* address = answer.As<dns::AddressData>()) {
+            name_addresses.push_back(address->ToString());
+          }
+        }
+      }
+      std::vector<std::vector<std::string>> ptr_names;
+      for (size_t i = 2; i < answers.size(); ++i) {
+        ptr_names.emplace_back();
+        for (const dns::Answer& answer : answers[i].answers) {
+          if (const auto* name = answer.As<dns::NameData>()) {
+            ptr_names.back().push_back(name->name);
+          }
+        }
+      }
+      for (const std::string& warning : smtp::EhloDnsWarnings(
+               ehlo.name, name_addresses, public_addresses, ptr_names)) {
+        std::fprintf(stderr, "mxscan scan: warning: %s\n", warning.c_str());
+      }
+    }
+  }
   // DNSSEC and DANE figures mean something only through a validating
   // resolver: ask each before the scan.
   const std::vector<scan::ResolverValidation> validations =

@@ -1,10 +1,14 @@
 #include "scanner/smtp/ehlo_name.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
@@ -71,6 +75,76 @@ EhloNameChoice ChooseEhloName(absl::string_view host_name,
       "results: give --ehlo-name NAME, a name whose A/AAAA record is the "
       "scanning machine's public address and whose PTR record names it");
   return choice;
+}
+
+bool IsPublicAddress(absl::string_view ip) {
+  const std::string text(ip);
+  in_addr v4;
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+    const uint32_t a = ntohl(v4.s_addr);
+    auto in = [a](uint32_t net, int bits) {
+      return (a >> (32 - bits)) == (net >> (32 - bits));
+    };
+    return !(in(0x00000000, 8) || in(0x0A000000, 8) || in(0x7F000000, 8) ||
+             in(0xA9FE0000, 16) || in(0xAC100000, 12) || in(0xC0A80000, 16) ||
+             in(0x64400000, 10) || in(0xC0000200, 24) || in(0xC6336400, 24) ||
+             in(0xCB007100, 24) || in(0xE0000000, 4) || in(0xF0000000, 4));
+  }
+  in6_addr v6;
+  if (inet_pton(AF_INET6, text.c_str(), &v6) != 1) return false;
+  const uint8_t* b = v6.s6_addr;
+  const bool loopback_or_any =
+      std::all_of(b, b + 15, [](uint8_t x) { return x == 0; });
+  const bool unique_local = (b[0] & 0xFE) == 0xFC;
+  const bool link_local = b[0] == 0xFE && (b[1] & 0xC0) == 0x80;
+  const bool documentation =
+      b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8;
+  const bool v4_mapped =
+      std::all_of(b, b + 10, [](uint8_t x) { return x == 0; }) &&
+      b[10] == 0xFF && b[11] == 0xFF;
+  return !(loopback_or_any || unique_local || link_local || documentation ||
+           v4_mapped || b[0] == 0xFF);
+}
+
+std::vector<std::string> EhloDnsWarnings(
+    absl::string_view ehlo_name, const std::vector<std::string>& name_addresses,
+    const std::vector<std::string>& public_addresses,
+    const std::vector<std::vector<std::string>>& ptr_names) {
+  std::vector<std::string> warnings;
+  if (public_addresses.empty()) return warnings;
+  const std::string name =
+      absl::AsciiStrToLower(absl::StripSuffix(ehlo_name, "."));
+  bool forward = false;
+  for (const std::string& a : public_addresses) {
+    forward = forward || std::find(name_addresses.begin(), name_addresses.end(),
+                                   a) != name_addresses.end();
+  }
+  if (!forward) {
+    warnings.push_back(absl::StrCat(
+        "the EHLO name \"", name, "\" resolves to ",
+        name_addresses.empty() ? "no address"
+                               : absl::StrJoin(name_addresses, ", "),
+        ", none of this machine's public addresses (",
+        absl::StrJoin(public_addresses, ", "),
+        "): receivers that check forward DNS may distrust the session"));
+  }
+  for (size_t i = 0; i < public_addresses.size() && i < ptr_names.size(); ++i) {
+    bool reverse = false;
+    for (const std::string& ptr : ptr_names[i]) {
+      reverse =
+          reverse || absl::AsciiStrToLower(absl::StripSuffix(ptr, ".")) == name;
+    }
+    if (!reverse) {
+      warnings.push_back(absl::StrCat(
+          "the PTR record of ", public_addresses[i], " ",
+          ptr_names[i].empty()
+              ? "is missing"
+              : absl::StrCat("names ", absl::StrJoin(ptr_names[i], ", ")),
+          ", not the EHLO name \"", name,
+          "\": receivers that check reverse DNS may refuse the session"));
+    }
+  }
+  return warnings;
 }
 
 }  // namespace mxscan::smtp

@@ -2,6 +2,7 @@
 #define MXSCAN_SCANNER_SMTP_EHLO_NAME_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -34,6 +35,23 @@ bool IsFullyQualified(absl::string_view name);
 EhloNameChoice ChooseEhloName(absl::string_view host_name,
                               absl::string_view mailname,
                               absl::string_view hosts);
+
+// IsPublicAddress: an IPv4 or IPv6 address outside the loopback, private
+// (RFC 1918, RFC 4193), link-local, CGNAT (RFC 6598) and documentation
+// ranges: one a receiver could see as the scanner's source.
+bool IsPublicAddress(absl::string_view ip);
+
+// EhloDnsWarnings: what strict receivers check of the EHLO name (RFC 5321
+// section 4.1.4 lets them; many do): that it resolves to the sending
+// address (forward) and that the address's PTR names it (reverse). Given
+// the name's A/AAAA addresses, the machine's public addresses and, per
+// public address, the names its PTR records give, returns one warning per
+// mismatch; none when the machine has no public address (behind NAT the
+// source a receiver sees cannot be known here).
+std::vector<std::string> EhloDnsWarnings(
+    absl::string_view ehlo_name, const std::vector<std::string>& name_addresses,
+    const std::vector<std::string>& public_addresses,
+    const std::vector<std::vector<std::string>>& ptr_names);
 
 }  // namespace mxscan::smtp
 

@@ -52,5 +52,35 @@ TEST(EhloNameTest, NoFullyQualifiedNameWarns) {
   EXPECT_EQ(ChooseEhloName("", "", "").name, "localhost");
 }
 
+TEST(EhloNameTest, PublicAddresses) {
+  EXPECT_TRUE(IsPublicAddress("8.8.4.4"));
+  EXPECT_TRUE(IsPublicAddress("2a00:1450:4001::1"));
+  for (const char* ip :
+       {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "127.0.0.1",
+        "169.254.1.1", "100.64.0.1", "192.0.2.1", "::1", "fe80::1", "fd00::1",
+        "2001:db8::1", "::ffff:8.8.8.8", "x"}) {
+    EXPECT_FALSE(IsPublicAddress(ip)) << ip;
+  }
+  EXPECT_TRUE(IsPublicAddress("172.32.0.1"));
+}
+
+TEST(EhloNameTest, ForwardAndReverseDns) {
+  // Behind NAT nothing can be checked here.
+  EXPECT_TRUE(EhloDnsWarnings("scan.example.org", {}, {}, {}).empty());
+  // Both match.
+  EXPECT_TRUE(EhloDnsWarnings("scan.example.org", {"203.0.113.7"},
+                              {"203.0.113.7"}, {{"Scan.Example.org."}})
+                  .empty());
+  const std::vector<std::string> both = EhloDnsWarnings(
+      "scan.example.org", {"203.0.113.9"}, {"203.0.113.7"}, {{}});
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_THAT(both[0], HasSubstr("resolves to 203.0.113.9, none of this "
+                                 "machine's public addresses (203.0.113.7)"));
+  EXPECT_THAT(both[1], HasSubstr("PTR record of 203.0.113.7 is missing"));
+  EXPECT_THAT(EhloDnsWarnings("scan.example.org", {"203.0.113.7"},
+                              {"203.0.113.7"}, {{"other.example.net."}})[0],
+              HasSubstr("names other.example.net."));
+}
+
 }  // namespace
 }  // namespace mxscan::smtp
