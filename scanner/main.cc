@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> rest(positional.begin() + 1, positional.end());
   if (command == "stats") return mxscan::cli::RunStatsCommand(rest);
   if (command == "diff") return mxscan::cli::RunDiffCommand(rest);
+  if (command == "trend") return mxscan::cli::RunTrendCommand(rest);
   if (command == "export") return mxscan::cli::RunExportCommand(rest);
   if (command == "explain") return mxscan::cli::RunExplainCommand(rest);
   std::fprintf(stderr, "mxscan: command \"%s\" has no runner\n",

@@ -131,6 +131,22 @@ const std::vector<CommandSpec>& CommandSpecs() {
                {"format", "text or json", "text"},
                {"psl-file", "", {}},
            }},
+          {"trend",
+           "trend DIR1 DIR2 ... [--format md|csv|json] [--metrics a,b]",
+           "Each metric per sector over several scans (one result directory "
+           "each), in the order the scans ran (their manifests say when).",
+           {
+               {"format", "md, csv or json", "md"},
+               {"by", "", {}},
+               {"metrics", "", {}},
+               {"title", "", {}},
+               {"output", "report file; - for stdout", {}},
+               {"psl-file", "", {}},
+               {"workers",
+                "threads reading the result files; 0 = one per "
+                "core",
+                {}},
+           }},
           {"export",
            "export DIR... --to sqlite:PATH|postgresql://HOST/DB "
            "[--scan-name NAME] [--replace]",

@@ -19,6 +19,7 @@
 #include "scanner/stats/diff.h"
 #include "scanner/stats/provenance.h"
 #include "scanner/stats/report.h"
+#include "scanner/stats/trend.h"
 
 ABSL_FLAG(std::string, by, "sector",
           "group rows by \"sector\", or \"none\" for the overall row "
@@ -254,6 +255,56 @@ int RunDiffCommand(const std::vector<std::string>& paths) {
           : stats::RenderDiffMarkdown(
                 diff, limit <= 0 ? SIZE_MAX : static_cast<size_t>(limit),
                 warnings));
+}
+
+int RunTrendCommand(const std::vector<std::string>& paths) {
+  const std::string format = ReportFormat();
+  if (format != "md" && format != "csv" && format != "json") {
+    std::fprintf(stderr, "mxscan trend: --format must be md, csv or json\n");
+    return 2;
+  }
+  if (paths.size() < 2) {
+    std::fprintf(stderr,
+                 "mxscan trend: name the result directories of two or more "
+                 "scans\n");
+    return 2;
+  }
+  stats::ReportOptions options;
+  options.by_sector = absl::GetFlag(FLAGS_by) != "none";
+  options.title = absl::GetFlag(FLAGS_title);
+  const std::vector<std::string> chosen = absl::GetFlag(FLAGS_metrics);
+  if (!chosen.empty()) options.metrics.clear();
+  for (const std::string& key : chosen) {
+    const stats::MetricInfo* metric = stats::FindMetric(key);
+    if (metric == nullptr) {
+      std::fprintf(stderr, "mxscan trend: unknown metric \"%s\" in --metrics\n",
+                   key.c_str());
+      return 2;
+    }
+    options.metrics.push_back(*metric);
+  }
+  std::vector<stats::TrendScan> scans;
+  for (const std::string& path : paths) {
+    absl::StatusOr<stats::Collected> collected = CollectDirectories({path});
+    if (!collected.ok()) return Fail("trend", collected.status());
+    ReportTorn("trend", collected->torn);
+    absl::StatusOr<std::vector<ScanManifest>> manifests = ManifestsOf({path});
+    if (!manifests.ok()) return Fail("trend", manifests.status());
+    std::string when;
+    for (const ScanManifest& m : *manifests) {
+      for (const ScanManifest::Run& run : m.runs()) {
+        if (when.empty() || run.started_at() < when) when = run.started_at();
+      }
+    }
+    scans.push_back({path, when, std::move(collected->aggregate)});
+  }
+  stats::OrderScans(&scans);
+  if (format == "csv")
+    return Write("trend", stats::RenderTrendCsv(scans, options));
+  if (format == "json") {
+    return Write("trend", stats::RenderTrendJson(scans, options));
+  }
+  return Write("trend", stats::RenderTrendMarkdown(scans, options));
 }
 
 }  // namespace mxscan::cli

@@ -16,6 +16,10 @@ int RunStatsCommand(const std::vector<std::string>& paths);
 // property.
 int RunDiffCommand(const std::vector<std::string>& paths);
 
+// RunTrendCommand is `mxscan trend DIR1 DIR2 ...`: each metric per sector
+// over the scans, in time order (md, csv, json).
+int RunTrendCommand(const std::vector<std::string>& paths);
+
 }  // namespace mxscan::cli
 
 #endif  // MXSCAN_SCANNER_CLI_STATS_COMMAND_H_

@@ -123,7 +123,7 @@ expect 2 "--noresume is not a flag of dns (it is one of: scan" "$MXSCAN" dns --t
 
 # `mxscan COMMAND --help`: that command's flags, each with its meaning and
 # default, on stdout, exit 0.
-for cmd in scan dns dump stats diff explain export bench; do
+for cmd in scan dns dump stats diff trend explain export bench; do
   "$MXSCAN" "$cmd" --help >"$TMP/help" 2>"$TMP/err" || { echo "FAIL: $cmd --help exit $?"; exit 1; }
   grep -q "^usage: mxscan $cmd" "$TMP/help" || { echo "FAIL: $cmd --help:"; cat "$TMP/help"; exit 1; }
 done

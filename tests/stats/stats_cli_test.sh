@@ -130,6 +130,22 @@ PY
 grep -q "^- DMARC reject lost ([0-9]*): [^,]*, [^,]*, ... and [0-9]* more$" "$TMP/diff.md" ||
   { echo "FAIL: diff markdown lists"; cat "$TMP/diff.md"; exit 1; }
 
+# trend: the two scans' figures, in the order given (no manifests), equal
+# to each scan's own stats.
+"$MXSCAN" trend "$TMP/whole" "$TMP/later" --format json >"$TMP/trend.json"
+"$MXSCAN" stats "$TMP/later" --format json >"$TMP/later.json"
+python3 - "$TMP/trend.json" "$TMP/whole.json" "$TMP/later.json" <<'PY'
+import json, sys
+trend, whole, later = (json.load(open(p)) for p in sys.argv[1:4])
+assert [s["label"].split("/")[-1] for s in trend["scans"]] == ["whole", "later"], trend["scans"]
+for key in ("dmarc_reject", "spf_hardfail", "dmarc_enforced"):
+    got = trend["rows"]["overall"][key]
+    want = [whole["overall"]["percent"][key], later["overall"]["percent"][key]]
+    assert [round(x, 2) for x in got] == [round(x, 2) for x in want], (key, got, want)
+assert trend["rows"]["overall"]["dmarc_reject"][0] != trend["rows"]["overall"]["dmarc_reject"][1]
+print("trend: equals each scan's stats, and shows the change")
+PY
+
 # Bad input: clear errors, exit codes 1 (cannot read) and 2 (usage).
 expect_fail() {  # CODE PATTERN COMMAND...
   local code=$1 pattern=$2
