@@ -24,6 +24,23 @@ void MergeCounts(const Map& from, Map* into) {
   for (const auto& [name, n] : from) (*into)[name] += n;
 }
 
+// The `n` names with the most domains, most first (ties by name).
+std::vector<std::pair<std::string, uint64_t>> Top(
+    const absl::flat_hash_map<std::string, uint64_t>& counts, size_t n) {
+  std::vector<std::pair<std::string, uint64_t>> top(counts.begin(),
+                                                    counts.end());
+  auto more = [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  };
+  if (top.size() > n) {
+    std::partial_sort(top.begin(), top.begin() + n, top.end(), more);
+    top.resize(n);
+  } else {
+    std::sort(top.begin(), top.end(), more);
+  }
+  return top;
+}
+
 }  // namespace
 
 void Tally::Add(const DomainSummary& s) {
@@ -37,6 +54,11 @@ void Tally::Add(const DomainSummary& s) {
   for (const std::string& e : s.verify_errors) ++verify_errors[e];
   for (const std::string& f : s.software) ++software[f];
   for (const std::string& p : s.providers) AddProvider(&providers, p, 1);
+  for (size_t k = 0; k < dependencies.size(); ++k) {
+    for (const std::string& p : s.dependencies[k]) {
+      AddProvider(&dependencies[k], p, 1);
+    }
+  }
   if (s.self_hosted) ++self_hosted;
   if (s.dnssec_not_validated) ++dnssec_not_validated;
 }
@@ -60,24 +82,23 @@ void Tally::Merge(const Tally& other) {
   for (const auto& [name, n] : other.providers) {
     AddProvider(&providers, name, n);
   }
+  for (size_t k = 0; k < dependencies.size(); ++k) {
+    for (const auto& [name, n] : other.dependencies[k]) {
+      AddProvider(&dependencies[k], name, n);
+    }
+  }
   self_hosted += other.self_hosted;
   dnssec_not_validated += other.dnssec_not_validated;
 }
 
 std::vector<std::pair<std::string, uint64_t>> Tally::TopProviders(
     size_t n) const {
-  std::vector<std::pair<std::string, uint64_t>> top(providers.begin(),
-                                                    providers.end());
-  auto more = [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  };
-  if (top.size() > n) {
-    std::partial_sort(top.begin(), top.begin() + n, top.end(), more);
-    top.resize(n);
-  } else {
-    std::sort(top.begin(), top.end(), more);
-  }
-  return top;
+  return Top(providers, n);
+}
+
+std::vector<std::pair<std::string, uint64_t>> Tally::TopDependencies(
+    size_t kind, size_t n) const {
+  return Top(dependencies[kind], n);
 }
 
 void Aggregate::Add(const DomainSummary& summary) {

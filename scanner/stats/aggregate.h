@@ -32,6 +32,9 @@ struct Tally {
   // newcomers are counted under kOtherProviders).
   absl::flat_hash_map<std::string, uint64_t> providers;
   uint64_t self_hosted = 0;
+  // Domains per organisation they depend on, per Dependencies() kind
+  // (bounded like providers).
+  std::array<absl::flat_hash_map<std::string, uint64_t>, 3> dependencies;
   // Domains scanned through a resolver that does not validate DNSSEC.
   uint64_t dnssec_not_validated = 0;
 
@@ -42,6 +45,9 @@ struct Tally {
   void Merge(const Tally& other);
   // The `n` providers with the most domains, most first (ties by name).
   std::vector<std::pair<std::string, uint64_t>> TopProviders(size_t n) const;
+  // The same for the organisations of one dependency kind.
+  std::vector<std::pair<std::string, uint64_t>> TopDependencies(size_t kind,
+                                                                size_t n) const;
 };
 
 inline constexpr size_t kMaxProviders = 100000;

@@ -146,7 +146,51 @@ void SummarizeProviders(const DomainResult& r, const OrgDomainOf& org_of,
   }
 }
 
+// The host of a report URI ("mailto:r@host", "https://host/path").
+std::string UriHost(absl::string_view uri) {
+  if (absl::ConsumePrefix(&uri, "mailto:")) {
+    const size_t at = uri.rfind('@');
+    uri = at == absl::string_view::npos ? "" : uri.substr(at + 1);
+    uri = uri.substr(0, uri.find('!'));  // a size limit: "r@host!10m"
+  } else if (absl::ConsumePrefix(&uri, "https://") ||
+             absl::ConsumePrefix(&uri, "http://")) {
+    uri = uri.substr(0, uri.find_first_of("/:?"));
+  } else {
+    return "";
+  }
+  return absl::AsciiStrToLower(uri);
+}
+
+void SummarizeDependencies(const DomainResult& r, const OrgDomainOf& org_of,
+                           DomainSummary* s) {
+  const std::string own = org_of(r.domain());
+  auto add = [&](size_t kind, absl::string_view host) {
+    if (host.empty()) return;
+    std::string org = org_of(absl::StripSuffix(host, "."));
+    if (org.empty() || org == own) return;
+    AddDistinct(&s->dependencies[kind], std::move(org));
+  };
+  // The SPF chain lists "domain: record" for every record fetched; the
+  // first is the domain's own.
+  for (int i = 1; i < r.spf().chain_size(); ++i) {
+    const std::string& entry = r.spf().chain(i);
+    add(0, absl::string_view(entry).substr(0, entry.find(':')));
+  }
+  for (const std::string& uri : r.dmarc().rua()) add(1, UriHost(uri));
+  for (const std::string& uri : r.dmarc().ruf()) add(1, UriHost(uri));
+  for (const std::string& uri : r.tls_rpt().rua()) add(2, UriHost(uri));
+}
+
 }  // namespace
+
+const std::array<DependencyKind, 3>& Dependencies() {
+  static const std::array<DependencyKind, 3> kKinds = {{
+      {"spf_include", "SPF includes (who may send as the domain)"},
+      {"dmarc_reports", "DMARC report destinations"},
+      {"tls_reports", "TLS-RPT report destinations"},
+  }};
+  return kKinds;
+}
 
 const std::vector<std::string>& TlsVersionCategories() {
   static const std::vector<std::string> kCategories = {
@@ -165,6 +209,7 @@ DomainSummary SummarizeDomain(const DomainResult& r,
   if (r.implicit_mx()) s.Set(Metric::kImplicitMx);
   SummarizeMailServers(r, &s);
   SummarizeProviders(r, org_domain_of, &s);
+  SummarizeDependencies(r, org_domain_of, &s);
 
   const SpfResult& spf = r.spf();
   if (spf.present()) s.Set(Metric::kSpfPresent);

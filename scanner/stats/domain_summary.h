@@ -1,6 +1,7 @@
 #ifndef MXSCAN_SCANNER_STATS_DOMAIN_SUMMARY_H_
 #define MXSCAN_SCANNER_STATS_DOMAIN_SUMMARY_H_
 
+#include <array>
 #include <bitset>
 #include <functional>
 #include <string>
@@ -37,6 +38,11 @@ struct DomainSummary {
   // some MX host is under the domain's own organisational domain.
   std::vector<std::string> providers;
   bool self_hosted = false;
+  // The organisations the domain depends on beyond its MX hosts, by kind
+  // (Dependencies()): the distinct organisational domains of its SPF
+  // include/redirect targets, DMARC report destinations and TLS-RPT report
+  // destinations, its own organisational domain left out.
+  std::array<std::vector<std::string>, 3> dependencies;
   // Scanned through a resolver that does not validate DNSSEC: its DNSSEC
   // and DANE metrics are not measured.
   bool dnssec_not_validated = false;
@@ -44,6 +50,14 @@ struct DomainSummary {
   bool Has(Metric m) const { return metrics.test(static_cast<size_t>(m)); }
   void Set(Metric m) { metrics.set(static_cast<size_t>(m)); }
 };
+
+// What a domain can depend on another organisation for, besides receiving
+// its mail (the MX providers).
+struct DependencyKind {
+  const char* key;    // "spf_include"
+  const char* label;  // "SPF includes (who may send as the domain)"
+};
+const std::array<DependencyKind, 3>& Dependencies();
 
 // The TLS categories in report order (best last).
 const std::vector<std::string>& TlsVersionCategories();

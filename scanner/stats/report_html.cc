@@ -162,6 +162,22 @@ std::string RenderHtml(const Aggregate& aggregate,
                        absl::StrCat(PercentText(overall.self_hosted, with_mx),
                                     " (", overall.self_hosted, ")")});
   absl::StrAppend(&out, SvgBarChart("Leading providers", providers), "</div>");
+  absl::StrAppend(&out,
+                  "<h2>Who the sector depends on</h2><p class=\"note\">"
+                  "Share of all domains that depend on each "
+                  "organisation (its organisational domain).</p>"
+                  "<div class=\"charts\">");
+  for (size_t k = 0; k < Dependencies().size(); ++k) {
+    std::vector<Bar> bars;
+    for (const auto& [name, n] :
+         overall.TopDependencies(k, options.top_providers)) {
+      bars.push_back(
+          {name, Percent(n, overall.domains),
+           absl::StrCat(PercentText(n, overall.domains), " (", n, ")")});
+    }
+    absl::StrAppend(&out, SvgBarChart(Dependencies()[k].label, bars));
+  }
+  absl::StrAppend(&out, "</div>");
 
   absl::StrAppend(&out, "<h2>TLS</h2><div class=\"charts\">",
                   SvgStackedChart("Weakest TLS of the domain's mail servers",

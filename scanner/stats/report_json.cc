@@ -31,6 +31,16 @@ void AppendCounts(absl::string_view key, const Map& counts, std::string* out) {
   out->push_back('}');
 }
 
+// [{"provider":..,"domains":..},...] without the brackets.
+void AppendTop(const std::vector<std::pair<std::string, uint64_t>>& top,
+               std::string* out) {
+  for (size_t i = 0; i < top.size(); ++i) {
+    out->append(i ? ",{\"provider\":" : "{\"provider\":");
+    AppendJsonString(top[i].first, out);
+    absl::StrAppend(out, ",\"domains\":", top[i].second, "}");
+  }
+}
+
 void AppendTally(const Tally& tally, const ReportOptions& options,
                  std::string* out) {
   absl::StrAppend(out, "{\"domains\":", tally.domains);
@@ -63,15 +73,14 @@ void AppendTally(const Tally& tally, const ReportOptions& options,
   AppendCounts("software", tally.software, out);
   absl::StrAppend(out, ",\"self_hosted\":", tally.self_hosted,
                   ",\"top_providers\":[");
-  bool first = true;
-  for (const auto& [provider, n] : tally.TopProviders(options.top_providers)) {
-    if (!first) out->push_back(',');
-    first = false;
-    out->append("{\"provider\":");
-    AppendJsonString(provider, out);
-    absl::StrAppend(out, ",\"domains\":", n, "}");
+  AppendTop(tally.TopProviders(options.top_providers), out);
+  out->append("],\"dependencies\":{");
+  for (size_t k = 0; k < Dependencies().size(); ++k) {
+    absl::StrAppend(out, k ? "," : "", "\"", Dependencies()[k].key, "\":[");
+    AppendTop(tally.TopDependencies(k, options.top_providers), out);
+    out->push_back(']');
   }
-  out->append("]}");
+  out->append("}}");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "scanner/core/csv_field.h"
 #include "scanner/stats/report.h"
@@ -137,6 +138,19 @@ std::string RenderMarkdown(const Aggregate& aggregate,
   absl::StrAppend(&out, "| (self-hosted) | ", overall.self_hosted, " | ",
                   PercentText(overall.self_hosted, with_mx), " |\n");
 
+  absl::StrAppend(&out,
+                  "\n## Who the sector depends on (share of all "
+                  "domains)\n\n| dependency | organisations |\n|---|---|\n");
+  for (size_t k = 0; k < Dependencies().size(); ++k) {
+    std::vector<std::string> top;
+    for (const auto& [name, n] :
+         overall.TopDependencies(k, options.top_providers)) {
+      top.push_back(absl::StrCat(MarkdownCell(name), " ",
+                                 PercentText(n, overall.domains)));
+    }
+    absl::StrAppend(&out, "| ", Dependencies()[k].label, " | ",
+                    top.empty() ? "none" : absl::StrJoin(top, ", "), " |\n");
+  }
   AppendBreakdown("What a sender that enforces DANE and MTA-STS would do",
                   StrictSenderOutcomes(), rows, &Tally::strict_sender, &out);
   AppendBreakdown("Weakest TLS of the mail servers", TlsVersionCategories(),

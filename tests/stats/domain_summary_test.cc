@@ -331,5 +331,22 @@ TEST(EffectiveProtectionTest, NoMailLocked) {
   EXPECT_FALSE(Has(mail, Metric::kNoMailLocked));
 }
 
+TEST(DomainSummaryTest, DependenciesByOrganisation) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  r.mutable_spf()->add_chain("a.example: v=spf1 include:_spf.sender.net -all");
+  r.mutable_spf()->add_chain(
+      "_spf.sender.net: v=spf1 include:spf.bulk.org ~all");
+  r.mutable_spf()->add_chain("spf.bulk.org: v=spf1 ip4:192.0.2.0/24 -all");
+  r.mutable_dmarc()->add_rua("mailto:agg@reports.vendor.com");
+  r.mutable_dmarc()->add_rua("mailto:dmarc@a.example");  // its own
+  r.mutable_dmarc()->add_ruf("mailto:f@vendor.com!10m");
+  r.mutable_tls_rpt()->add_rua("https://tls.collector.io/v1/report");
+  const DomainSummary s = Summarize(r);
+  EXPECT_THAT(s.dependencies[0], ElementsAre("sender.net", "bulk.org"));
+  EXPECT_THAT(s.dependencies[1], ElementsAre("vendor.com"));
+  EXPECT_THAT(s.dependencies[2], ElementsAre("collector.io"));
+  EXPECT_EQ(std::string(Dependencies()[1].key), "dmarc_reports");
+}
+
 }  // namespace
 }  // namespace mxscan::stats

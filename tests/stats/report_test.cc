@@ -96,13 +96,14 @@ TEST(ReportTest, HtmlIsSelfContainedAndEscaped) {
                !absl::StrContains(html, "xmlns=\"http://www.w3.org/2000/svg\""));
   EXPECT_FALSE(absl::StrContains(html, "https://"));
   // The strict-sender chart, the overall chart, one per metric (two
-  // sectors), providers, TLS, two certificate charts and software.
+  // sectors), providers, three dependency kinds, TLS, two certificate
+  // charts and software.
   size_t charts = 0;
   for (size_t at = html.find("<svg"); at != std::string::npos;
        at = html.find("<svg", at + 1)) {
     ++charts;
   }
-  EXPECT_EQ(charts, 1 + 1 + kMetricCount + 1 + 1 + 2 + 1);
+  EXPECT_EQ(charts, 1 + 1 + kMetricCount + 1 + 3 + 1 + 2 + 1);
   EXPECT_TRUE(absl::StrContains(
       html,
       "would not be delivered by a sender that enforces DANE and "
