@@ -40,6 +40,7 @@ const std::vector<CommandSpec>& CommandSpecs() {
                {"shard", "", {}},
                {"no-smtp", "", {}},
                {"smtp-port", "", {}},
+               {"no-ipv6", "", {}},
                {"https-port", "", {}},
                {"per-host-concurrency", "", {}},
                {"smtp-timeout-ms", "", {}},

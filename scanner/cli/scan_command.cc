@@ -61,6 +61,9 @@ ABSL_FLAG(std::string, shard, "0/1", "scan shard I of N (stable hash)");
 ABSL_FLAG(bool, no_smtp, false,
           "DNS checks only: no SMTP probes, no MTA-STS policy fetch");
 ABSL_FLAG(int, smtp_port, 25, "SMTP port of the MX hosts");
+ABSL_FLAG(bool, no_ipv6, false,
+          "this machine has no IPv6: mail servers at IPv6 addresses are not "
+          "probed (they read 'not probed', not unreachable)");
 ABSL_FLAG(int, https_port, 443, "HTTPS port of the MTA-STS policy hosts");
 ABSL_FLAG(int, per_host_concurrency, 2, "SMTP sessions at once per address");
 ABSL_FLAG(int, smtp_timeout_ms, 30000,
@@ -370,6 +373,7 @@ int RunScanCommand(int argc, char** argv) {
   if (!client_options.ok()) return Fail(client_options.status().message(), 2);
   options.scan_time_s = static_cast<int64_t>(std::time(nullptr));
   options.https_port = absl::GetFlag(FLAGS_https_port);
+  options.probe_ipv6 = !absl::GetFlag(FLAGS_no_ipv6);
   std::unique_ptr<SmtpSettings> smtp;
   smtp::EhloNameChoice ehlo;
   std::optional<scan::Blocklist> blocklist;

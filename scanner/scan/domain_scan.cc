@@ -328,6 +328,10 @@ class DomainScan {
     HostProbes& host = host_probes_[index];
     host.chains.resize(mx->addresses_size());
     for (int j = 0; j < mx->addresses_size(); ++j) {
+      if (!options_.probe_ipv6 &&
+          absl::StrContains(mx->addresses(j).ip(), ':')) {
+        continue;  // --no-ipv6: not probed, not unreachable
+      }
       ++pending_;
       ++host.outstanding;
       services_->probes->Probe(

@@ -41,6 +41,9 @@ struct ScanOptions {
   // (resolver_check.h): answers' AD bits and SERVFAILs say something about
   // DNSSEC. Otherwise every DNSSEC status is NOT_VALIDATED.
   bool resolver_validates = false;
+  // Probe mail servers at IPv6 addresses (off on a scanner without IPv6:
+  // they are then "not probed", not reported unreachable).
+  bool probe_ipv6 = true;
 };
 
 // ScanServices are one worker loop's shared machinery for the parts of a
