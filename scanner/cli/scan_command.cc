@@ -334,6 +334,50 @@ absl::Status MakeOutputDirectory(const std::string& path) {
   return absl::OkStatus();
 }
 
+// WarnOnEhloDns prints a warning for each way the EHLO name's forward and
+// reverse DNS do not match this machine's public addresses (none when it
+// has none: behind NAT the source a receiver sees is unknown here).
+void WarnOnEhloDns(const dns::ClientOptions& client_options,
+                   const std::string& ehlo_name) {
+  std::vector<std::string> public_addresses;
+  for (std::string& a : scan::LocalAddresses()) {
+    if (smtp::IsPublicAddress(a)) public_addresses.push_back(std::move(a));
+  }
+  if (public_addresses.empty()) return;
+  std::vector<scan::Question> questions = {
+      {absl::StrCat(ehlo_name, "."), dns::rr_type::kA},
+      {absl::StrCat(ehlo_name, "."), dns::rr_type::kAaaa}};
+  for (const std::string& a : public_addresses) {
+    absl::StatusOr<checks::spf::IpAddress> ip =
+        checks::spf::IpAddress::Parse(a);
+    questions.push_back(
+        {ip.ok() ? ip->ReverseName() + "." : "invalid.", dns::rr_type::kPtr});
+  }
+  const std::vector<dns::LookupResult> answers =
+      scan::LookupNow(client_options, questions);
+  std::vector<std::string> name_addresses;
+  for (size_t i = 0; i < 2; ++i) {
+    for (const dns::Answer& answer : answers[i].answers) {
+      if (const auto* address = answer.As<dns::AddressData>()) {
+        name_addresses.push_back(address->ToString());
+      }
+    }
+  }
+  std::vector<std::vector<std::string>> ptr_names;
+  for (size_t i = 2; i < answers.size(); ++i) {
+    ptr_names.emplace_back();
+    for (const dns::Answer& answer : answers[i].answers) {
+      if (const auto* name = answer.As<dns::NameData>()) {
+        ptr_names.back().push_back(name->name);
+      }
+    }
+  }
+  for (const std::string& warning : smtp::EhloDnsWarnings(
+           ehlo_name, name_addresses, public_addresses, ptr_names)) {
+    std::fprintf(stderr, "mxscan scan: warning: %s\n", warning.c_str());
+  }
+}
+
 }  // namespace
 
 int RunScanCommand(int argc, char** argv) {
@@ -429,46 +473,7 @@ int RunScanCommand(int argc, char** argv) {
   if (!input_ok.ok()) return Fail(input_ok.message(), 2);
   // Strict receivers check the EHLO name against the sending address
   // (forward and reverse DNS): warn before a scan they would distrust.
-  if (smtp) {
-    std::vector<std::string> public_addresses;
-    for (std::string& a : scan::LocalAddresses()) {
-      if (smtp::IsPublicAddress(a)) public_addresses.push_back(std::move(a));
-    }
-    if (!public_addresses.empty()) {
-      std::vector<scan::Question> questions = {
-          {absl::StrCat(ehlo.name, "."), dns::rr_type::kA},
-          {absl::StrCat(ehlo.name, "."), dns::rr_type::kAaaa}};
-      for (const std::string& a : public_addresses) {
-        absl::StatusOr<checks::spf::IpAddress> ip =
-            checks::spf::IpAddress::Parse(a);
-        questions.push_back({ip.ok() ? ip->ReverseName() + "." : "invalid.",
-                             dns::rr_type::kPtr});
-      }
-      const std::vector<dns::LookupResult> answers =
-          scan::LookupNow(*client_options, questions);
-      std::vector<std::string> name_addresses;
-      for (size_t i = 0; i < 2; ++i) {
-        for (const dns::Answer& answer : answers[i].answers) {
-          if (const auto* address = answer.As<dns::AddressData>()) {
-            name_addresses.push_back(address->ToString());
-          }
-        }
-      }
-      std::vector<std::vector<std::string>> ptr_names;
-      for (size_t i = 2; i < answers.size(); ++i) {
-        ptr_names.emplace_back();
-        for (const dns::Answer& answer : answers[i].answers) {
-          if (const auto* name = answer.As<dns::NameData>()) {
-            ptr_names.back().push_back(name->name);
-          }
-        }
-      }
-      for (const std::string& warning : smtp::EhloDnsWarnings(
-               ehlo.name, name_addresses, public_addresses, ptr_names)) {
-        std::fprintf(stderr, "mxscan scan: warning: %s\n", warning.c_str());
-      }
-    }
-  }
+  if (smtp) WarnOnEhloDns(*client_options, ehlo.name);
   // DNSSEC and DANE figures mean something only through a validating
   // resolver: ask each before the scan.
   const std::vector<scan::ResolverValidation> validations =
