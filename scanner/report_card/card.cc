@@ -228,6 +228,19 @@ Card BuildCard(const DomainResult& r, const stats::DomainSummary& s) {
     controls.push_back(Make(kSpf, ControlState::kNotMeasured, "no DNS answer"));
   } else if (s.Has(Metric::kSpfHardfail)) {
     controls.push_back(Make(kSpf, ControlState::kPass, spf.record()));
+  } else if (!spf.present() && spf.lookalikes_size() > 0) {
+    // A record meant as SPF but not one: receivers see no SPF at all.
+    const std::string& lookalike = spf.lookalikes(0);
+    const size_t meant_at = lookalike.rfind(" (meant: ");
+    std::string meant;
+    if (meant_at != std::string::npos && absl::EndsWith(lookalike, ")")) {
+      meant = lookalike.substr(meant_at + 9, lookalike.size() - meant_at - 10);
+    }
+    controls.push_back(Make(
+        kSpf, ControlState::kFail, absl::StrCat("no SPF record: ", lookalike),
+        "Receivers ignore a record that does not start with \"v=spf1\" "
+        "and a space (RFC 7208 section 4.5): publish it in the SPF syntax.",
+        meant.empty() ? "" : absl::StrCat(d, ". IN TXT \"", meant, "\"")));
   } else if (!spf.present()) {
     controls.push_back(Make(
         kSpf, ControlState::kFail, "no SPF record",

@@ -154,5 +154,18 @@ TEST(CardTest, DnssecNotMeasuredWithoutAValidatingResolver) {
   EXPECT_THAT(RenderCardJson(card), HasSubstr("\"state\":\"not measured\""));
 }
 
+TEST(CardTest, ARecordMeantAsSpfIsNamedAndCorrected) {
+  DomainResult r = GoodDomain("a.example", "council", "mx.big.net");
+  r.clear_spf();
+  r.mutable_spf()->add_lookalikes(
+      "v=spf1,mx,a,-all: ',' after v=spf1 where RFC 7208 section 4.5 "
+      "requires a space (meant: v=spf1 mx a -all)");
+  const ControlResult c = Control(CardOf(r), "spf");
+  EXPECT_EQ(c.state, ControlState::kFail);
+  EXPECT_THAT(c.why, HasSubstr("v=spf1,mx,a,-all"));
+  EXPECT_EQ(TxtData(c.record), "v=spf1 mx a -all");
+  EXPECT_TRUE(checks::spf::ParseRecord(TxtData(c.record)).ok());
+}
+
 }  // namespace
 }  // namespace mxscan::report_card

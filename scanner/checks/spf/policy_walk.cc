@@ -86,6 +86,8 @@ struct Fetched {
   dns::LookupStatus status = dns::LookupStatus::kError;
   bool void_answer = false;        // NXDOMAIN or no TXT records at all
   std::vector<std::string> texts;  // the v=spf1 records, printable
+  // TXT records meant as SPF but not SPF: "record: why", printable.
+  std::vector<std::string> lookalikes;
   std::string parse_error;
   Record record;
 };
@@ -105,6 +107,12 @@ class PolicyWalker {
     }
     const Fetched top = Fetch(top_);
     if (top.kind == Fetched::Kind::kMissing) return std::move(out_);
+    for (const std::string& lookalike : top.lookalikes) {
+      r.add_lookalikes(lookalike);
+      r.add_warnings(absl::StrCat(
+          "a TXT record meant as SPF is not one (receivers ignore it): ",
+          lookalike));
+    }
     r.set_dns_status(ToDnsStatus(top.status));
     switch (top.kind) {
       case Fetched::Kind::kFailure:
@@ -176,6 +184,15 @@ class PolicyWalker {
         return f;
       case AnswerKind::kRecords:
         break;
+    }
+    for (const std::string& text : dns::TxtRecords(*answer)) {
+      std::optional<SpfLookalike> lookalike = FindSpfLookalike(text);
+      if (!lookalike.has_value()) continue;
+      f.lookalikes.push_back(
+          absl::StrCat(dns::PrintableOctets(text), ": ", lookalike->why,
+                       lookalike->meant.empty() ? "" : " (meant: ",
+                       dns::PrintableOctets(lookalike->meant),
+                       lookalike->meant.empty() ? "" : ")"));
     }
     const std::vector<std::string> records =
         SpfRecords(dns::TxtRecords(*answer));

@@ -317,6 +317,47 @@ bool IsSpfRecord(absl::string_view text) {
   return text.size() == kVersion.size() || text[kVersion.size()] == ' ';
 }
 
+std::optional<SpfLookalike> FindSpfLookalike(absl::string_view text) {
+  if (IsSpfRecord(text)) return std::nullopt;
+  absl::string_view core = absl::StripAsciiWhitespace(text);
+  bool quoted = false;
+  if (core.size() >= 2 && (core.front() == '"' || core.front() == '\'')) {
+    const char quote = core.front();
+    core.remove_prefix(1);
+    if (!core.empty() && core.back() == quote) core.remove_suffix(1);
+    core = absl::StripAsciiWhitespace(core);
+    quoted = true;
+  }
+  if (!absl::StartsWithIgnoreCase(core, kVersion)) return std::nullopt;
+  SpfLookalike found;
+  std::string meant(core);
+  if (quoted) {
+    found.why = "the record is in literal quotes";
+  } else if (core.size() != text.size()) {
+    found.why = "white space before v=spf1";
+  }
+  if (core.size() > kVersion.size() && core[kVersion.size()] != ' ') {
+    // "v=spf1,mx,a,-all", "v=spf1;mx": separators other than spaces.
+    const char separator = core[kVersion.size()];
+    if (found.why.empty()) {
+      found.why = absl::StrCat("'", std::string(1, separator),
+                               "' after v=spf1 where RFC 7208 section 4.5 "
+                               "requires a space");
+    }
+    if (separator == ',' || separator == ';' || separator == '\t') {
+      for (char& c : meant) {
+        if (c == separator) c = ' ';
+      }
+    } else {
+      meant.clear();
+    }
+  }
+  if (found.why.empty()) return std::nullopt;
+  if (!meant.empty() && !ParseRecord(meant).ok()) meant.clear();
+  found.meant = std::move(meant);
+  return found;
+}
+
 absl::StatusOr<DomainSpec> ParseDomainSpec(absl::string_view text) {
   if (text.empty()) return absl::InvalidArgumentError("empty domain-spec");
   absl::StatusOr<MacroString> macro =

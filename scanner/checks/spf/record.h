@@ -76,6 +76,21 @@ struct Record {
 // section 4.5). Records for which this is false are not SPF's business.
 bool IsSpfRecord(absl::string_view text);
 
+// SpfLookalike is a TXT record that was clearly meant as an SPF record but
+// is not one (IsSpfRecord is false, so every receiver ignores it): why,
+// and the record it was meant to be when that can be told ("" otherwise).
+struct SpfLookalike {
+  std::string why;
+  std::string meant;
+};
+
+// FindSpfLookalike: nullopt unless `text` (raw TXT octets) looks like a
+// failed attempt at an SPF record: "v=spf1" followed by something other
+// than a space ("v=spf1,mx,a,-all"), leading white space, the record in
+// literal quotes, or "v=spf1" in other case after white space. `meant`
+// replaces the separators or strips what surrounds the record.
+std::optional<SpfLookalike> FindSpfLookalike(absl::string_view text);
+
 // ParseRecord parses and fully syntax-checks an SPF record (raw octets, as
 // published) against the ABNF of RFC 7208 sections 4.5-7: the version,
 // terms separated by spaces, every mechanism and modifier with its

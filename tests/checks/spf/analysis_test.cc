@@ -382,5 +382,15 @@ TEST_F(AnalysisTest, ARecordThatPermitsNothing) {
   EXPECT_TRUE(r.permits_nothing());
 }
 
+TEST_F(AnalysisTest, ARecordMeantAsSpfIsNoSpfButIsReported) {
+  Txt("example.org", "v=spf1,mx,-all");
+  const mxscan::SpfResult r = Analyze();
+  EXPECT_FALSE(r.present());
+  ASSERT_EQ(r.lookalikes_size(), 1);
+  EXPECT_THAT(r.lookalikes(0), HasSubstr("v=spf1,mx,-all: ','"));
+  EXPECT_THAT(r.lookalikes(0), HasSubstr("(meant: v=spf1 mx -all)"));
+  EXPECT_THAT(r.warnings(), ElementsAre(HasSubstr("meant as SPF")));
+}
+
 }  // namespace
 }  // namespace mxscan::checks::spf

@@ -325,5 +325,28 @@ TEST(ParseRecordTest, PermitsNothing) {
   EXPECT_TRUE(Parsed("v=spf1 -all redirect=_spf.example.org").PermitsNothing());
 }
 
+TEST(SpfLookalikeTest, RecordsMeantAsSpf) {
+  std::optional<SpfLookalike> commas = FindSpfLookalike("v=spf1,mx,a,-all");
+  ASSERT_TRUE(commas.has_value());
+  EXPECT_THAT(commas->why, HasSubstr("requires a space"));
+  EXPECT_EQ(commas->meant, "v=spf1 mx a -all");
+  std::optional<SpfLookalike> quoted =
+      FindSpfLookalike("\"v=spf1 include:_spf.example.net -all\"");
+  ASSERT_TRUE(quoted.has_value());
+  EXPECT_EQ(quoted->why, "the record is in literal quotes");
+  EXPECT_EQ(quoted->meant, "v=spf1 include:_spf.example.net -all");
+  std::optional<SpfLookalike> space = FindSpfLookalike(" v=spf1 -all");
+  ASSERT_TRUE(space.has_value());
+  EXPECT_EQ(space->meant, "v=spf1 -all");
+  // Not lookalikes: SPF itself, other records, Sender ID.
+  EXPECT_FALSE(FindSpfLookalike("v=spf1 -all").has_value());
+  EXPECT_FALSE(FindSpfLookalike("google-site-verification=x").has_value());
+  EXPECT_FALSE(FindSpfLookalike("spf2.0/pra -all").has_value());
+  // A lookalike whose intended record does not parse: no suggestion.
+  std::optional<SpfLookalike> broken = FindSpfLookalike("v=spf1x -all");
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->meant, "");
+}
+
 }  // namespace
 }  // namespace mxscan::checks::spf
