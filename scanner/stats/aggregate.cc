@@ -50,6 +50,7 @@ void Tally::Add(const DomainSummary& s) {
   }
   if (!s.tls_category.empty()) ++tls_categories[s.tls_category];
   if (!s.strict_sender.empty()) ++strict_sender[s.strict_sender];
+  if (!s.dnssec_status.empty()) ++dnssec_statuses[s.dnssec_status];
   for (const std::string& p : s.cert_problems) ++cert_problems[p];
   for (const std::string& e : s.verify_errors) ++verify_errors[e];
   for (const std::string& f : s.software) ++software[f];
@@ -76,6 +77,7 @@ void Tally::Merge(const Tally& other) {
   for (size_t i = 0; i < kMetricCount; ++i) metrics[i] += other.metrics[i];
   MergeCounts(other.tls_categories, &tls_categories);
   MergeCounts(other.strict_sender, &strict_sender);
+  MergeCounts(other.dnssec_statuses, &dnssec_statuses);
   MergeCounts(other.cert_problems, &cert_problems);
   MergeCounts(other.verify_errors, &verify_errors);
   MergeCounts(other.software, &software);

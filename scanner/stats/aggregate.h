@@ -21,6 +21,8 @@ struct Tally {
   std::array<uint64_t, kMetricCount> metrics{};
   // Domains per TLS category / certificate problem / verification error.
   std::map<std::string, uint64_t> tls_categories;
+  // Domains per DNSSEC status of their MX answer.
+  std::map<std::string, uint64_t> dnssec_statuses;
   // Domains per strict-sender outcome (StrictSenderOutcomes()).
   std::map<std::string, uint64_t> strict_sender;
   std::map<std::string, uint64_t> cert_problems;

@@ -240,6 +240,9 @@ DomainSummary SummarizeDomain(const DomainResult& r,
 
   s.strict_sender = StrictSenderOutcome(r);
   s.dnssec_not_validated = r.dnssec_status() == NOT_VALIDATED;
+  if (r.dnssec_status() != DNSSEC_STATUS_UNSPECIFIED) {
+    s.dnssec_status = DnssecStatus_Name(r.dnssec_status());
+  }
   const DmarcEnforcement enforcement = DmarcEnforcementOf(r);
   if (enforcement.enforced) s.Set(Metric::kDmarcEnforced);
   if (enforcement.reject_full) s.Set(Metric::kDmarcRejectFull);

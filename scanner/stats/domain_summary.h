@@ -46,6 +46,9 @@ struct DomainSummary {
   // Scanned through a resolver that does not validate DNSSEC: its DNSSEC
   // and DANE metrics are not measured.
   bool dnssec_not_validated = false;
+  // DNSSEC status of the domain's MX answer ("SECURE", ..., "" for a record
+  // from before the field).
+  std::string dnssec_status;
 
   bool Has(Metric m) const { return metrics.test(static_cast<size_t>(m)); }
   void Set(Metric m) { metrics.set(static_cast<size_t>(m)); }

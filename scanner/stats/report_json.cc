@@ -66,6 +66,8 @@ void AppendTally(const Tally& tally, const ReportOptions& options,
   out->push_back(',');
   AppendCounts("strict_sender", tally.strict_sender, out);
   out->push_back(',');
+  AppendCounts("dnssec_statuses", tally.dnssec_statuses, out);
+  out->push_back(',');
   AppendCounts("cert_problems", tally.cert_problems, out);
   out->push_back(',');
   AppendCounts("verify_errors", tally.verify_errors, out);

@@ -153,6 +153,10 @@ std::string RenderMarkdown(const Aggregate& aggregate,
   }
   AppendBreakdown("What a sender that enforces DANE and MTA-STS would do",
                   StrictSenderOutcomes(), rows, &Tally::strict_sender, &out);
+  AppendBreakdown(
+      "DNSSEC status of the MX answer",
+      {"SECURE", "INSECURE", "BOGUS", "INDETERMINATE", "NOT_VALIDATED"}, rows,
+      &Tally::dnssec_statuses, &out);
   AppendBreakdown("Weakest TLS of the mail servers", TlsVersionCategories(),
                   rows, &Tally::tls_categories, &out);
   AppendBreakdown("Certificate problems", KeysOf(overall.cert_problems), rows,

@@ -124,6 +124,8 @@ TEST(ReportTest, DnssecNotMeasuredWithoutAValidatingResolver) {
   EXPECT_FALSE(NotMeasured(a.overall(), Metric::kSpfValid));
   EXPECT_EQ(FigureText(a.overall(), Metric::kDnssec), "not measured");
   EXPECT_THAT(RenderMarkdown(a, ReportOptions()), HasSubstr("not measured"));
+  EXPECT_THAT(RenderMarkdown(a, ReportOptions()),
+              HasSubstr("| NOT_VALIDATED | 2 (100.0%) |"));
   EXPECT_THAT(RenderHtml(a, ReportOptions()), HasSubstr("not measured"));
   ReportOptions dnssec_only;
   dnssec_only.metrics = {*FindMetric("dnssec")};
