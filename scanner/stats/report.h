@@ -31,9 +31,9 @@ double Percent(uint64_t part, uint64_t whole);
 // "57.1%" (one decimal).
 std::string PercentText(uint64_t part, uint64_t whole);
 
-// NotMeasured: `metric` rests on DNSSEC validation (dnssec, dane_*) and no
-// domain of `tally` was scanned through a validating resolver: its figure
-// is "not measured", never 0%.
+// NotMeasured: `metric` rests on DNSSEC validation (dnssec, dane_*), some
+// domain of `tally` was scanned through a resolver that does not validate
+// and none through one that does: its figure is "not measured", never 0%.
 bool NotMeasured(const Tally& tally, Metric metric);
 
 // FigureText: "12.5% (3)", or "not measured".

@@ -78,8 +78,14 @@ bool NotMeasured(const Tally& tally, Metric metric) {
   const bool needs_validation =
       metric == Metric::kDnssec || metric == Metric::kDanePublished ||
       metric == Metric::kDaneValid || metric == Metric::kDaneEffective;
-  return needs_validation && tally.domains > 0 &&
-         tally.dnssec_not_validated == tally.domains;
+  if (!needs_validation || tally.dnssec_not_validated == 0) return false;
+  // Not one domain went through a validating resolver (domains that asked
+  // nothing, such as invalid names, have no status at all).
+  for (const char* validated :
+       {"SECURE", "INSECURE", "BOGUS", "INDETERMINATE"}) {
+    if (tally.dnssec_statuses.count(validated) > 0) return false;
+  }
+  return true;
 }
 
 std::string FigureText(const Tally& tally, Metric metric) {

@@ -139,6 +139,12 @@ TEST(ReportTest, DnssecNotMeasuredWithoutAValidatingResolver) {
                             .at("not_measured")
                             .list_value();
   EXPECT_EQ(missing.values_size(), 4);
+  // A domain that asked nothing (an invalid name) changes nothing.
+  DomainResult invalid;
+  invalid.set_domain("bad..example");
+  invalid.set_status(DomainResult::ERROR);
+  a.Add(SummarizeDomain(invalid, LastTwoLabels));
+  EXPECT_TRUE(NotMeasured(a.overall(), Metric::kDnssec));
   // One domain scanned through a validating resolver: measured.
   DomainResult validated = GoodDomain("c.example", "council", "mx.big.net");
   validated.set_dnssec_status(INSECURE);
