@@ -133,11 +133,11 @@ const std::vector<CommandSpec>& CommandSpecs() {
                {"psl-file", "", {}},
            }},
           {"trend",
-           "trend DIR1 DIR2 ... [--format md|csv|json] [--metrics a,b]",
+           "trend DIR1 DIR2 ... [--format md|csv|json|html] [--metrics a,b]",
            "Each metric per sector over several scans (one result directory "
            "each), in the order the scans ran (their manifests say when).",
            {
-               {"format", "md, csv or json", "md"},
+               {"format", "md, csv, json or html (line charts)", "md"},
                {"by", "", {}},
                {"metrics", "", {}},
                {"title", "", {}},

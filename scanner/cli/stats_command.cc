@@ -259,8 +259,10 @@ int RunDiffCommand(const std::vector<std::string>& paths) {
 
 int RunTrendCommand(const std::vector<std::string>& paths) {
   const std::string format = ReportFormat();
-  if (format != "md" && format != "csv" && format != "json") {
-    std::fprintf(stderr, "mxscan trend: --format must be md, csv or json\n");
+  if (format != "md" && format != "csv" && format != "json" &&
+      format != "html") {
+    std::fprintf(stderr,
+                 "mxscan trend: --format must be md, csv, json or html\n");
     return 2;
   }
   if (paths.size() < 2) {
@@ -303,6 +305,9 @@ int RunTrendCommand(const std::vector<std::string>& paths) {
     return Write("trend", stats::RenderTrendCsv(scans, options));
   if (format == "json") {
     return Write("trend", stats::RenderTrendJson(scans, options));
+  }
+  if (format == "html") {
+    return Write("trend", stats::RenderTrendHtml(scans, options));
   }
   return Write("trend", stats::RenderTrendMarkdown(scans, options));
 }

@@ -133,4 +133,81 @@ std::string SvgStackedChart(absl::string_view title,
   return svg;
 }
 
+std::string SvgLineChart(absl::string_view title,
+                         const std::vector<std::string>& x_labels,
+                         const std::vector<Line>& lines) {
+  constexpr int kPlotTop = kTitleHeight + 6;
+  constexpr int kPlotHeight = 160;
+  constexpr int kLeft = 40;
+  constexpr int kPlotWidth = kWidth - kLeft - 20;
+  const int legend_rows = static_cast<int>((lines.size() + 2) / 3);
+  const int height = kPlotTop + kPlotHeight + 22 + 18 * legend_rows + 4;
+  std::string svg = SvgOpen(title, height);
+  const size_t n = x_labels.size();
+  auto x_of = [&](size_t i) {
+    return kLeft + (n <= 1 ? kPlotWidth / 2.0
+                           : kPlotWidth * static_cast<double>(i) / (n - 1));
+  };
+  auto y_of = [&](double p) {
+    return kPlotTop + kPlotHeight * (1.0 - Clamp(p) / 100.0);
+  };
+  for (int tick = 0; tick <= 100; tick += 50) {
+    absl::StrAppendFormat(
+        &svg,
+        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+        "stroke=\"#ddd\"/><text class=\"label\" x=\"%d\" y=\"%.1f\" "
+        "text-anchor=\"end\">%d%%</text>",
+        kLeft, y_of(tick), kLeft + kPlotWidth, y_of(tick), kLeft - 4,
+        y_of(tick) + 4, tick);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    // The first and last labels stay inside the chart.
+    const char* anchor = n > 1 && i == 0       ? "start"
+                         : n > 1 && i == n - 1 ? "end"
+                                               : "middle";
+    absl::StrAppendFormat(&svg,
+                          "<text class=\"label\" x=\"%.1f\" y=\"%d\" "
+                          "text-anchor=\"%s\">%s</text>",
+                          x_of(i), kPlotTop + kPlotHeight + 16, anchor,
+                          HtmlEscape(Shorten(x_labels[i], 12)));
+  }
+  for (size_t l = 0; l < lines.size(); ++l) {
+    const char* colour = kPalette[l % (sizeof(kPalette) / sizeof(kPalette[0]))];
+    std::string path;
+    bool pen_down = false;
+    for (size_t i = 0; i < lines[l].percent.size() && i < n; ++i) {
+      const double p = lines[l].percent[i];
+      if (p != p) {  // NaN: a gap
+        pen_down = false;
+        continue;
+      }
+      absl::StrAppendFormat(&path, "%s%.1f,%.1f ", pen_down ? "L" : "M",
+                            x_of(i), y_of(p));
+      pen_down = true;
+      absl::StrAppendFormat(
+          &svg,
+          "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
+          "<title>%s, %s: %.1f%%</title></circle>",
+          x_of(i), y_of(p), colour, HtmlEscape(lines[l].name),
+          HtmlEscape(x_labels[i]), p);
+    }
+    if (!path.empty()) {
+      absl::StrAppendFormat(&svg,
+                            "<path d=\"%s\" fill=\"none\" stroke=\"%s\" "
+                            "stroke-width=\"2\"/>",
+                            path, colour);
+    }
+    const int row = static_cast<int>(l / 3), col = static_cast<int>(l % 3);
+    const int ly = kPlotTop + kPlotHeight + 24 + 18 * row;
+    absl::StrAppendFormat(
+        &svg,
+        "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" "
+        "fill=\"%s\"/><text class=\"label\" x=\"%d\" y=\"%d\">%s</text>",
+        col * 190, ly, colour, col * 190 + 14, ly + 9,
+        HtmlEscape(Shorten(lines[l].name, 26)));
+  }
+  svg.append("</svg>");
+  return svg;
+}
+
 }  // namespace mxscan::stats

@@ -35,6 +35,19 @@ struct StackedBar {
 std::string SvgStackedChart(absl::string_view title,
                             const std::vector<StackedBar>& bars);
 
+// A line of a line chart: one value per x position (nullopt-like gaps are
+// NaN: the line breaks there).
+struct Line {
+  std::string name;             // legend entry
+  std::vector<double> percent;  // 0..100 per x label; NaN for none
+};
+
+// Lines over the x labels (scans in time order) on a 0-100% axis, with a
+// legend; each point carries its value as a tooltip.
+std::string SvgLineChart(absl::string_view title,
+                         const std::vector<std::string>& x_labels,
+                         const std::vector<Line>& lines);
+
 }  // namespace mxscan::stats
 
 #endif  // MXSCAN_SCANNER_STATS_SVG_CHART_H_

@@ -1,12 +1,14 @@
 #include "scanner/stats/trend.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "scanner/core/csv_field.h"
 #include "scanner/core/json.h"
+#include "scanner/stats/svg_chart.h"
 
 namespace mxscan::stats {
 namespace {
@@ -156,6 +158,58 @@ std::string RenderTrendJson(const std::vector<TrendScan>& scans,
     out.push_back('}');
   }
   out.append("}}\n");
+  return out;
+}
+
+std::string RenderTrendHtml(const std::vector<TrendScan>& scans,
+                            const ReportOptions& options) {
+  std::string out = absl::StrCat(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<title>",
+      HtmlEscape(options.title),
+      "</title><style>body{font-family:sans-serif;margin:2em;color:#222}"
+      "table{border-collapse:collapse;margin:.5em 0 2em}"
+      "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:right}"
+      "th:first-child,td:first-child{text-align:left}"
+      ".chart-title{font-weight:bold;font-size:13px}"
+      ".label{font-size:11px}</style></head><body><h1>",
+      HtmlEscape(options.title), ": over ", scans.size(), " scans</h1><ul>");
+  std::vector<std::string> x_labels;
+  for (const TrendScan& scan : scans) {
+    x_labels.push_back(scan.when.empty() ? scan.label
+                                         : scan.when.substr(0, 10));
+    absl::StrAppend(&out, "<li>", HtmlEscape(scan.label),
+                    scan.when.empty() ? "" : absl::StrCat(" (", scan.when, ")"),
+                    ": ", scan.aggregate.overall().domains, " domains</li>");
+  }
+  out.append("</ul>");
+  const std::vector<std::string> rows = RowNames(scans, options.by_sector);
+  for (const MetricInfo& m : options.metrics) {
+    std::vector<Line> lines;
+    std::string table = "<table><thead><tr><th scope=\"col\">row</th>";
+    for (const std::string& x : x_labels) {
+      absl::StrAppend(&table, "<th scope=\"col\">", HtmlEscape(x), "</th>");
+    }
+    table.append("</tr></thead><tbody>");
+    for (const std::string& row : rows) {
+      Line line{row, {}};
+      absl::StrAppend(&table, "<tr><td>", HtmlEscape(row), "</td>");
+      for (const TrendScan& scan : scans) {
+        double p = 0;
+        const bool have = Figure(RowOf(scan, row), m.metric, &p);
+        line.percent.push_back(have ? p : std::nan(""));
+        absl::StrAppend(&table, "<td>",
+                        have ? absl::StrFormat("%.1f%%", p) : std::string("—"),
+                        "</td>");
+      }
+      table.append("</tr>");
+      lines.push_back(std::move(line));
+    }
+    table.append("</tbody></table>");
+    absl::StrAppend(&out, "<h2>", HtmlEscape(m.label), "</h2>",
+                    SvgLineChart(m.label, x_labels, lines), table);
+  }
+  out.append("</body></html>\n");
   return out;
 }
 

@@ -32,6 +32,10 @@ std::string RenderTrendCsv(const std::vector<TrendScan>& scans,
                            const ReportOptions& options);
 std::string RenderTrendJson(const std::vector<TrendScan>& scans,
                             const ReportOptions& options);
+// One self-contained page (inline CSS and SVG, nothing fetched): per
+// metric a line chart (a line per row) and the same figures as a table.
+std::string RenderTrendHtml(const std::vector<TrendScan>& scans,
+                            const ReportOptions& options);
 
 }  // namespace mxscan::stats
 

@@ -65,5 +65,18 @@ TEST(TrendTest, ASectorMissingFromAScanAndUndatedScans) {
               HasSubstr("\"council\":{\"dmarc_enforced\":[100.00,null]}"));
 }
 
+TEST(TrendTest, HtmlHasALineChartAndTheTablePerMetric) {
+  std::vector<TrendScan> scans = {
+      Scan("oct", "2026-10-01T00:00:00Z", "council", 4, 1),
+      Scan("nov", "2026-11-01T00:00:00Z", "council", 4, 2),
+  };
+  const std::string html = RenderTrendHtml(scans, DmarcOnly());
+  EXPECT_THAT(html, HasSubstr("<svg"));
+  EXPECT_THAT(html, HasSubstr("<path d=\"M"));
+  EXPECT_THAT(html, HasSubstr("<td>overall</td><td>25.0%</td><td>50.0%</td>"));
+  EXPECT_FALSE(absl::StrContains(html, "<script"));
+  EXPECT_FALSE(absl::StrContains(html, "https://"));
+}
+
 }  // namespace
 }  // namespace mxscan::stats
