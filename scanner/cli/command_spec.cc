@@ -23,10 +23,6 @@ std::string Dashed(absl::string_view name) {
   return absl::StrReplaceAll(name, {{"_", "-"}});
 }
 
-std::string Underscored(absl::string_view name) {
-  return absl::StrReplaceAll(name, {{"-", "_"}});
-}
-
 const FlagUse* FindUse(const CommandSpec& command, absl::string_view name) {
   for (const FlagUse& use : command.flags) {
     if (use.name == name) return &use;
@@ -60,6 +56,10 @@ void AppendWrapped(absl::string_view text, std::string* out) {
 
 }  // namespace
 
+std::string RegistryFlagName(absl::string_view name) {
+  return absl::StrReplaceAll(name, {{"-", "_"}});
+}
+
 const CommandSpec* FindCommandSpec(absl::string_view name) {
   for (const CommandSpec& c : CommandSpecs()) {
     if (c.name == name) return &c;
@@ -90,10 +90,11 @@ absl::Status CheckFlags(const CommandSpec& command,
     const std::string name = Dashed(body.substr(0, eq));
     if (name == "help" || name == "h") continue;
     std::string taken = name;
-    std::optional<FlagFacts> flag = facts(Underscored(name));
+    std::optional<FlagFacts> flag = facts(RegistryFlagName(name));
     // --noresume: absl's way of turning a switch off.
     if (!flag.has_value() && absl::StartsWith(name, "no")) {
-      std::optional<FlagFacts> negated = facts(Underscored(name.substr(2)));
+      std::optional<FlagFacts> negated =
+          facts(RegistryFlagName(name.substr(2)));
       if (negated.has_value() && negated->is_switch) {
         taken = name.substr(2);
         flag = negated;
@@ -122,7 +123,7 @@ std::string CommandHelp(const CommandSpec& command,
   AppendWrapped(command.summary, &out);
   out.append("\nflags:\n");
   for (const FlagUse& use : command.flags) {
-    const std::optional<FlagFacts> flag = facts(Underscored(use.name));
+    const std::optional<FlagFacts> flag = facts(RegistryFlagName(use.name));
     const std::string meaning = !use.meaning.empty()
                                     ? use.meaning
                                     : (flag.has_value() ? flag->help : "");

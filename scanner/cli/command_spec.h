@@ -44,6 +44,10 @@ struct FlagFacts {
 using FlagFactsLookup =
     std::function<std::optional<FlagFacts>(absl::string_view name)>;
 
+// RegistryFlagName: the name the flag registry (absl) knows a flag by:
+// "timeout-ms" -> "timeout_ms".
+std::string RegistryFlagName(absl::string_view name);
+
 // CommandSpecs is every command, in the order the usage lists them.
 const std::vector<CommandSpec>& CommandSpecs();
 // FindCommandSpec returns the command named `name`, or null.

@@ -530,8 +530,8 @@ int RunScanCommand(int argc, char** argv) {
   run->set_mxscan_commit(MxscanCommit());
   for (int i = 0; i < argc; ++i) run->add_command_line(argv[i]);
   for (const FlagUse& use : FindCommandSpec("scan")->flags) {
-    std::string name = absl::StrReplaceAll(use.name, {{"-", "_"}});
-    if (const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name)) {
+    if (const absl::CommandLineFlag* flag =
+            absl::FindCommandLineFlag(RegistryFlagName(use.name))) {
       (*run->mutable_options())[use.name] = flag->CurrentValue();
     }
   }

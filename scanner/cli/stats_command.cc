@@ -134,6 +134,23 @@ absl::StatusOr<std::vector<ScanManifest>> ManifestsOf(
   return all;
 }
 
+// ReadMetricsFlag puts the metrics --metrics names into `options` (all of
+// them when it names none); false, after saying which, for an unknown one.
+bool ReadMetricsFlag(const char* command, stats::ReportOptions* options) {
+  const std::vector<std::string> chosen = absl::GetFlag(FLAGS_metrics);
+  if (!chosen.empty()) options->metrics.clear();
+  for (const std::string& key : chosen) {
+    const stats::MetricInfo* metric = stats::FindMetric(key);
+    if (metric == nullptr) {
+      std::fprintf(stderr, "mxscan %s: unknown metric \"%s\" in --metrics\n",
+                   command, key.c_str());
+      return false;
+    }
+    options->metrics.push_back(*metric);
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunStatsCommand(const std::vector<std::string>& paths) {
@@ -159,17 +176,7 @@ int RunStatsCommand(const std::vector<std::string>& paths) {
   options.by_sector = by == "sector";
   options.top_providers = std::max(0, absl::GetFlag(FLAGS_top_providers));
   options.title = absl::GetFlag(FLAGS_title);
-  const std::vector<std::string> chosen = absl::GetFlag(FLAGS_metrics);
-  if (!chosen.empty()) options.metrics.clear();
-  for (const std::string& key : chosen) {
-    const stats::MetricInfo* metric = stats::FindMetric(key);
-    if (metric == nullptr) {
-      std::fprintf(stderr, "mxscan stats: unknown metric \"%s\" in --metrics\n",
-                   key.c_str());
-      return 2;
-    }
-    options.metrics.push_back(*metric);
-  }
+  if (!ReadMetricsFlag("stats", &options)) return 2;
   absl::StatusOr<stats::Collected> collected;
   std::vector<ScanManifest> manifests;
   if (from.empty()) {
@@ -274,17 +281,7 @@ int RunTrendCommand(const std::vector<std::string>& paths) {
   stats::ReportOptions options;
   options.by_sector = absl::GetFlag(FLAGS_by) != "none";
   options.title = absl::GetFlag(FLAGS_title);
-  const std::vector<std::string> chosen = absl::GetFlag(FLAGS_metrics);
-  if (!chosen.empty()) options.metrics.clear();
-  for (const std::string& key : chosen) {
-    const stats::MetricInfo* metric = stats::FindMetric(key);
-    if (metric == nullptr) {
-      std::fprintf(stderr, "mxscan trend: unknown metric \"%s\" in --metrics\n",
-                   key.c_str());
-      return 2;
-    }
-    options.metrics.push_back(*metric);
-  }
+  if (!ReadMetricsFlag("trend", &options)) return 2;
   std::vector<stats::TrendScan> scans;
   for (const std::string& path : paths) {
     absl::StatusOr<stats::Collected> collected = CollectDirectories({path});

@@ -11,7 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "scanner/core/json.h"
-#include "scanner/stats/report.h"
+#include "scanner/stats/metrics.h"
 #include "scanner/stats/server_facts.h"
 
 namespace mxscan::report_card {

@@ -131,11 +131,7 @@ TEST(CommandTableTest, EveryFlagIsDefined) {
   for (const CommandSpec& command : CommandSpecs()) {
     EXPECT_EQ(FindCommandSpec(command.name), &command);
     for (const FlagUse& use : command.flags) {
-      std::string name = use.name;
-      for (char& c : name) {
-        if (c == '-') c = '_';
-      }
-      EXPECT_NE(absl::FindCommandLineFlag(name), nullptr)
+      EXPECT_NE(absl::FindCommandLineFlag(RegistryFlagName(use.name)), nullptr)
           << command.name << " --" << use.name;
     }
   }

@@ -37,7 +37,7 @@ dns::Rdata TxtOf(std::vector<std::string> strings) {
 }
 
 dns::Rdata Mx(uint16_t preference, absl::string_view exchange) {
-  return dns::MxData{preference, exchange == "." ? "." : Canonical(exchange)};
+  return dns::MxData{preference, Canonical(exchange)};
 }
 
 dns::Rdata Ip(absl::string_view address) {
