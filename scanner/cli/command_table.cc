@@ -47,6 +47,7 @@ const std::vector<CommandSpec>& CommandSpecs() {
                {"probe-tls-versions", "", {}},
                {"ca-file", "", {}},
                {"ehlo-name", "", {}},
+               {"trust-anchor-zone", "", {}},
                {"blocklist", "", {}},
                {"resume", "", {}},
                {"no-dns-cache", "", {}},

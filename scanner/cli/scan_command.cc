@@ -71,6 +71,10 @@ ABSL_FLAG(int, smtp_timeout_ms, 30000,
 ABSL_FLAG(bool, probe_tls_versions, false,
           "extra handshakes capped at TLS 1.0, 1.1 and 1.2 to find the oldest "
           "version each server accepts");
+ABSL_FLAG(std::string, trust_anchor_zone, ".",
+          "the signed zone whose DNSKEY a validating resolver answers with "
+          "the AD bit, asked before the scan (the root; a simulated sector's "
+          "own root in tests)");
 ABSL_FLAG(bool, resume, false,
           "continue the scan whose results are in --output: domains with a "
           "record there are skipped, a torn last record is repaired");
@@ -477,17 +481,21 @@ int RunScanCommand(int argc, char** argv) {
   // DNSSEC and DANE figures mean something only through a validating
   // resolver: ask each before the scan.
   const std::vector<scan::ResolverValidation> validations =
-      scan::CheckResolvers(*client_options);
+      scan::CheckResolvers(*client_options,
+                           absl::GetFlag(FLAGS_trust_anchor_zone));
   options.resolver_validates = !validations.empty();
   for (const scan::ResolverValidation& v : validations) {
     if (v.validating) continue;
     options.resolver_validates = false;
     std::fprintf(stderr,
-                 "mxscan scan: warning: resolver %s is %s (the root's DNSKEY, "
+                 "mxscan scan: warning: resolver %s is %s (the DNSKEY of %s, "
                  "asked with DO, came without the AD bit): every DNSSEC and "
                  "DANE figure of this scan will read \"not measured\"; use a "
                  "validating resolver (tools/resolver/)\n",
-                 v.address.c_str(), v.validation.c_str());
+                 v.address.c_str(), v.validation.c_str(),
+                 absl::GetFlag(FLAGS_trust_anchor_zone) == "."
+                     ? "the root"
+                     : absl::GetFlag(FLAGS_trust_anchor_zone).c_str());
   }
   const std::string output = absl::GetFlag(FLAGS_output);
   absl::Status dir = MakeOutputDirectory(output);

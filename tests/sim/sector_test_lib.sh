@@ -3,9 +3,12 @@
 # the test's working directory, and starts a generated sector's servers.
 #
 #   source "$(dirname "$0")/sector_test_lib.sh"
-#   start_sector NAME DOMAINS SEED   # sets TMP, DNS_PORT, SMTP_PORT, HTTPS_PORT,
-#                                    # CA_FILE, PSL_FILE; SCAN_FLAGS for the scan
-# GEN_FLAGS (an array, optional) adds flags to gen_sector.py.
+#   start_sector NAME DOMAINS SEED   # sets TMP, DNS_PORT, RESOLVER_PORT,
+#                                    # SMTP_PORT, HTTPS_PORT, CA_FILE,
+#                                    # PSL_FILE; SCAN_FLAGS for the scan
+# GEN_FLAGS (an array, optional) adds flags to gen_sector.py (with
+# --dnssec-share the scan goes through a validating Unbound:
+# sector_servers.sh).
 # The servers are stopped when the test exits.
 
 ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
@@ -23,7 +26,8 @@ start_sector() {  # NAME DOMAINS SEED
     --mta-sts-dir "$TMP/sim/mta-sts" ${GEN_FLAGS[@]+"${GEN_FLAGS[@]}"} >/dev/null
   "$SIM/sector_servers.sh" start "$TMP"
   source "$TMP/servers.env"
-  SCAN_FLAGS=(--resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT"
+  SCAN_FLAGS=(--resolver "127.0.0.1:$RESOLVER_PORT"
+              --trust-anchor-zone "$TRUST_ANCHOR_ZONE" --smtp-port "$SMTP_PORT"
               --https-port "$HTTPS_PORT" --ca-file "$CA_FILE" --psl-file "$PSL_FILE"
               --smtp-timeout-ms 2000 --concurrency 100)
 }

@@ -93,6 +93,20 @@ TEST(CertFactoryTest, EveryKeyType) {
   }
 }
 
+TEST(CertFactoryTest, KeysReadBackFromPem) {
+  for (KeyType type :
+       {KeyType::kRsa2048, KeyType::kEcP256, KeyType::kEd25519}) {
+    const PrivateKey key = Must(PrivateKey::Generate(type));
+    const PrivateKey read = Must(PrivateKey::FromPem(key.ToPem()));
+    EXPECT_EQ(read.type(), type);
+    EXPECT_EQ(read.PublicKeyDer(), key.PublicKeyDer());
+  }
+  EXPECT_FALSE(PrivateKey::FromPem("").ok());
+  EXPECT_FALSE(PrivateKey::FromPem("-----BEGIN PRIVATE KEY-----\nAAAA\n"
+                                   "-----END PRIVATE KEY-----\n")
+                   .ok());
+}
+
 TEST(CertFactoryTest, CopiesShareTheObjects) {
   const TestPki& pki = TestPki::Shared();
   const IssuedCert copy = pki.intermediate;

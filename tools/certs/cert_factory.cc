@@ -197,6 +197,30 @@ absl::StatusOr<PrivateKey> PrivateKey::Generate(KeyType type) {
   return PrivateKey(type, std::move(key));
 }
 
+absl::StatusOr<PrivateKey> PrivateKey::FromPem(absl::string_view pem) {
+  bssl::UniquePtr<BIO> bio(BIO_new_mem_buf(pem.data(), pem.size()));
+  bssl::UniquePtr<EVP_PKEY> key(
+      bio == nullptr
+          ? nullptr
+          : PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (key == nullptr) return BoringError("reading a PEM private key");
+  const int bits = EVP_PKEY_bits(key.get());
+  switch (EVP_PKEY_id(key.get())) {
+    case EVP_PKEY_RSA:
+      if (bits == 1024) return PrivateKey(KeyType::kRsa1024, std::move(key));
+      if (bits == 2048) return PrivateKey(KeyType::kRsa2048, std::move(key));
+      break;
+    case EVP_PKEY_EC:
+      if (bits == 256) return PrivateKey(KeyType::kEcP256, std::move(key));
+      break;
+    case EVP_PKEY_ED25519:
+      return PrivateKey(KeyType::kEd25519, std::move(key));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unsupported private key (", bits,
+                   " bits): RSA-1024, RSA-2048, P-256 or Ed25519"));
+}
+
 PrivateKey::PrivateKey(const PrivateKey& other)
     : type_(other.type_), key_(bssl::UpRef(other.key_)) {}
 

@@ -35,6 +35,9 @@ class PrivateKey {
  public:
   // Generate makes a fresh random key. Fails only if BoringSSL does.
   static absl::StatusOr<PrivateKey> Generate(KeyType type);
+  // FromPem reads a PEM private key (PKCS#8 or traditional) of one of the
+  // KeyTypes; anything else is an error.
+  static absl::StatusOr<PrivateKey> FromPem(absl::string_view pem);
 
   PrivateKey(const PrivateKey& other);
   PrivateKey& operator=(const PrivateKey& other);

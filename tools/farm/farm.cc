@@ -38,7 +38,8 @@ absl::StatusOr<std::unique_ptr<Farm>> Farm::Start(uv_loop_t* loop,
     return absl::InvalidArgumentError("ports must be in 0..65535");
   }
   const int64_t now = o.now != 0 ? o.now : static_cast<int64_t>(time(nullptr));
-  absl::StatusOr<std::unique_ptr<TlsContexts>> tls = TlsContexts::Create(now);
+  absl::StatusOr<std::unique_ptr<TlsContexts>> tls =
+      TlsContexts::Create(now, o.keys);
   if (!tls.ok()) return tls.status();
   farm->tls_ = *std::move(tls);
   if (absl::Status s = farm->MakeCredentials(); !s.ok()) return s;

@@ -44,6 +44,7 @@ class Farm {
     int64_t connection_timeout_ms = 60000;  // every connection's lifetime
     size_t max_connections = 10000;         // then new ones are closed
     int64_t now = 0;  // seconds since the epoch for certificates; 0: now
+    TlsContexts::FixedKeys keys;  // none: fresh keys
   };
 
   static absl::StatusOr<std::unique_ptr<Farm>> Start(uv_loop_t* loop,

@@ -4,7 +4,7 @@
 //   smtp_farm --behaviours FILE [--smtp-port N] [--https-port N]
 //             [--mta-sts DIR] [--ca-out FILE] [--ready-file FILE]
 //             [--https-address ADDR]... [--timeout-ms MS]
-//             [--max-connections N]
+//             [--max-connections N] [--key-dir DIR]
 //
 // --behaviours   the per-address JSON (tools/farm/behaviours.h)
 // --smtp-port    SMTP port on every address (default 0: a free port)
@@ -19,6 +19,9 @@
 // --max-connections  beyond this, new connections are closed at once
 //                (default 10000, lowered to what the descriptor limit
 //                leaves after the listeners)
+// --key-dir      DIR/intermediate.pem (P-256) and DIR/leaf.pem: fixed keys
+//                for the intermediate CA and every leaf, so that TLSA
+//                records can match them (default: fresh keys)
 //
 // The descriptor limit is raised to the hard limit first: every address
 // is one listening socket. Runs until SIGTERM/SIGINT.
@@ -78,7 +81,7 @@ rlim_t RaiseFileLimit() {
 int main(int argc, char** argv) {
   const auto started = std::chrono::steady_clock::now();
   mxscan::farm::Farm::Options options;
-  std::string behaviours_file, ca_out, ready_file;
+  std::string behaviours_file, ca_out, ready_file, key_dir;
   std::vector<std::string> https_addresses;
   for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
@@ -102,6 +105,8 @@ int main(int argc, char** argv) {
       https_addresses.push_back(value);
     } else if (flag == "--timeout-ms" && numeric) {
       options.connection_timeout_ms = number;
+    } else if (flag == "--key-dir") {
+      key_dir = value;
     } else if (flag == "--max-connections" && numeric && number > 0) {
       options.max_connections = static_cast<size_t>(number);
     } else {
@@ -109,6 +114,23 @@ int main(int argc, char** argv) {
     }
   }
   if (behaviours_file.empty()) return Fail("--behaviours FILE is required");
+  if (!key_dir.empty()) {
+    for (auto [name, key] :
+         {std::pair{"intermediate.pem", &options.keys.intermediate},
+          std::pair{"leaf.pem", &options.keys.leaf}}) {
+      const std::string path = absl::StrCat(key_dir, "/", name);
+      std::ifstream file(path, std::ios::binary);
+      std::stringstream pem;
+      pem << file.rdbuf();
+      auto read = mxscan::certs::PrivateKey::FromPem(pem.str());
+      if (!file || !read.ok()) {
+        return Fail(absl::StrCat(
+            "--key-dir: cannot read a key from ", path,
+            file ? absl::StrCat(": ", read.status().message()) : ""));
+      }
+      *key = *std::move(read);
+    }
+  }
   if (!https_addresses.empty()) options.https_addresses = https_addresses;
   for (const std::string& address : options.https_addresses) {
     // Loopback only: anything else is refused before any socket exists.

@@ -107,18 +107,27 @@ TlsContexts::TlsContexts(int64_t now, certs::PrivateKey leaf_key,
 
 TlsContexts::~TlsContexts() = default;
 
-absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(int64_t now) {
+absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
+    int64_t now, const FixedKeys& fixed) {
   // The root signs once; the intermediate signs every leaf, so both are
   // P-256 (an ECDSA signature costs tens of microseconds, RSA-2048 about a
   // millisecond). Leaves carry the usual RSA-2048 key.
   absl::StatusOr<certs::PrivateKey> ca_key =
       certs::PrivateKey::Generate(certs::KeyType::kEcP256);
   if (!ca_key.ok()) return ca_key.status();
+  if (fixed.intermediate.has_value() &&
+      fixed.intermediate->type() != certs::KeyType::kEcP256) {
+    return absl::InvalidArgumentError("the intermediate key must be P-256");
+  }
   absl::StatusOr<certs::PrivateKey> intermediate_key =
-      certs::PrivateKey::Generate(certs::KeyType::kEcP256);
+      fixed.intermediate.has_value()
+          ? *fixed.intermediate
+          : certs::PrivateKey::Generate(certs::KeyType::kEcP256);
   if (!intermediate_key.ok()) return intermediate_key.status();
   absl::StatusOr<certs::PrivateKey> leaf_key =
-      certs::PrivateKey::Generate(certs::KeyType::kRsa2048);
+      fixed.leaf.has_value()
+          ? *fixed.leaf
+          : certs::PrivateKey::Generate(certs::KeyType::kRsa2048);
   if (!leaf_key.ok()) return leaf_key.status();
 
   absl::StatusOr<certs::IssuedCert> root = certs::IssueCertificate(

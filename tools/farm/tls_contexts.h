@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,9 +68,17 @@ class TlsContexts {
   // The name HTTPS serves when the client sends no usable SNI.
   static constexpr char kDefaultHttpsName[] = "mta-sts.farm.sim";
 
-  // Create makes the keys, CA and intermediate; `now` (seconds since the
-  // epoch) anchors every validity period.
-  static absl::StatusOr<std::unique_ptr<TlsContexts>> Create(int64_t now);
+  // Keys to use instead of fresh ones, so that TLSA records can be
+  // published for the farm before it starts (tools/sim/farm_keys).
+  struct FixedKeys {
+    std::optional<certs::PrivateKey> intermediate;  // must be P-256
+    std::optional<certs::PrivateKey> leaf;
+  };
+
+  // Create makes the keys (but `fixed` ones), CA and intermediate; `now`
+  // (seconds since the epoch) anchors every validity period.
+  static absl::StatusOr<std::unique_ptr<TlsContexts>> Create(
+      int64_t now, const FixedKeys& fixed = {});
   ~TlsContexts();
 
   // The root CA certificate in PEM (what the scanner's --ca-file takes).

@@ -3,6 +3,7 @@
 
     gen_sector.py --domains N --seed S --out DIR [--address-base 127]
                   [--mta-sts-dir POLICY_DIR] [--hostile-share S]
+                  [--dnssec-share S]
 
 DIR/<zone>.zone    zone files for NSD: the sector zones gov.sim, council.sim,
                    nhs.sim, school.sim, the mail providers' provider.sim and
@@ -26,6 +27,9 @@ DIR/addresses.json the SMTP+HTTPS farm's behaviours file (tools/farm,
                    HTTPS behaviour
 DIR/mta-sts.json   domain -> MTA-STS policy body; --mta-sts-dir writes
                    them as POLICY_DIR/<domain> too (smtp_farm --mta-sts)
+DIR/zones/<d>.zone with --dnssec-share: each registered domain's own zone;
+DIR/dnssec.json    and the plan sign_sector.py signs them by (signed,
+                   insecure and bogus zones; tools/sim/README.md)
 
 The truth is not written from the generator's intentions: it is computed by
 small evaluators (SPF per RFC 7208, DMARC per RFC 9989 with the PSL of RFC
@@ -40,7 +44,10 @@ Same seed, same arguments: byte-identical files.
 """
 
 import argparse
+import base64
+import functools
 import gc
+import hashlib
 import ipaddress
 import json
 import os
@@ -166,6 +173,27 @@ CNAME_MX_SHARE = 0.018
 DEAD_MX_SHARE = 0.018
 TLSA_SHARE = 0.08
 
+# DNSSEC (--dnssec-share S): the sim's root (sim), the sector zones and
+# provider.sim are signed; every registered domain becomes a zone of its
+# own, signed with probability S, else an insecure delegation. A signed
+# zone is broken with these probabilities (sign_sector.py makes the damage;
+# a validating resolver answers SERVFAIL for every name in it):
+DNSSEC_BOGUS_KINDS = (("bogus-expired", 0.02),   # signatures expired
+                      ("bogus-ds", 0.02),        # the DS matches no DNSKEY
+                      ("bogus-no-rrsig", 0.02))  # RRSIGs stripped
+# Of the signed zones that publish TLSA: the TLSA RRsets' RRSIGs are
+# missing ("bogus-tlsa": the MX answer validates, the TLSA answer is bogus).
+TLSA_BOGUS_SHARE = 0.15
+# What the TLSA records of a self-hosted MX say, once the farm's keys are
+# known (tools/sim/farm_keys): DANE-EE 3 1 1 of the leaf key, DANE-TA
+# 2 1 1 of the intermediate CA's key, or digests that match nothing.
+DANE_KINDS = (("ee", 0.5), ("ta", 0.25), ("nomatch", 0.25))
+FARM_KEYS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "farm_keys")
+# The behaviours whose chain leads to the intermediate with a leaf valid
+# now (DANE-TA also needs the leaf valid for the name: RFC 7672 3.2.2).
+TA_CHAIN_OK = ("expired", "self_signed", "missing_intermediate", "wrong_name")
+
 # SPF postures: (kind, weight for self-hosted, weight for provider customers).
 SPF_KINDS = (
     ("none", 12, 8), ("basic", 30, 52), ("ip", 8, 8), ("newsletters", 5, 8),
@@ -257,6 +285,15 @@ def zone_of(name):
     return None
 
 
+@functools.lru_cache(maxsize=None)
+def farm_spki_sha256(name):
+    """SHA-256 (hex) of the SubjectPublicKeyInfo of the farm's fixed key
+    `name` (tools/sim/farm_keys/<name>.pub.pem: base64 of the DER SPKI)."""
+    with open(os.path.join(FARM_KEYS, name + ".pub.pem")) as f:
+        b64 = "".join(l.strip() for l in f if not l.startswith("-----"))
+    return hashlib.sha256(base64.b64decode(b64)).hexdigest()
+
+
 def zone_quote(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -274,6 +311,36 @@ class Dns:
         self.cnames = {}
         self.spf_targets = {}  # Spf.target()'s cache
         self.dkim_selectors = {}
+        # With DNSSEC: registered domain -> its zone's kind ("secure",
+        # "insecure", "bogus-tlsa", DNSSEC_BOGUS_KINDS); zones whose every
+        # answer is bogus; (owner, type) RRsets whose answer is bogus.
+        self.domain_zones = {}
+        self.bogus_zones = set()
+        self.bogus_rrsets = set()
+
+    def zone(self, name):
+        """The zone that holds `name`: a domain's own zone, else a fixed
+        one."""
+        if self.domain_zones:
+            n = name
+            while True:
+                if n in self.domain_zones:
+                    return n
+                i = n.find(".")
+                if i < 0:
+                    break
+                n = n[i + 1:]
+        return zone_of(name)
+
+    def dnssec_status(self, name):
+        """What a validating resolver says of an answer about `name`."""
+        if not self.domain_zones:
+            return None
+        kind = self.domain_zones.get(self.zone(name), "secure")
+        if kind == "insecure":
+            return "INSECURE"
+        return "BOGUS" if kind.startswith("bogus-") and kind != "bogus-tlsa" \
+            else "SECURE"
 
     def add(self, owner, rtype, data):
         if rtype == "CNAME":
@@ -311,6 +378,9 @@ class Dns:
         links = 0
         db, cnames = self.db, self.cnames
         while True:
+            if self.domain_zones and (self.zone(name) in self.bogus_zones or
+                                     (name, rtype) in self.bogus_rrsets):
+                return "SERVFAIL", [], links
             recs = db.get(name)
             if recs is None:
                 if name in self.ents:
@@ -329,9 +399,9 @@ class Dns:
             return "NOERROR", [d for t, d in recs if t == rtype], links
 
     def write_zones(self, out):
-        lines = {z: [f"$TTL {TTL}"] for z in ZONES}
+        lines = {z: [f"$TTL {TTL}"] for z in (*ZONES, *self.domain_zones)}
         for owner, recs in self.db.items():
-            zl = lines[zone_of(owner)]
+            zl = lines[self.zone(owner)]
             o = owner + "."
             for t, d in recs:
                 if t == "TXT":
@@ -347,11 +417,17 @@ class Dns:
         # Delegations of the child zones, in the parent zone sim (NSD serves
         # both, and answers from the closest zone it has).
         lines["sim"] += [f"{z}. IN NS ns1.sim." for z in ZONES if z != "sim"]
-        for z in ZONES:
-            with open(os.path.join(out, z + ".zone"), "w") as f:
+        for d in self.domain_zones:
+            lines[zone_of(d)].append(f"{d}. IN NS ns1.sim.")
+        files = {z: z + ".zone" for z in ZONES}
+        if self.domain_zones:
+            os.makedirs(os.path.join(out, "zones"), exist_ok=True)
+            files.update((d, f"zones/{d}.zone") for d in self.domain_zones)
+        for z, name in files.items():
+            with open(os.path.join(out, name), "w") as f:
                 f.write("\n".join(lines[z]) + "\n")
         with open(os.path.join(out, "zones.txt"), "w") as f:
-            f.write("".join(f"{z} {z}.zone\n" for z in ZONES))
+            f.write("".join(f"{z} {name}\n" for z, name in files.items()))
 
 
 # --- evaluators: what the truth says, from the records ---------------------
@@ -659,7 +735,24 @@ def ancestors(name):
 FARM_WRONG_NAME = "wrong-name.farm.sim"
 
 
-def smtp_truth(behaviour, cert_names, probe_name, tlsa_records=None):
+def dane_matches(records, behaviour, hostname_ok):
+    """Whether a farm server with `behaviour` that completed a handshake is
+    authenticated by one of the TLSA `records` (RFC 7672, as
+    scanner/tls/dane.h judges): DANE-EE 3 1 1 of the shared leaf key under
+    any chain; DANE-TA 2 1 1 of the intermediate when the chain carries it
+    and the leaf is valid now and for the name."""
+    for r in records:
+        spec = (r["usage"], r["selector"], r["matchingType"], r["data"])
+        if spec == (3, 1, 1, farm_spki_sha256("leaf")):
+            return True
+        if (spec == (2, 1, 1, farm_spki_sha256("intermediate")) and
+                behaviour not in TA_CHAIN_OK and hostname_ok):
+            return True
+    return False
+
+
+def smtp_truth(behaviour, cert_names, probe_name, tlsa_records=None,
+               tlsa_authenticated=False):
     """What a probe of a farm address with `behaviour` (tools/farm/
     smtp_session.cc, farm_connection.cc, tls_contexts.cc) under SNI and
     name `probe_name` must report: the SmtpProbe fields that behaviour fixes
@@ -684,8 +777,9 @@ def smtp_truth(behaviour, cert_names, probe_name, tlsa_records=None):
                     self_signed and missing_intermediate chains do not
                     validate, a wrong_name leaf names another host.
     After a handshake, the MX host's TLSA records (`tlsa_records`) are
-    judged against the chain seen (RFC 7672): they never match (random
-    digests) and are not DNSSEC-authenticated (no DNSSEC in the sim).
+    judged against the chain seen (RFC 7672): only an authenticated
+    (`tlsa_authenticated`: DNSSEC-validated) answer counts, and without
+    --dnssec-share none is.
     None is "absent" (check_sector.py): no error, or no TLS."""
     out = {"connected": True}
     if behaviour in ("silent", "endless_line"):
@@ -742,8 +836,10 @@ def smtp_truth(behaviour, cert_names, probe_name, tlsa_records=None):
         "certExpired": behaviour == "expired",
         "leafKeyBits": 2048})  # the farm's leaves are RSA-2048
     if tlsa_records:
-        out["tlsa"] = {"records": tlsa_records, "authenticated": False,
-                       "daneValid": False}
+        out["tlsa"] = {"records": tlsa_records,
+                       "authenticated": tlsa_authenticated,
+                       "daneValid": tlsa_authenticated and dane_matches(
+                           tlsa_records, behaviour, probe_name in names)}
     return out
 
 
@@ -999,6 +1095,10 @@ class Truth:
         out = {"status": "OK" if status == "NOERROR" else status,
                "mxStatus": status, "nullMx": False, "implicitMx": False,
                "dnssec": False}
+        dnssec = self.dns.dnssec_status(name)
+        if dnssec is not None:
+            out["dnssec"] = status == "NOERROR" and dnssec == "SECURE"
+            out["dnssecStatus"] = dnssec
         if status != "NOERROR":
             return out, "[]", []
         hosts = sorted(set((p, h) for p, h in answers if h))
@@ -1031,7 +1131,7 @@ class Truth:
     def mx_host_uncached(self, host):
         st4, a, links = self.dns.lookup(host, "A")
         st6, aaaa, _ = self.dns.lookup(host, "AAAA")
-        tlsa = self.dns.lookup(f"_25._tcp.{host}", "TLSA")[1]
+        tlsa_status, tlsa, _ = self.dns.lookup(f"_25._tcp.{host}", "TLSA")
         records = [{"usage": u, "selector": s, "matchingType": m,
                     "data": h} for u, s, m, h in tlsa]
         if links:
@@ -1041,23 +1141,38 @@ class Truth:
             if records or any(self.dns.lookup(f"_25._tcp.{c}", "TLSA")[1]
                               for c in canonical):
                 records = None
-        entry = {"addresses": [self.mx_address(ip, host, records)
+        dnssec = self.dns.dnssec_status(f"_25._tcp.{host}")
+        if tlsa_status == "SERVFAIL":
+            dnssec = "BOGUS"
+        authenticated = dnssec == "SECURE"
+        entry = {"addresses": [self.mx_address(ip, host, records,
+                                               authenticated)
                                for ip in a + aaaa],
                  "isCname": links > 0,
                  "addressStatus": "NOERROR" if a or aaaa else
                                   (st4 if st4 != "NOERROR" else st6)}
         if records is not None:
             entry["tlsa"] = {"records": records}
+            if dnssec is not None:
+                entry["tlsa"].update(dnsStatus=tlsa_status,
+                                     authenticated=authenticated,
+                                     dnssecStatus=dnssec)
+                if self.farm is not None:
+                    # Every address that completed a handshake authenticated.
+                    probes = [x["smtp"] for x in entry["addresses"]
+                              if x["smtp"].get("tls")]
+                    entry["tlsa"]["daneValid"] = bool(probes) and all(
+                        p.get("tlsa", {}).get("daneValid") for p in probes)
         return entry
 
-    def mx_address(self, ip, host, tlsa_records):
+    def mx_address(self, ip, host, tlsa_records, tlsa_authenticated):
         """An MX address of the truth: the address, and what the farm's
         server there shows a probe that uses the MX host's name."""
         out = {"ip": ip}
         if self.farm is not None:
             out["smtp"] = smtp_truth(self.farm.behaviours[ip],
                                      self.farm.cert_names(ip), host,
-                                     tlsa_records)
+                                     tlsa_records, tlsa_authenticated)
         return out
 
     def line(self, name, sector, tags):
@@ -1066,6 +1181,10 @@ class Truth:
         keys, no_keys = self.dkim(name)
         head = {"domain": name, "sector": sector, "status": m.pop("status")}
         head.update(m)
+        if head["status"] == "SERVFAIL":
+            # A bogus zone: every answer fails; what the checks make of
+            # failed lookups is theirs to say (only the MX half is certain).
+            return json.dumps({**head, "mx": [], "_posture": tags}) + "\n"
         sts = self.mta_sts(name)
         self.mta_sts_policy(name, sts["txtPresent"], hosts, sts)
         tail = {"spf": Spf(self.dns).truth(name), "dmarc": self.dmarc(name),
@@ -1085,8 +1204,12 @@ def a_label(unicode_name):
 
 
 class Sector:
-    def __init__(self, n, seed, base, hostile_share=None):
+    def __init__(self, n, seed, base, hostile_share=None, dnssec_share=None):
         self.n = n
+        # None: no DNSSEC, nothing drawn (byte-identical output); else the
+        # DNSSEC half draws from its own generator.
+        self.dnssec_share = dnssec_share
+        self.dnssec_rng = random.Random(seed * 104723 + 12289)
         # None: the default weights, untouched (byte-identical output).
         self.smtp_weights = SMTP_BEHAVIOUR_WEIGHTS
         self.policy_kinds = tuple(zip(*MTA_STS_POLICIES))
@@ -1556,7 +1679,47 @@ class Sector:
         self.lines = [self.lines[i] for i in
                       sorted(range(len(keys)), key=keys.__getitem__)]
         self.build_smtp()
+        if self.dnssec_share is not None:
+            self.build_dnssec()
         self.dns.finish()
+
+    # --- DNSSEC: which zones are signed, which are broken, DANE records ---
+    def build_dnssec(self):
+        r, dns = self.dnssec_rng, self.dns
+        leaf, ta = farm_spki_sha256("leaf"), farm_spki_sha256("intermediate")
+        # The government provider's hosts publish DANE that works.
+        dns.db["_25._tcp.mx1.govmail.provider.sim"][0] = ("TLSA", (3, 1, 1, leaf))
+        dns.db["_25._tcp.mx2.govmail.provider.sim"] = [("TLSA", (2, 1, 1, ta))]
+        for line in self.lines:
+            d, tags = line[2], line[3]
+            if d is None or "subdomain" in tags or "nxdomain" in tags:
+                continue
+            kind = "insecure"
+            if r.random() < self.dnssec_share:
+                kind, x = "secure", r.random()
+                for k, w in DNSSEC_BOGUS_KINDS:
+                    if x < w:
+                        kind = k
+                        break
+                    x -= w
+            # The domain's own MX hosts' TLSA (a provider's are its own).
+            tlsa_owners = [f"_25._tcp.{h}" for _, h in dns.lookup(d, "MX")[1]
+                           if h.endswith("." + d) and dns.has(f"_25._tcp.{h}")]
+            if tlsa_owners:
+                dane = r.choices(*zip(*DANE_KINDS))[0]
+                for owner in tlsa_owners:
+                    if dane != "nomatch":
+                        dns.db[owner][0] = ("TLSA", (3, 1, 1, leaf)
+                                            if dane == "ee" else (2, 1, 1, ta))
+                tags.append(f"dane:{dane}")
+                if kind == "secure" and r.random() < TLSA_BOGUS_SHARE:
+                    kind = "bogus-tlsa"
+                    dns.bogus_rrsets.update((o, "TLSA") for o in tlsa_owners)
+            dns.domain_zones[d] = kind
+            if kind.startswith("bogus-") and kind != "bogus-tlsa":
+                dns.bogus_zones.add(d)
+            self.soa(d)
+            tags.append(f"dnssec:{kind}")
 
     # --- the SMTP half: the farm's behaviours and the MTA-STS policies ---
     def cert_names(self, ip):
@@ -1678,11 +1841,30 @@ class Sector:
             entries.append(f"  {json.dumps(host)}: {json.dumps(e)}")
         with open(os.path.join(out, "addresses.json"), "w") as f:
             f.write("{\n" + ",\n".join(entries) + "\n}\n")
+        if self.dns.domain_zones:
+            self.write_dnssec_plan(out)
         with open(os.path.join(out, "mta-sts.json"), "w") as f:
             f.write("{\n" + ",\n".join(
                 f"  {json.dumps(d)}: {json.dumps(body)}"
                 for d, body in self.policy_bodies.items()) + "\n}\n")
         return counts
+
+    def write_dnssec_plan(self, out):
+        """dnssec.json, for sign_sector.py: the trust anchor's zone, and
+        every zone (children before parents) with its parent, its file
+        (zones.txt's), its kind and the RRsets whose signatures go."""
+        strip = {}
+        for owner, rtype in sorted(self.dns.bogus_rrsets):
+            strip.setdefault(self.dns.zone(owner), []).append([owner, rtype])
+        zones = [{"zone": d, "parent": zone_of(d), "file": f"zones/{d}.zone",
+                  "kind": kind, "strip": strip.get(d, [])}
+                 for d, kind in self.dns.domain_zones.items()]
+        zones += [{"zone": z, "parent": None if z == "sim" else "sim",
+                   "file": z + ".zone", "kind": "secure", "strip": []}
+                  for z in sorted(ZONES, key=len, reverse=True)]
+        with open(os.path.join(out, "dnssec.json"), "w") as f:
+            json.dump({"anchor": "sim", "zones": zones}, f, indent=1)
+            f.write("\n")
 
     def write_policy_dir(self, policies):
         """The policy bodies as the farm's --mta-sts DIR: DIR/<domain>."""
@@ -1715,7 +1897,18 @@ def main():
                         "addresses' draws, and the hostile policy hosts "
                         "(redirect, expired-cert, huge, slow) this share of "
                         "the MTA-STS policy postures")
+    p.add_argument("--dnssec-share", type=float, metavar="S",
+                   help="DNSSEC: sign the sim's root, sector and provider "
+                        "zones, make every registered domain a zone of its "
+                        "own, signed with probability S (0..1; a few signed "
+                        "zones broken: expired signatures, a DS that matches "
+                        "no key, stripped RRSIGs), and publish TLSA records "
+                        "that match the farm's fixed keys; writes "
+                        "dnssec.json for sign_sector.py, and a truth as a "
+                        "validating resolver sees the sector")
     a = p.parse_args()
+    if a.dnssec_share is not None and not 0 <= a.dnssec_share <= 1:
+        p.error("--dnssec-share must be in 0..1")
     if a.domains < 1:
         p.error("--domains must be at least 1")
     if a.hostile_share is not None and not 0 <= a.hostile_share <= 1:
@@ -1724,7 +1917,8 @@ def main():
         p.error("--address-base must be in 1..223")
     gc.disable()  # millions of small acyclic objects
     os.makedirs(a.out, exist_ok=True)
-    s = Sector(a.domains, a.seed, a.address_base, a.hostile_share)
+    s = Sector(a.domains, a.seed, a.address_base, a.hostile_share,
+               a.dnssec_share)
     s.build()
     counts = s.write(a.out)
     if a.mta_sts_dir:

@@ -8,9 +8,18 @@
 #
 # WORKDIR/sim is the output of gen_sector.py run with
 # --mta-sts-dir WORKDIR/sim/mta-sts. `start` writes WORKDIR/servers.env,
-# for `source`: DNS_PORT, SMTP_PORT, HTTPS_PORT, CA_FILE (the farm's root,
-# for mxscan --ca-file), PSL_FILE, FARM_PID. The farm binary is
-# $SMTP_FARM, else the Bazel-built one. NSD_WAIT_SECONDS as nsd_server.sh.
+# for `source`: DNS_PORT (NSD), RESOLVER_PORT (where a scan sends its
+# questions), TRUST_ANCHOR_ZONE (for mxscan scan --trust-anchor-zone),
+# SMTP_PORT, HTTPS_PORT, CA_FILE (the farm's root, for mxscan --ca-file),
+# PSL_FILE, FARM_PID, SIGN_SECONDS. The farm binary is $SMTP_FARM, else the
+# Bazel-built one. NSD_WAIT_SECONDS as nsd_server.sh.
+#
+# A sector generated with --dnssec-share (WORKDIR/sim/dnssec.json) is
+# signed first (sign_sector.py into WORKDIR/signed), NSD serves the signed
+# zones, and an Unbound (tools/resolver/resolver.sh, into WORKDIR/unbound)
+# validates against the sim's own root and forwards to NSD: RESOLVER_PORT
+# is Unbound's. Otherwise RESOLVER_PORT is NSD's. The farm uses the fixed
+# keys of tools/sim/farm_keys, which the generator's TLSA records match.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,12 +40,34 @@ case $action in
     done
     [[ -n $farm ]] || { echo "sector_servers: smtp_farm not found (bazel build //tools/farm:smtp_farm)" >&2; exit 1; }
     mkdir -p "$work/nsd" "$work/farm"
+    zones=$work/sim/zones.txt
+    sign_seconds=0
+    if [[ -f $work/sim/dnssec.json ]]; then
+      started=$(date +%s.%N)
+      python3 "$here/sign_sector.py" --sim "$work/sim" --out "$work/signed" >&2
+      sign_seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" \
+        "$started" "$(date +%s.%N)")
+      zones=$work/signed/zones.txt
+    fi
     dns_port=$(python3 "$here/free_port.py")
-    "$here/nsd_server.sh" start "$work/nsd" "$dns_port" --zones "$work/sim/zones.txt" >/dev/null
+    "$here/nsd_server.sh" start "$work/nsd" "$dns_port" --zones "$zones" >/dev/null
+    resolver_port=$dns_port
+    anchor_zone=.
+    if [[ -f $work/sim/dnssec.json ]]; then
+      resolver_port=$(python3 "$here/free_port.py")
+      # The sim's authority is loopback: no rate limit is needed there.
+      if ! FORWARD="127.0.0.1@$dns_port" TRUST_ANCHOR="$work/signed/trust-anchor" \
+          RATELIMIT=0 "$here/../resolver/resolver.sh" start "$work/unbound" "$resolver_port"; then
+        "$here/nsd_server.sh" stop "$work/nsd" >/dev/null 2>&1 || true
+        exit 1
+      fi
+      anchor_zone=sim
+    fi
     ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
     rm -f "$work/farm/ready"
     "$farm" --behaviours "$work/sim/addresses.json" --mta-sts "$work/sim/mta-sts" \
       --smtp-port 0 --https-port 0 --ca-out "$work/farm/ca.pem" \
+      --key-dir "$here/farm_keys" \
       --ready-file "$work/farm/ready" >"$work/farm/farm.log" 2>&1 &
     farm_pid=$!
     for _ in $(seq 1 600); do
@@ -44,7 +75,7 @@ case $action in
       if ! kill -0 "$farm_pid" 2>/dev/null; then
         echo "sector_servers: smtp_farm exited" >&2
         cat "$work/farm/farm.log" >&2
-        "$here/nsd_server.sh" stop "$work/nsd" >/dev/null 2>&1 || true
+        "$0" stop "$work" >/dev/null 2>&1 || true
         exit 1
       fi
       sleep 0.1
@@ -52,6 +83,9 @@ case $action in
     [[ -s $work/farm/ready ]] || { echo "sector_servers: smtp_farm not ready after 60 s" >&2; exit 1; }
     cat >"$work/servers.env" <<ENV
 DNS_PORT=$dns_port
+RESOLVER_PORT=$resolver_port
+TRUST_ANCHOR_ZONE=$anchor_zone
+SIGN_SECONDS=$sign_seconds
 SMTP_PORT=$(awk '$1 == "smtp_port" {print $2}' "$work/farm/ready")
 HTTPS_PORT=$(awk '$1 == "https_port" {print $2}' "$work/farm/ready")
 CA_FILE=$work/farm/ca.pem
@@ -69,6 +103,7 @@ ENV
       rm -f "$work/servers.env"
     fi
     "$here/nsd_server.sh" stop "$work/nsd" >/dev/null 2>&1 || true
+    "$here/../resolver/resolver.sh" stop "$work/unbound" >/dev/null 2>&1 || true
     ;;
   *)
     echo "sector_servers: start or stop" >&2

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# DNSSEC and DANE end to end, through a validating resolver: a simulated
+# sector generated with --dnssec-share (the sim's own root, sector zones
+# and providers signed; every domain a zone of its own, most signed, a few
+# broken: expired signatures, a DS that matches no key, stripped RRSIGs,
+# TLSA RRsets without signatures; TLSA records that match the farm's keys
+# as DANE-EE and DANE-TA, or match nothing, in signed and unsigned zones),
+# signed with ldns-signzone, served by NSD behind Unbound validating
+# against the sim's trust anchor (tools/sim/sector_servers.sh), mail
+# servers by the farm. The scan must
+#   - find the resolver validating (asked for the sim root's DNSKEY),
+#   - equal the whole truth, which the generator computes as a validating
+#     resolver sees the sector (dnssecStatus, TLSA authenticated, DANE
+#     valid per probe and per MX host),
+#   - say why a bogus zone failed (the Extended DNS Error Unbound gives for
+#     each kind of damage) and record it as "dnssec_bogus",
+#   - and print DNSSEC and DANE figures that are measured and not zero.
+# Environment: SECTOR_DOMAINS (600), SECTOR_SEED (11), SECTOR_KEEP=1.
+set -euo pipefail
+source "$(dirname "$0")/sector_test_lib.sh"
+N=${SECTOR_DOMAINS:-600}
+GEN_FLAGS=(--dnssec-share 0.7)
+start_sector sector_dnssec_test "$N" "${SECTOR_SEED:-11}"
+echo "== $N domains signed in $SIGN_SECONDS s; Unbound on $RESOLVER_PORT validates, NSD on $DNS_PORT"
+
+"$MXSCAN" scan --input "$TMP/sim/domains.csv" --output "$TMP/out" \
+  "${SCAN_FLAGS[@]}" --no-progress 2>"$TMP/scan.err" ||
+  { cat "$TMP/scan.err"; echo "FAIL: the scan failed"; exit 1; }
+if grep -q "is not validating" "$TMP/scan.err"; then
+  cat "$TMP/scan.err"; echo "FAIL: the validating Unbound was not recognised"; exit 1
+fi
+"$MXSCAN" dump "$TMP/out" --format jsonl >"$TMP/results.jsonl"
+
+echo "== the whole truth"
+python3 "$SIM/check_sector.py" --truth "$TMP/sim/truth.jsonl" \
+  --results "$TMP/results.jsonl" --smtp yes
+
+echo "== every kind of DNSSEC and DANE posture was there, and reads as it should"
+python3 - "$TMP/sim/truth.jsonl" "$TMP/results.jsonl" "$TMP/out/manifest.json" <<'PY'
+import collections, json, sys
+truth = {json.loads(l)["domain"]: json.loads(l) for l in open(sys.argv[1])}
+results = {json.loads(l)["domain"]: json.loads(l) for l in open(sys.argv[2])}
+run = json.load(open(sys.argv[3]))["runs"][0]
+assert run["resolvers"][0]["validation"] == "validating", run["resolvers"]
+
+# Unbound's Extended DNS Error for each kind of damage (RFC 8914); an
+# expired DNSKEY signature leaves no key to trust: "DNSKEY Missing".
+EDE = {"bogus-expired": "9 (DNSKEY Missing)",
+       "bogus-ds": "9 (DNSKEY Missing)",
+       "bogus-no-rrsig": "10 (RRSIGs Missing)"}
+seen = collections.Counter()
+codes = collections.defaultdict(set)
+for name, t in truth.items():
+    tags = t.get("_posture", [])
+    kind = next((x.split(":", 1)[1] for x in tags if x.startswith("dnssec:")), None)
+    if kind is None:
+        continue
+    r = results[name]
+    seen[kind] += 1
+    if kind in EDE:
+        assert r["dnssecStatus"] == "BOGUS" and r["status"] == "SERVFAIL", (name, r)
+        mx_error = [e for e in r.get("errors", []) if e["message"].startswith("MX ")]
+        assert mx_error and mx_error[0]["kind"] == "dnssec_bogus", (name, mx_error)
+        codes[kind].update(mx_error[0].get("extendedErrors", []))
+    elif kind == "bogus-tlsa":
+        assert r["dnssecStatus"] == "SECURE", (name, r)
+        for mx in r["mx"]:
+            if mx.get("tlsa", {}).get("dnsStatus") == "SERVFAIL":
+                assert mx["tlsa"]["dnssecStatus"] == "BOGUS", (name, mx)
+                assert "10 (RRSIGs Missing)" in mx["tlsa"]["dnssecDetail"], (name, mx)
+                seen["tlsa answer bogus"] += 1
+    else:
+        want = "SECURE" if kind == "secure" else "INSECURE"
+        assert r.get("dnssecStatus") == want, (name, kind, r.get("dnssecStatus"))
+    dane = next((x.split(":", 1)[1] for x in tags if x.startswith("dane:")), None)
+    if dane is None or kind != "secure":
+        if dane is not None and kind == "insecure":
+            for mx in r["mx"]:
+                tlsa = mx.get("tlsa", {})
+                if tlsa.get("records"):
+                    # TLSA in an unsigned zone: published, never usable.
+                    assert not tlsa.get("authenticated") and not tlsa.get("daneValid"), (name, mx)
+                    seen["tlsa in an unsigned zone"] += 1
+        continue
+    for mx in r["mx"]:
+        for a in mx["addresses"]:
+            smtp = a.get("smtp", {})
+            if smtp.get("tls") and smtp.get("tlsa"):
+                seen[f"dane {dane} probe valid={smtp['tlsa'].get('daneValid', False)}"] += 1
+print(", ".join(f"{k}: {v}" for k, v in sorted(seen.items())))
+print({k: sorted(v) for k, v in codes.items()})
+for kind, ede in EDE.items():
+    assert ede in codes[kind], (kind, codes[kind])
+for need in ("secure", "insecure", "bogus-expired", "bogus-ds", "bogus-no-rrsig",
+             "bogus-tlsa", "tlsa answer bogus", "tlsa in an unsigned zone",
+             "dane ee probe valid=True", "dane ta probe valid=True",
+             "dane nomatch probe valid=False"):
+    assert seen[need] > 0, f"no {need} in this sector: raise SECTOR_DOMAINS"
+PY
+
+echo "== DNSSEC and DANE figures are measured, and not zero"
+"$MXSCAN" stats "$TMP/out" --psl-file "$PSL_FILE" --format json >"$TMP/stats.json"
+python3 - "$TMP/stats.json" <<'PY'
+import json, sys
+overall = json.load(open(sys.argv[1]))["overall"]
+assert not overall["not_measured"], overall["not_measured"]
+for metric in ("dnssec", "dane_published", "dane_valid", "dane_effective"):
+    assert overall[metric] > 0, (metric, overall[metric])
+bogus = {k: v for k, v in overall["strict_sender"].items() if "DNSSEC bogus" in k}
+assert sum(bogus.values()) > 0, overall["strict_sender"]
+print({m: overall["percent"][m] for m in ("dnssec", "dane_published", "dane_valid")}, bogus)
+PY
+echo PASS
