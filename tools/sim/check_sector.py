@@ -21,7 +21,8 @@ A truth value of null means "absent": the result must not have the field
 paths without indices ("spf", "dmarc.policy", "mx.addresses.ip").
 
 The SMTP half of the truth (mx[].addresses[].smtp, matched by ip within an
-MX host, and mtaSts.policyFetched, mode, mx, maxAge, mxNotCovered) is
+MX host, mx[].tlsa.daneValid, and mtaSts.policyFetched, mode, mx, maxAge,
+mxNotCovered) is
 compared when the results show a scan with SMTP, i.e. a probe that
 connected or failed, or a fetched policy (--smtp auto, the default: a
 --no-smtp scan is checked on its DNS half), always with --smtp yes (a scan
@@ -40,8 +41,8 @@ import sys
 
 MAX_SHOWN = 20
 # The fields a scan fills only when it probes SMTP and fetches policies.
-SMTP_PATHS = ("mx.addresses.smtp", "mtaSts.policyFetched", "mtaSts.mode",
-              "mtaSts.mx", "mtaSts.maxAge", "mtaSts.mxNotCovered")
+SMTP_PATHS = ("mx.addresses.smtp", "mx.tlsa.daneValid", "mtaSts.policyFetched",
+              "mtaSts.mode", "mtaSts.mx", "mtaSts.maxAge", "mtaSts.mxNotCovered")
 
 
 def normalise(name):
