@@ -18,6 +18,7 @@
 #include "scanner/checks/mta_sts/result.h"
 #include "scanner/checks/spf/analysis.h"
 #include "scanner/checks/tls_rpt/result.h"
+#include "scanner/core/socket_address.h"
 #include "scanner/dns/dnssec_status.h"
 #include "scanner/dns/extended_error.h"
 #include "scanner/dns/lookup.h"
@@ -470,37 +471,62 @@ class DomainScan {
     }
     policy_started_ = true;
     const std::string host = absl::StrCat("mta-sts.", input_.domain);
-    Ask(absl::StrCat(host, "."), rr::kA, [this, host](const LookupResult& r) {
-      std::string ip;
-      for (const dns::Answer& a : r.answers) {
-        const dns::AddressData* address = a.As<dns::AddressData>();
-        if (a.type == rr::kA && address != nullptr) ip = address->ToString();
-      }
-      if (ip.empty()) {
-        result_.mutable_mta_sts()->add_errors(absl::StrCat(
-            "policy: ", host, " has no address (",
-            dns::LookupStatusName(r.status), ")"));
+    // Over IPv4 when the host has an IPv4 address, else over IPv6 (as a
+    // sending MTA with both would reach it one way or the other).
+    Ask(absl::StrCat(host, "."), rr::kA, [this, host](const LookupResult& a) {
+      const std::string ip4 = FirstAddress(a);
+      if (!ip4.empty() || !options_.probe_ipv6) {
+        FetchMtaStsPolicy(host, ip4, dns::LookupStatusName(a.status));
         return;
       }
-      if (options_.blocklist != nullptr && options_.blocklist->Contains(ip)) {
-        result_.mutable_mta_sts()->add_errors(absl::StrCat(
-            "policy: ", host, " (", ip,
-            ") is on the blocklist: not contacted"));
-        return;
-      }
-      sockaddr_in address;
-      uv_ip4_addr(ip.c_str(), options_.https_port, &address);
-      https::FetchOptions fetch;
-      fetch.timeout_ms = options_.https_timeout_ms;
-      ++pending_;
-      https::FetchHttps(
-          services_->loop, reinterpret_cast<const sockaddr*>(&address), host,
-          "/.well-known/mta-sts.txt", *services_->tls, fetch,
-          [this, host](https::FetchResult fetched) {
-            OnMtaStsPolicy(host, std::move(fetched));
-            Release();
+      Ask(absl::StrCat(host, "."), rr::kAaaa,
+          [this, host, a_status = a.status](const LookupResult& aaaa) {
+            FetchMtaStsPolicy(
+                host, FirstAddress(aaaa),
+                absl::StrCat("A ", dns::LookupStatusName(a_status), ", AAAA ",
+                             dns::LookupStatusName(aaaa.status)));
           });
     });
+  }
+
+  // The first address of an A or AAAA answer; "" without one.
+  static std::string FirstAddress(const LookupResult& r) {
+    for (const dns::Answer& a : r.answers) {
+      const dns::AddressData* address = a.As<dns::AddressData>();
+      if (address != nullptr) return address->ToString();
+    }
+    return "";
+  }
+
+  void FetchMtaStsPolicy(const std::string& host, const std::string& ip,
+                         absl::string_view dns_status) {
+    if (ip.empty()) {
+      result_.mutable_mta_sts()->add_errors(
+          absl::StrCat("policy: ", host, " has no address (", dns_status, ")"));
+      return;
+    }
+    if (options_.blocklist != nullptr && options_.blocklist->Contains(ip)) {
+      result_.mutable_mta_sts()->add_errors(absl::StrCat(
+          "policy: ", host, " (", ip, ") is on the blocklist: not contacted"));
+      return;
+    }
+    const absl::StatusOr<sockaddr_storage> address =
+        core::SocketAddress(ip, options_.https_port);
+    if (!address.ok()) {
+      result_.mutable_mta_sts()->add_errors(
+          absl::StrCat("policy: ", address.status().message()));
+      return;
+    }
+    https::FetchOptions fetch;
+    fetch.timeout_ms = options_.https_timeout_ms;
+    ++pending_;
+    https::FetchHttps(services_->loop,
+                      reinterpret_cast<const sockaddr*>(&*address), host,
+                      "/.well-known/mta-sts.txt", *services_->tls, fetch,
+                      [this, host](https::FetchResult fetched) {
+                        OnMtaStsPolicy(host, std::move(fetched));
+                        Release();
+                      });
   }
 
   void OnMtaStsPolicy(const std::string& host, https::FetchResult fetched) {

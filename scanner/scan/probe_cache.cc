@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "scanner/core/socket_address.h"
 #include "scanner/scan/second_chance.h"
 #include "scanner/smtp/probe_proto.h"
 #include "scanner/tls/certificate_judge.h"
@@ -144,23 +145,18 @@ void ProbeCache::OnRateTimer() {
 
 void ProbeCache::Run(const Key& key) {
   ++stats_.probes;
-  sockaddr_storage address{};
-  const bool v6 = key.first.find(':') != std::string::npos;
-  const int rc =
-      v6 ? uv_ip6_addr(key.first.c_str(), options_.smtp_port,
-                       reinterpret_cast<sockaddr_in6*>(&address))
-         : uv_ip4_addr(key.first.c_str(), options_.smtp_port,
-                       reinterpret_cast<sockaddr_in*>(&address));
-  if (rc != 0) {
+  const absl::StatusOr<sockaddr_storage> address =
+      core::SocketAddress(key.first, options_.smtp_port);
+  if (!address.ok()) {
     probe::SmtpProbeOutcome outcome;
     smtp::SessionError error;
     error.stage = smtp::Stage::kConnect;
-    error.message = absl::StrCat("\"", key.first, "\" is not an IP address");
+    error.message = std::string(address.status().message());
     outcome.session.error = error;
     OnOutcome(key, std::move(outcome));
     return;
   }
-  probe::ProbeSmtp(loop_, reinterpret_cast<const sockaddr*>(&address),
+  probe::ProbeSmtp(loop_, reinterpret_cast<const sockaddr*>(&*address),
                    key.second, context_, options_.probe,
                    [this, key](probe::SmtpProbeOutcome outcome) {
                      OnOutcome(key, std::move(outcome));
@@ -256,15 +252,9 @@ void ProbeCache::ProbeOlderVersions(const Key& key,
     return;
   }
   ++stats_.probes;
-  sockaddr_storage address{};
-  const bool v6 = key.first.find(':') != std::string::npos;
-  if (v6) {
-    uv_ip6_addr(key.first.c_str(), options_.smtp_port,
-                reinterpret_cast<sockaddr_in6*>(&address));
-  } else {
-    uv_ip4_addr(key.first.c_str(), options_.smtp_port,
-                reinterpret_cast<sockaddr_in*>(&address));
-  }
+  // The first probe of this address parsed it already.
+  const sockaddr_storage address =
+      core::SocketAddress(key.first, options_.smtp_port).value();
   probe::ProbeSmtp(
       loop_, reinterpret_cast<const sockaddr*>(&address), key.second,
       *options_.capped_contexts[step], options_.probe,

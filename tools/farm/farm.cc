@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "scanner/core/socket_address.h"
 #include "tools/farm/smtp_session.h"
 
 namespace mxscan::farm {
@@ -125,17 +126,11 @@ absl::Status Farm::Listen(const std::string& address, bool https, size_t site,
   listener->tcp.MarkInitialized();
   tcp->data = listener.get();
 
-  sockaddr_storage addr{};
-  const bool v6 = address.find(':') != std::string::npos;
-  int rc = v6 ? uv_ip6_addr(address.c_str(), *port,
-                            reinterpret_cast<sockaddr_in6*>(&addr))
-              : uv_ip4_addr(address.c_str(), *port,
-                            reinterpret_cast<sockaddr_in*>(&addr));
-  if (rc != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("bad address ", address));
-  }
-  rc = uv_tcp_bind(tcp, reinterpret_cast<const sockaddr*>(&addr),
-                   v6 ? UV_TCP_IPV6ONLY : 0);
+  absl::StatusOr<sockaddr_storage> addr = core::SocketAddress(address, *port);
+  if (!addr.ok()) return addr.status();
+  const bool v6 = addr->ss_family == AF_INET6;
+  int rc = uv_tcp_bind(tcp, reinterpret_cast<const sockaddr*>(&*addr),
+                       v6 ? UV_TCP_IPV6ONLY : 0);
   if (rc == 0) {
     // libuv may report a bind failure (EADDRINUSE) only here.
     rc = uv_listen(listener->tcp.as_stream(), kBacklog,

@@ -237,6 +237,8 @@ SLOW_POLICY_MS = 3600 * 1000
 # Where the farm's HTTPS listener is (its --https-address default):
 # every mta-sts.<domain> with a policy host resolves to it.
 POLICY_HOST_ADDRESS = "127.0.0.1"
+# Policy hosts with only an AAAA record (a scanner must fetch over IPv6).
+POLICY_IPV6_ONLY_SHARE = 0.1
 # MTA-STS policy postures of the domains with a valid _mta-sts TXT record
 # and MX hosts (null-MX domains get no policy host).
 MTA_STS_POLICIES = (
@@ -1009,12 +1011,16 @@ class Truth:
         mta-sts.<name> resolves, its certificate is valid for the name, the
         answer is a 200 without a redirect and within 64 KiB; then mode,
         mx, maxAge and mxNotCovered from the body if it is a valid policy
+        (the host reached over IPv4, or over IPv6 when it has no A record)
         (mxNotCovered not under mode none, where no pattern is expected)."""
         out["policyFetched"] = False
         if self.farm is None or not txt_present or not mx_hosts:
             return
         host = "mta-sts." + name
-        if POLICY_HOST_ADDRESS not in self.dns.lookup(host, "A")[1]:
+        # Over IPv4 if the host has an A record, else over IPv6.
+        ip4 = self.dns.lookup(host, "A")[1]
+        ip = ip4[0] if ip4 else next(iter(self.dns.lookup(host, "AAAA")[1]), "")
+        if ip.removeprefix("::ffff:") != POLICY_HOST_ADDRESS:
             return  # no policy host (or not at the farm's HTTPS address)
         if self.farm.policy_hosts.get(host, "valid") != "valid":
             return  # redirect, expired certificate, huge body, no answer
@@ -1227,6 +1233,7 @@ class Sector:
         # The SMTP half draws from its own generator, so that the DNS half
         # of a seed stays what it was without it.
         self.smtp_rng = random.Random(seed * 7919 + 104729)
+        self.policy_family_rng = random.Random(seed * 6007 + 17)
         self.aliases = {}    # MX host name behind a CNAME -> the MX name
         self.providers = {}  # domain -> its mail provider
         self.behaviours = {}      # MX address -> SMTP behaviour
@@ -1755,7 +1762,12 @@ class Sector:
             if kind == "no-host":
                 continue
             host = f"mta-sts.{d}"
-            self.dns.add(host, "A", POLICY_HOST_ADDRESS)
+            if self.policy_family_rng.random() < POLICY_IPV6_ONLY_SHARE:
+                # IPv4-mapped: an AAAA record that still reaches loopback.
+                self.dns.add(host, "AAAA", "::ffff:" + POLICY_HOST_ADDRESS)
+                tags.append("mta-sts-host:ipv6-only")
+            else:
+                self.dns.add(host, "A", POLICY_HOST_ADDRESS)
             if kind == "not-found":
                 continue
             if kind in ("redirect", "huge", "slow"):
