@@ -476,7 +476,10 @@ class DomainScan {
     Ask(absl::StrCat(host, "."), rr::kA, [this, host](const LookupResult& a) {
       const std::string ip4 = FirstAddress(a);
       if (!ip4.empty() || !options_.probe_ipv6) {
-        FetchMtaStsPolicy(host, ip4, dns::LookupStatusName(a.status));
+        FetchMtaStsPolicy(
+            host, ip4,
+            absl::StrCat("A ", dns::LookupStatusName(a.status),
+                         options_.probe_ipv6 ? "" : "; IPv6 off: --no-ipv6"));
         return;
       }
       Ask(absl::StrCat(host, "."), rr::kAaaa,

@@ -32,31 +32,96 @@ void AddDistinct(std::vector<std::string>* list, std::string value) {
   }
 }
 
-void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
+// Which mail server addresses a count covers.
+enum class Family { kAny, kIpv4, kIpv6 };
+
+bool InFamily(const MxAddress& address, Family family) {
+  if (family == Family::kAny) return true;
+  const bool ipv6 = address.ip().find(':') != std::string::npos;
+  return ipv6 == (family == Family::kIpv6);
+}
+
+// The mail servers of one address family (or all), by what they did.
+struct ServerCounts {
   int addresses = 0, probed = 0, answered = 0, with_tls = 0, tls12 = 0,
       valid_cert = 0, dane_valid = 0;
+};
+
+ServerCounts CountServers(const DomainResult& r, Family family) {
+  ServerCounts c;
+  for (const MxHost& host : r.mx()) {
+    for (const MxAddress& address : host.addresses()) {
+      if (!InFamily(address, family)) continue;
+      ++c.addresses;
+      if (address.has_smtp()) ++c.probed;
+      if (!Answered(address)) continue;
+      ++c.answered;
+      const SmtpProbe& smtp = address.smtp();
+      if (smtp.tlsa().dane_valid()) ++c.dane_valid;
+      if (!smtp.has_tls()) continue;
+      ++c.with_tls;
+      if (VersionRank(smtp.tls().version()) >= 3) ++c.tls12;
+      if (CertificateValid(smtp.tls())) ++c.valid_cert;
+    }
+  }
+  return c;
+}
+
+// The metrics a set of mail servers earns (METRICS.md), per family.
+struct ServerMetrics {
+  Metric reachable, starttls_all, tls12_all, valid_cert_all, dane_valid;
+};
+constexpr ServerMetrics kAllServers = {
+    Metric::kSmtpReachable, Metric::kStarttlsAllMx, Metric::kTls12PlusAllMx,
+    Metric::kValidCertAllMx, Metric::kDaneValid};
+constexpr ServerMetrics kIpv4Servers = {
+    Metric::kSmtpReachableIpv4, Metric::kStarttlsAllMxIpv4,
+    Metric::kTls12PlusAllMxIpv4, Metric::kValidCertAllMxIpv4,
+    Metric::kDaneValidIpv4};
+constexpr ServerMetrics kIpv6Servers = {
+    Metric::kSmtpReachableIpv6, Metric::kStarttlsAllMxIpv6,
+    Metric::kTls12PlusAllMxIpv6, Metric::kValidCertAllMxIpv6,
+    Metric::kDaneValidIpv6};
+
+void SetServerMetrics(const ServerCounts& c, const ServerMetrics& m,
+                      DomainSummary* s) {
+  if (c.answered == 0) return;
+  s->Set(m.reachable);
+  if (c.with_tls == c.answered) s->Set(m.starttls_all);
+  if (c.tls12 == c.answered) s->Set(m.tls12_all);
+  if (c.valid_cert == c.answered) s->Set(m.valid_cert_all);
+  if (c.dane_valid == c.answered) s->Set(m.dane_valid);
+}
+
+// Every MX host has an IPv6 address.
+bool EveryMxHostHasIpv6(const DomainResult& r) {
+  if (r.mx_size() == 0) return false;
+  for (const MxHost& host : r.mx()) {
+    bool ipv6 = false;
+    for (const MxAddress& address : host.addresses()) {
+      ipv6 = ipv6 || InFamily(address, Family::kIpv6);
+    }
+    if (!ipv6) return false;
+  }
+  return true;
+}
+
+void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
   std::string weakest;
   for (const MxHost& host : r.mx()) {
     if (host.tlsa().authenticated() && host.tlsa().records_size() > 0) {
       s->Set(Metric::kDanePublished);
     }
     for (const MxAddress& address : host.addresses()) {
-      ++addresses;
-      if (address.has_smtp()) ++probed;
       if (!Answered(address)) continue;
-      ++answered;
       const SmtpProbe& smtp = address.smtp();
-      if (smtp.tlsa().dane_valid()) ++dane_valid;
       if (!smtp.software().empty()) AddDistinct(&s->software, smtp.software());
       if (!smtp.has_tls()) continue;
-      ++with_tls;
       const TlsInfo& tls = smtp.tls();
       if (weakest.empty() ||
           VersionRank(tls.version()) < VersionRank(weakest)) {
         weakest = tls.version().empty() ? "unknown" : tls.version();
       }
-      if (VersionRank(tls.version()) >= 3) ++tls12;
-      if (CertificateValid(tls)) ++valid_cert;
       if (tls.cert_expired()) AddDistinct(&s->cert_problems, "expired");
       if (!tls.cert_trusted() && !tls.cert_expired()) {
         AddDistinct(&s->cert_problems, "untrusted");
@@ -69,23 +134,34 @@ void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
       }
     }
   }
-  if (addresses == 0) {
+  const ServerCounts all = CountServers(r, Family::kAny);
+  if (all.addresses == 0) {
     s->tls_category = kNoMailServer;
-  } else if (probed == 0) {
+  } else if (all.probed == 0) {
     s->tls_category = kNotProbed;
-  } else if (answered == 0) {
+  } else if (all.answered == 0) {
     s->tls_category = kUnreachable;
-  } else if (with_tls < answered) {
+  } else if (all.with_tls < all.answered) {
     s->tls_category = kNoTls;
   } else {
     s->tls_category = weakest;
   }
-  if (answered == 0) return;
-  s->Set(Metric::kSmtpReachable);
-  if (with_tls == answered) s->Set(Metric::kStarttlsAllMx);
-  if (tls12 == answered) s->Set(Metric::kTls12PlusAllMx);
-  if (valid_cert == answered) s->Set(Metric::kValidCertAllMx);
-  if (dane_valid == answered) s->Set(Metric::kDaneValid);
+  SetServerMetrics(all, kAllServers, s);
+
+  // The same over each address family, and where IPv6 falls short.
+  SetServerMetrics(CountServers(r, Family::kIpv4), kIpv4Servers, s);
+  const ServerCounts ipv6 = CountServers(r, Family::kIpv6);
+  SetServerMetrics(ipv6, kIpv6Servers, s);
+  if (EveryMxHostHasIpv6(r)) s->Set(Metric::kMxIpv6);
+  if (ipv6.probed > 0) {
+    s->Set(Metric::kIpv6Probed);
+    if (s->Has(Metric::kStarttlsAllMxIpv4) &&
+        s->Has(Metric::kValidCertAllMxIpv4) &&
+        !(s->Has(Metric::kStarttlsAllMxIpv6) &&
+          s->Has(Metric::kValidCertAllMxIpv6))) {
+      s->Set(Metric::kIpv6WeakerThanIpv4);
+    }
+  }
 }
 
 // Every MX host has a DNSSEC-authenticated TLSA RRset with a usable record.

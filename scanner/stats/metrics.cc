@@ -32,8 +32,49 @@ const std::array<MetricInfo, kMetricCount>& Metrics() {
       {Metric::kBimiPresent, "bimi_present", "BIMI"},
       {Metric::kDnssec, "dnssec", "DNSSEC"},
       {Metric::kNoMailLocked, "no_mail_locked", "no-mail locked"},
+      {Metric::kMxIpv6, "mx_ipv6", "IPv6 all MX"},
+      {Metric::kSmtpReachableIpv6, "smtp_reachable_ipv6",
+       "SMTP reachable over IPv6"},
+      {Metric::kSmtpReachableIpv4, "smtp_reachable_ipv4",
+       "IPv4: SMTP reachable", false},
+      {Metric::kStarttlsAllMxIpv4, "starttls_all_mx_ipv4",
+       "IPv4: STARTTLS all MX", false},
+      {Metric::kTls12PlusAllMxIpv4, "tls12_plus_all_mx_ipv4",
+       "IPv4: TLS 1.2+ all MX", false},
+      {Metric::kValidCertAllMxIpv4, "valid_cert_all_mx_ipv4",
+       "IPv4: valid cert all MX", false},
+      {Metric::kDaneValidIpv4, "dane_valid_ipv4", "IPv4: DANE valid", false},
+      {Metric::kIpv6Probed, "ipv6_probed", "IPv6: probed", false},
+      {Metric::kStarttlsAllMxIpv6, "starttls_all_mx_ipv6",
+       "IPv6: STARTTLS all MX", false},
+      {Metric::kTls12PlusAllMxIpv6, "tls12_plus_all_mx_ipv6",
+       "IPv6: TLS 1.2+ all MX", false},
+      {Metric::kValidCertAllMxIpv6, "valid_cert_all_mx_ipv6",
+       "IPv6: valid cert all MX", false},
+      {Metric::kDaneValidIpv6, "dane_valid_ipv6", "IPv6: DANE valid", false},
+      {Metric::kIpv6WeakerThanIpv4, "ipv6_weaker_than_ipv4",
+       "IPv6 weaker than IPv4", false},
   }};
   return kMetrics;
+}
+
+std::vector<MetricInfo> HeadlineMetrics() {
+  std::vector<MetricInfo> out;
+  for (const MetricInfo& m : Metrics()) {
+    if (m.headline) out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<MetricInfo> AddressFamilyMetrics() {
+  std::vector<MetricInfo> out;
+  for (const MetricInfo& m : Metrics()) {
+    if (m.metric == Metric::kMxIpv6 || m.metric == Metric::kSmtpReachableIpv6 ||
+        !m.headline) {
+      out.push_back(m);
+    }
+  }
+  return out;
 }
 
 const MetricInfo* FindMetric(absl::string_view key) {

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -40,17 +41,39 @@ enum class Metric : int {
   kBimiPresent,
   kDnssec,
   kNoMailLocked,
+  kMxIpv6,
+  kSmtpReachableIpv6,
+  // The mail server metrics over one address family: the breakdown by
+  // address family, not the headline table.
+  kSmtpReachableIpv4,
+  kStarttlsAllMxIpv4,
+  kTls12PlusAllMxIpv4,
+  kValidCertAllMxIpv4,
+  kDaneValidIpv4,
+  kIpv6Probed,
+  kStarttlsAllMxIpv6,
+  kTls12PlusAllMxIpv6,
+  kValidCertAllMxIpv6,
+  kDaneValidIpv6,
+  kIpv6WeakerThanIpv4,
 };
-inline constexpr size_t kMetricCount = 28;
+inline constexpr size_t kMetricCount = 41;
 
 struct MetricInfo {
   Metric metric;
   absl::string_view key;    // JSON/CSV name (DESIGN.md's contract)
   absl::string_view label;  // a column heading for people
+  // In the headline table (md, csv, html) unless --metrics says otherwise;
+  // the others appear in their breakdown (and in JSON, export, diff).
+  bool headline = true;
 };
 
 // Every metric, in report order.
 const std::array<MetricInfo, kMetricCount>& Metrics();
+// The headline ones, in report order.
+std::vector<MetricInfo> HeadlineMetrics();
+// The metrics of the breakdown by address family, in report order.
+std::vector<MetricInfo> AddressFamilyMetrics();
 
 // The metric named `key`, or nullptr.
 const MetricInfo* FindMetric(absl::string_view key);

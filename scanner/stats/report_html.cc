@@ -31,10 +31,12 @@ std::string Cell(uint64_t n, uint64_t whole) {
 }
 
 void AppendMetricTable(
+    const char* id,
     const std::vector<std::pair<std::string, const Tally*>>& rows,
     const std::vector<MetricInfo>& metrics, std::string* out) {
-  absl::StrAppend(out, "<table id=\"metrics\"><thead><tr><th>sector</th>"
-                       "<th>domains</th>");
+  absl::StrAppend(out, "<table id=\"", id,
+                  "\"><thead><tr><th>sector</th>"
+                  "<th>domains</th>");
   for (const MetricInfo& m : metrics) {
     absl::StrAppend(out, "<th title=\"", m.key, "\">", HtmlEscape(m.label),
                     "</th>");
@@ -145,7 +147,7 @@ std::string RenderHtml(const Aggregate& aggregate,
   absl::StrAppend(&out, SvgBarChart("All domains", headline), "</div>");
 
   absl::StrAppend(&out, "<h2>By sector</h2>");
-  AppendMetricTable(rows, options.metrics, &out);
+  AppendMetricTable("metrics", rows, options.metrics, &out);
   if (rows.size() > 1) AppendMetricCharts(rows, options.metrics, &out);
 
   absl::StrAppend(&out, "<h2>Mail providers</h2><p class=\"note\">Share of "
@@ -184,6 +186,11 @@ std::string RenderHtml(const Aggregate& aggregate,
                                   CategoryBars(rows, TlsVersionCategories(),
                                                &Tally::tls_categories)),
                   "</div>");
+  absl::StrAppend(&out,
+                  "<h2>Mail servers by address family</h2><p class=\"note\">"
+                  "The mail server metrics over the IPv4 and the IPv6 "
+                  "addresses of the MX hosts apart (METRICS.md).</p>");
+  AppendMetricTable("address-families", rows, AddressFamilyMetrics(), &out);
   absl::StrAppend(
       &out, "<h2>Certificates</h2><div class=\"charts\">",
       SvgBarChart("Certificate problems (domains)",

@@ -75,9 +75,23 @@ std::string PercentText(uint64_t part, uint64_t whole) {
 }
 
 bool NotMeasured(const Tally& tally, Metric metric) {
+  // Probes of IPv6 mail servers: none, though MX hosts have IPv6 addresses
+  // and IPv4 ones answered (a scanner without IPv6, --no-ipv6).
+  const bool needs_ipv6_probes = metric == Metric::kSmtpReachableIpv6 ||
+                                 metric == Metric::kStarttlsAllMxIpv6 ||
+                                 metric == Metric::kTls12PlusAllMxIpv6 ||
+                                 metric == Metric::kValidCertAllMxIpv6 ||
+                                 metric == Metric::kDaneValidIpv6 ||
+                                 metric == Metric::kIpv6WeakerThanIpv4;
+  if (needs_ipv6_probes && tally.Count(Metric::kIpv6Probed) == 0 &&
+      tally.Count(Metric::kMxIpv6) > 0 &&
+      tally.Count(Metric::kSmtpReachable) > 0) {
+    return true;
+  }
   const bool needs_validation =
       metric == Metric::kDnssec || metric == Metric::kDanePublished ||
-      metric == Metric::kDaneValid || metric == Metric::kDaneEffective;
+      metric == Metric::kDaneValid || metric == Metric::kDaneEffective ||
+      metric == Metric::kDaneValidIpv4 || metric == Metric::kDaneValidIpv6;
   if (!needs_validation || tally.dnssec_not_validated == 0) return false;
   // Not one domain went through a validating resolver (domains that asked
   // nothing, such as invalid names, have no status at all).
@@ -156,6 +170,21 @@ std::string RenderMarkdown(const Aggregate& aggregate,
     }
     absl::StrAppend(&out, "| ", Dependencies()[k].label, " | ",
                     top.empty() ? "none" : absl::StrJoin(top, ", "), " |\n");
+  }
+  absl::StrAppend(&out,
+                  "\n## Mail servers by address family (METRICS.md)\n\n| |");
+  for (const auto& [name, tally] : rows) {
+    absl::StrAppend(&out, " ", MarkdownCell(name), " |");
+  }
+  absl::StrAppend(&out, "\n|---|");
+  for (size_t i = 0; i < rows.size(); ++i) absl::StrAppend(&out, "---:|");
+  absl::StrAppend(&out, "\n");
+  for (const MetricInfo& m : AddressFamilyMetrics()) {
+    absl::StrAppend(&out, "| ", m.label, " |");
+    for (const auto& [name, tally] : rows) {
+      absl::StrAppend(&out, " ", FigureText(*tally, m.metric), " |");
+    }
+    absl::StrAppend(&out, "\n");
   }
   AppendBreakdown("What a sender that enforces DANE and MTA-STS would do",
                   StrictSenderOutcomes(), rows, &Tally::strict_sender, &out);

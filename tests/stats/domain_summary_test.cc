@@ -43,6 +43,79 @@ TEST(DomainSummaryTest, GoodDomainHasTheHeadlineProperties) {
   EXPECT_THAT(s.cert_problems, IsEmpty());
 }
 
+// The metrics of each address family apart (METRICS.md "By address family").
+TEST(DomainSummaryTest, AddressFamiliesApart) {
+  // IPv4 only: no IPv6 figure at all.
+  DomainSummary s = Summarize(GoodDomain("a.example", "", "mx.provider.net"));
+  EXPECT_TRUE(s.Has(Metric::kStarttlsAllMxIpv4));
+  EXPECT_TRUE(s.Has(Metric::kValidCertAllMxIpv4));
+  for (Metric m :
+       {Metric::kMxIpv6, Metric::kSmtpReachableIpv6, Metric::kIpv6Probed,
+        Metric::kStarttlsAllMxIpv6, Metric::kIpv6WeakerThanIpv4}) {
+    EXPECT_FALSE(s.Has(m)) << Metrics()[static_cast<size_t>(m)].key;
+  }
+
+  // Both families, the same TLS: IPv6 on every MX host, nothing weaker.
+  DomainResult both = GoodDomain("a.example", "", "mx.provider.net");
+  AddGoodAddress(both.mutable_mx(0), "2001:db8::25");
+  s = Summarize(both);
+  for (Metric m : {Metric::kMxIpv6, Metric::kSmtpReachableIpv6,
+                   Metric::kIpv6Probed, Metric::kStarttlsAllMxIpv6,
+                   Metric::kTls12PlusAllMxIpv6, Metric::kValidCertAllMxIpv6,
+                   Metric::kSmtpReachableIpv4, Metric::kStarttlsAllMxIpv4}) {
+    EXPECT_TRUE(s.Has(m)) << Metrics()[static_cast<size_t>(m)].key;
+  }
+  EXPECT_FALSE(s.Has(Metric::kIpv6WeakerThanIpv4));
+
+  // Both, but the IPv6 server presents an untrusted certificate over TLS
+  // 1.0: the domain's all-MX metrics fail, IPv4's hold, IPv6 is weaker.
+  DomainResult weaker = GoodDomain("a.example", "", "mx.provider.net");
+  AddGoodAddress(weaker.mutable_mx(0), "2001:db8::25", "TLSv1")
+      ->mutable_smtp()
+      ->mutable_tls()
+      ->set_cert_trusted(false);
+  s = Summarize(weaker);
+  EXPECT_FALSE(s.Has(Metric::kValidCertAllMx));
+  EXPECT_FALSE(s.Has(Metric::kTls12PlusAllMx));
+  EXPECT_TRUE(s.Has(Metric::kValidCertAllMxIpv4));
+  EXPECT_TRUE(s.Has(Metric::kTls12PlusAllMxIpv4));
+  EXPECT_TRUE(s.Has(Metric::kStarttlsAllMxIpv6));
+  EXPECT_FALSE(s.Has(Metric::kValidCertAllMxIpv6));
+  EXPECT_FALSE(s.Has(Metric::kTls12PlusAllMxIpv6));
+  EXPECT_TRUE(s.Has(Metric::kIpv6WeakerThanIpv4));
+
+  // The IPv6 server does not answer: reachable over IPv4 only, weaker.
+  DomainResult v4_only = GoodDomain("a.example", "", "mx.provider.net");
+  MxAddress* silent = v4_only.mutable_mx(0)->add_addresses();
+  silent->set_ip("2001:db8::25");
+  silent->mutable_smtp()->set_connected(false);
+  s = Summarize(v4_only);
+  EXPECT_TRUE(s.Has(Metric::kMxIpv6));
+  EXPECT_TRUE(s.Has(Metric::kIpv6Probed));
+  EXPECT_FALSE(s.Has(Metric::kSmtpReachableIpv6));
+  EXPECT_TRUE(s.Has(Metric::kIpv6WeakerThanIpv4));
+  EXPECT_TRUE(s.Has(Metric::kStarttlsAllMx));  // unreachable is not "no TLS"
+
+  // Reachable over IPv6 only (the IPv4 address is silent).
+  DomainResult v6_only = GoodDomain("a.example", "", "mx.provider.net");
+  v6_only.mutable_mx(0)->mutable_addresses(0)->mutable_smtp()->set_connected(
+      false);
+  AddGoodAddress(v6_only.mutable_mx(0), "2001:db8::25");
+  s = Summarize(v6_only);
+  EXPECT_FALSE(s.Has(Metric::kSmtpReachableIpv4));
+  EXPECT_TRUE(s.Has(Metric::kSmtpReachableIpv6));
+  EXPECT_TRUE(s.Has(Metric::kValidCertAllMxIpv6));
+  EXPECT_FALSE(s.Has(Metric::kIpv6WeakerThanIpv4));
+
+  // Not probed over IPv6 (--no-ipv6): no IPv6 server metric.
+  DomainResult unprobed = GoodDomain("a.example", "", "mx.provider.net");
+  unprobed.mutable_mx(0)->add_addresses()->set_ip("2001:db8::25");
+  s = Summarize(unprobed);
+  EXPECT_TRUE(s.Has(Metric::kMxIpv6));
+  EXPECT_FALSE(s.Has(Metric::kIpv6Probed));
+  EXPECT_FALSE(s.Has(Metric::kIpv6WeakerThanIpv4));
+}
+
 TEST(DomainSummaryTest, OneMxWithoutTlsFailsTheAllMxMetrics) {
   DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
   MxHost* second = r.add_mx();

@@ -13,8 +13,9 @@
 namespace mxscan::stats {
 namespace {
 
-using ::testing::HasSubstr;
+using testing::AddGoodAddress;
 using testing::GoodDomain;
+using ::testing::HasSubstr;
 using testing::LastTwoLabels;
 
 Aggregate Sample() {
@@ -72,7 +73,7 @@ TEST(ReportTest, CsvHasARowPerSectorAndAColumnPairPerMetric) {
       absl::StrSplit(RenderCsv(Sample(), ReportOptions()), '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 4u);  // header, overall, two sectors
   const std::vector<std::string> header = absl::StrSplit(lines[0], ',');
-  EXPECT_EQ(header.size(), 2 + 2 * kMetricCount);
+  EXPECT_EQ(header.size(), 2 + 2 * HeadlineMetrics().size());
   EXPECT_EQ(header[2], "mx_present");
   EXPECT_THAT(lines[1], ::testing::StartsWith("overall,2,2,100.00,"));
   EXPECT_THAT(lines[3], ::testing::StartsWith("health <&>,1,"));
@@ -103,7 +104,7 @@ TEST(ReportTest, HtmlIsSelfContainedAndEscaped) {
        at = html.find("<svg", at + 1)) {
     ++charts;
   }
-  EXPECT_EQ(charts, 1 + 1 + kMetricCount + 1 + 3 + 1 + 2 + 1);
+  EXPECT_EQ(charts, 1 + 1 + HeadlineMetrics().size() + 1 + 3 + 1 + 2 + 1);
   EXPECT_TRUE(absl::StrContains(
       html,
       "would not be delivered by a sender that enforces DANE and "
@@ -112,6 +113,35 @@ TEST(ReportTest, HtmlIsSelfContainedAndEscaped) {
 
 // A scan through a resolver that does not validate: its DNSSEC and DANE
 // figures read "not measured" in every format, never 0%.
+TEST(ReportTest, Ipv6NotMeasuredWithoutIpv6Probes) {
+  // A scan with --no-ipv6: the MX host's IPv6 address was not probed.
+  DomainResult r = GoodDomain("a.example", "council", "mx.provider.net");
+  r.mutable_mx(0)->add_addresses()->set_ip("2001:db8::25");
+  Aggregate a;
+  a.Add(SummarizeDomain(r, LastTwoLabels));
+  EXPECT_EQ(FigureText(a.overall(), Metric::kMxIpv6), "100.0% (1)");
+  EXPECT_EQ(FigureText(a.overall(), Metric::kSmtpReachableIpv6),
+            "not measured");
+  EXPECT_EQ(FigureText(a.overall(), Metric::kIpv6WeakerThanIpv4),
+            "not measured");
+  EXPECT_EQ(FigureText(a.overall(), Metric::kStarttlsAllMxIpv4), "100.0% (1)");
+  EXPECT_THAT(RenderMarkdown(a, ReportOptions()),
+              HasSubstr("| IPv6: STARTTLS all MX | not measured |"));
+  EXPECT_THAT(RenderHtml(a, ReportOptions()), HasSubstr("address-families"));
+
+  // One domain whose IPv6 server was probed makes the row measured.
+  DomainResult probed = GoodDomain("b.example", "council", "mx.provider.net");
+  AddGoodAddress(probed.mutable_mx(0), "2001:db8::26");
+  a.Add(SummarizeDomain(probed, LastTwoLabels));
+  EXPECT_EQ(FigureText(a.overall(), Metric::kSmtpReachableIpv6), "50.0% (1)");
+
+  // A sector without IPv6 anywhere: 0%, measured.
+  Aggregate v4;
+  v4.Add(SummarizeDomain(GoodDomain("c.example", "", "mx.provider.net"),
+                         LastTwoLabels));
+  EXPECT_EQ(FigureText(v4.overall(), Metric::kSmtpReachableIpv6), "0.0% (0)");
+}
+
 TEST(ReportTest, DnssecNotMeasuredWithoutAValidatingResolver) {
   Aggregate a;
   for (const char* name : {"a.example", "b.example"}) {
@@ -138,7 +168,9 @@ TEST(ReportTest, DnssecNotMeasuredWithoutAValidatingResolver) {
                             .fields()
                             .at("not_measured")
                             .list_value();
-  EXPECT_EQ(missing.values_size(), 4);
+  // dnssec, dane_published, dane_valid, dane_effective, and DANE over each
+  // address family.
+  EXPECT_EQ(missing.values_size(), 6);
   // A domain that asked nothing (an invalid name) changes nothing.
   DomainResult invalid;
   invalid.set_domain("bad..example");

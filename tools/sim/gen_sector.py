@@ -239,6 +239,9 @@ SLOW_POLICY_MS = 3600 * 1000
 POLICY_HOST_ADDRESS = "127.0.0.1"
 # Policy hosts with only an AAAA record (a scanner must fetch over IPv6).
 POLICY_IPV6_ONLY_SHARE = 0.1
+# Self-hosted MX hosts with IPv6 whose A records go: reachable over IPv6
+# only.
+IPV6_ONLY_MX_SHARE = 0.1
 # MTA-STS policy postures of the domains with a valid _mta-sts TXT record
 # and MX hosts (null-MX domains get no policy host).
 MTA_STS_POLICIES = (
@@ -1685,10 +1688,26 @@ class Sector:
         keys = [r.getrandbits(48) for _ in self.lines]
         self.lines = [self.lines[i] for i in
                       sorted(range(len(keys)), key=keys.__getitem__)]
+        self.make_ipv6_only_hosts()
         self.build_smtp()
         if self.dnssec_share is not None:
             self.build_dnssec()
         self.dns.finish()
+
+    def make_ipv6_only_hosts(self):
+        """Some self-hosted MX hosts with IPv4 and IPv6 addresses lose
+        their A records: mail reaches them over IPv6 only."""
+        r, db = self.policy_family_rng, self.dns.db
+        for host in sorted(set(self.addresses.values())):
+            recs = db.get(host, [])
+            if (not host.startswith("mx") or
+                    not any(t == "AAAA" for t, _ in recs) or
+                    r.random() >= IPV6_ONLY_MX_SHARE):
+                continue
+            for t, ip in recs:
+                if t == "A":
+                    del self.addresses[ip]
+            db[host] = [(t, d) for t, d in recs if t != "A"]
 
     # --- DNSSEC: which zones are signed, which are broken, DANE records ---
     def build_dnssec(self):
