@@ -32,6 +32,8 @@ std::shared_ptr<ProbeRecord> ProbeRecordFrom(
     tls->set_cipher(outcome.tls.cipher);
     tls->set_group(outcome.tls.group);
     tls->set_resumed(outcome.tls.resumed);
+    tls->set_ocsp_stapled(outcome.tls.ocsp_stapled);
+    tls->set_tls_sct_count(static_cast<uint32_t>(outcome.tls.tls_scts));
     std::shared_ptr<const tls::CertificateVerdict> verdict =
         verdicts.Judge(outcome.tls.chain_der, host, scan_time_s);
     tls::FillTlsInfo(*verdict, tls);

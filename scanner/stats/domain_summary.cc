@@ -44,7 +44,7 @@ bool InFamily(const MxAddress& address, Family family) {
 // The mail servers of one address family (or all), by what they did.
 struct ServerCounts {
   int addresses = 0, probed = 0, answered = 0, with_tls = 0, tls12 = 0,
-      valid_cert = 0, dane_valid = 0;
+      valid_cert = 0, dane_valid = 0, with_scts = 0, ocsp_stapled = 0;
 };
 
 ServerCounts CountServers(const DomainResult& r, Family family) {
@@ -62,6 +62,10 @@ ServerCounts CountServers(const DomainResult& r, Family family) {
       ++c.with_tls;
       if (VersionRank(smtp.tls().version()) >= 3) ++c.tls12;
       if (CertificateValid(smtp.tls())) ++c.valid_cert;
+      if (smtp.tls().embedded_sct_count() + smtp.tls().tls_sct_count() > 0) {
+        ++c.with_scts;
+      }
+      if (smtp.tls().ocsp_stapled()) ++c.ocsp_stapled;
     }
   }
   return c;
@@ -147,6 +151,10 @@ void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
     s->tls_category = weakest;
   }
   SetServerMetrics(all, kAllServers, s);
+  if (s->Has(Metric::kStarttlsAllMx)) {
+    if (all.with_scts == all.answered) s->Set(Metric::kSctAllMx);
+    if (all.ocsp_stapled == all.answered) s->Set(Metric::kOcspStapledAllMx);
+  }
 
   // The same over each address family, and where IPv6 falls short.
   SetServerMetrics(CountServers(r, Family::kIpv4), kIpv4Servers, s);

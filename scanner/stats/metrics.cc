@@ -36,43 +36,49 @@ const std::array<MetricInfo, kMetricCount>& Metrics() {
       {Metric::kSmtpReachableIpv6, "smtp_reachable_ipv6",
        "SMTP reachable over IPv6"},
       {Metric::kSmtpReachableIpv4, "smtp_reachable_ipv4",
-       "IPv4: SMTP reachable", false},
+       "IPv4: SMTP reachable", MetricGroup::kAddressFamily},
       {Metric::kStarttlsAllMxIpv4, "starttls_all_mx_ipv4",
-       "IPv4: STARTTLS all MX", false},
+       "IPv4: STARTTLS all MX", MetricGroup::kAddressFamily},
       {Metric::kTls12PlusAllMxIpv4, "tls12_plus_all_mx_ipv4",
-       "IPv4: TLS 1.2+ all MX", false},
+       "IPv4: TLS 1.2+ all MX", MetricGroup::kAddressFamily},
       {Metric::kValidCertAllMxIpv4, "valid_cert_all_mx_ipv4",
-       "IPv4: valid cert all MX", false},
-      {Metric::kDaneValidIpv4, "dane_valid_ipv4", "IPv4: DANE valid", false},
-      {Metric::kIpv6Probed, "ipv6_probed", "IPv6: probed", false},
+       "IPv4: valid cert all MX", MetricGroup::kAddressFamily},
+      {Metric::kDaneValidIpv4, "dane_valid_ipv4", "IPv4: DANE valid",
+       MetricGroup::kAddressFamily},
+      {Metric::kIpv6Probed, "ipv6_probed", "IPv6: probed",
+       MetricGroup::kAddressFamily},
       {Metric::kStarttlsAllMxIpv6, "starttls_all_mx_ipv6",
-       "IPv6: STARTTLS all MX", false},
+       "IPv6: STARTTLS all MX", MetricGroup::kAddressFamily},
       {Metric::kTls12PlusAllMxIpv6, "tls12_plus_all_mx_ipv6",
-       "IPv6: TLS 1.2+ all MX", false},
+       "IPv6: TLS 1.2+ all MX", MetricGroup::kAddressFamily},
       {Metric::kValidCertAllMxIpv6, "valid_cert_all_mx_ipv6",
-       "IPv6: valid cert all MX", false},
-      {Metric::kDaneValidIpv6, "dane_valid_ipv6", "IPv6: DANE valid", false},
+       "IPv6: valid cert all MX", MetricGroup::kAddressFamily},
+      {Metric::kDaneValidIpv6, "dane_valid_ipv6", "IPv6: DANE valid",
+       MetricGroup::kAddressFamily},
       {Metric::kIpv6WeakerThanIpv4, "ipv6_weaker_than_ipv4",
-       "IPv6 weaker than IPv4", false},
+       "IPv6 weaker than IPv4", MetricGroup::kAddressFamily},
+      {Metric::kSctAllMx, "sct_all_mx", "Certificate Transparency (SCTs)",
+       MetricGroup::kCertificate},
+      {Metric::kOcspStapledAllMx, "ocsp_stapled_all_mx", "OCSP stapled",
+       MetricGroup::kCertificate},
   }};
   return kMetrics;
 }
 
-std::vector<MetricInfo> HeadlineMetrics() {
+std::vector<MetricInfo> MetricsOf(MetricGroup group) {
   std::vector<MetricInfo> out;
   for (const MetricInfo& m : Metrics()) {
-    if (m.headline) out.push_back(m);
+    if (m.group == group) out.push_back(m);
   }
   return out;
 }
 
 std::vector<MetricInfo> AddressFamilyMetrics() {
-  std::vector<MetricInfo> out;
-  for (const MetricInfo& m : Metrics()) {
-    if (m.metric == Metric::kMxIpv6 || m.metric == Metric::kSmtpReachableIpv6 ||
-        !m.headline) {
-      out.push_back(m);
-    }
+  std::vector<MetricInfo> out = {
+      Metrics()[static_cast<size_t>(Metric::kMxIpv6)],
+      Metrics()[static_cast<size_t>(Metric::kSmtpReachableIpv6)]};
+  for (const MetricInfo& m : MetricsOf(MetricGroup::kAddressFamily)) {
+    out.push_back(m);
   }
   return out;
 }

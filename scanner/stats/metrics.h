@@ -56,23 +56,33 @@ enum class Metric : int {
   kValidCertAllMxIpv6,
   kDaneValidIpv6,
   kIpv6WeakerThanIpv4,
+  // Certificate facts of the answering servers.
+  kSctAllMx,
+  kOcspStapledAllMx,
 };
-inline constexpr size_t kMetricCount = 41;
+inline constexpr size_t kMetricCount = 43;
+
+// Where a metric appears in the md and html reports.
+enum class MetricGroup {
+  kHeadline,       // the headline table (unless --metrics says otherwise)
+  kAddressFamily,  // "Mail servers by address family"
+  kCertificate,    // "Certificates"
+};
 
 struct MetricInfo {
   Metric metric;
   absl::string_view key;    // JSON/CSV name (DESIGN.md's contract)
   absl::string_view label;  // a column heading for people
-  // In the headline table (md, csv, html) unless --metrics says otherwise;
-  // the others appear in their breakdown (and in JSON, export, diff).
-  bool headline = true;
+  // Every metric is in JSON, export, diff and the per-domain CSV.
+  MetricGroup group = MetricGroup::kHeadline;
 };
 
 // Every metric, in report order.
 const std::array<MetricInfo, kMetricCount>& Metrics();
-// The headline ones, in report order.
-std::vector<MetricInfo> HeadlineMetrics();
-// The metrics of the breakdown by address family, in report order.
+// The metrics of one group, in report order.
+std::vector<MetricInfo> MetricsOf(MetricGroup group);
+// The breakdown by address family: its group, after the two IPv6
+// headline metrics it explains.
 std::vector<MetricInfo> AddressFamilyMetrics();
 
 // The metric named `key`, or nullptr.

@@ -15,7 +15,7 @@ struct ReportOptions {
   bool by_sector = true;      // a row per sector besides the overall row
   // The metrics shown by md, csv and html, in this order (JSON always has
   // them all).
-  std::vector<MetricInfo> metrics = HeadlineMetrics();
+  std::vector<MetricInfo> metrics = MetricsOf(MetricGroup::kHeadline);
   size_t top_providers = 10;  // providers listed, by share of domains
   std::string title = "Email security of the sector";
   // Where the figures come from: ProvenanceLines of the scans' manifests.

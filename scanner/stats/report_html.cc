@@ -191,6 +191,13 @@ std::string RenderHtml(const Aggregate& aggregate,
                   "The mail server metrics over the IPv4 and the IPv6 "
                   "addresses of the MX hosts apart (METRICS.md).</p>");
   AppendMetricTable("address-families", rows, AddressFamilyMetrics(), &out);
+  absl::StrAppend(&out,
+                  "<h2>Certificate facts</h2><p class=\"note\">Domains "
+                  "whose every answering mail server presents a "
+                  "certificate with Certificate Transparency SCTs, or "
+                  "staples an OCSP response (METRICS.md).</p>");
+  AppendMetricTable("certificate-facts", rows,
+                    MetricsOf(MetricGroup::kCertificate), &out);
   absl::StrAppend(
       &out, "<h2>Certificates</h2><div class=\"charts\">",
       SvgBarChart("Certificate problems (domains)",

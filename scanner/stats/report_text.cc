@@ -44,6 +44,27 @@ void AppendBreakdown(
   }
 }
 
+// A table of `metrics` (a row each) by report row (a column each).
+void AppendMetricBreakdown(
+    const std::string& heading, const std::vector<MetricInfo>& metrics,
+    const std::vector<std::pair<std::string, const Tally*>>& rows,
+    std::string* out) {
+  absl::StrAppend(out, "\n## ", heading, "\n\n| |");
+  for (const auto& [name, tally] : rows) {
+    absl::StrAppend(out, " ", MarkdownCell(name), " |");
+  }
+  absl::StrAppend(out, "\n|---|");
+  for (size_t i = 0; i < rows.size(); ++i) absl::StrAppend(out, "---:|");
+  absl::StrAppend(out, "\n");
+  for (const MetricInfo& m : metrics) {
+    absl::StrAppend(out, "| ", m.label, " |");
+    for (const auto& [name, tally] : rows) {
+      absl::StrAppend(out, " ", FigureText(*tally, m.metric), " |");
+    }
+    absl::StrAppend(out, "\n");
+  }
+}
+
 std::vector<std::string> KeysOf(const std::map<std::string, uint64_t>& m) {
   std::vector<std::string> keys;
   for (const auto& [key, n] : m) keys.push_back(key);
@@ -171,21 +192,8 @@ std::string RenderMarkdown(const Aggregate& aggregate,
     absl::StrAppend(&out, "| ", Dependencies()[k].label, " | ",
                     top.empty() ? "none" : absl::StrJoin(top, ", "), " |\n");
   }
-  absl::StrAppend(&out,
-                  "\n## Mail servers by address family (METRICS.md)\n\n| |");
-  for (const auto& [name, tally] : rows) {
-    absl::StrAppend(&out, " ", MarkdownCell(name), " |");
-  }
-  absl::StrAppend(&out, "\n|---|");
-  for (size_t i = 0; i < rows.size(); ++i) absl::StrAppend(&out, "---:|");
-  absl::StrAppend(&out, "\n");
-  for (const MetricInfo& m : AddressFamilyMetrics()) {
-    absl::StrAppend(&out, "| ", m.label, " |");
-    for (const auto& [name, tally] : rows) {
-      absl::StrAppend(&out, " ", FigureText(*tally, m.metric), " |");
-    }
-    absl::StrAppend(&out, "\n");
-  }
+  AppendMetricBreakdown("Mail servers by address family (METRICS.md)",
+                        AddressFamilyMetrics(), rows, &out);
   AppendBreakdown("What a sender that enforces DANE and MTA-STS would do",
                   StrictSenderOutcomes(), rows, &Tally::strict_sender, &out);
   AppendBreakdown(
@@ -194,6 +202,8 @@ std::string RenderMarkdown(const Aggregate& aggregate,
       &Tally::dnssec_statuses, &out);
   AppendBreakdown("Weakest TLS of the mail servers", TlsVersionCategories(),
                   rows, &Tally::tls_categories, &out);
+  AppendMetricBreakdown("Certificate facts (METRICS.md)",
+                        MetricsOf(MetricGroup::kCertificate), rows, &out);
   AppendBreakdown("Certificate problems", KeysOf(overall.cert_problems), rows,
                   &Tally::cert_problems, &out);
   AppendBreakdown("Certificate verification errors",

@@ -2,17 +2,20 @@
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
-#include <openssl/err.h>
 #include <openssl/ec.h>
 #include <openssl/ec_key.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/mem.h>
 #include <openssl/obj.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <optional>
+
 #include "absl/strings/escaping.h"
 #include "scanner/tls/digest.h"
+#include "scanner/tls/sct_list.h"
 
 namespace mxscan::tls {
 namespace {
@@ -184,6 +187,60 @@ void ReadKey(X509* cert, CertificateFacts* facts) {
   ERR_clear_error();
 }
 
+void ReadSignatureAlgorithm(X509* cert, CertificateFacts* facts) {
+  const int nid = X509_get_signature_nid(cert);
+  if (nid != NID_undef && OBJ_nid2ln(nid) != nullptr) {
+    facts->signature_algorithm = OBJ_nid2ln(nid);
+    return;
+  }
+  const X509_ALGOR* algorithm = nullptr;
+  X509_get0_signature(nullptr, &algorithm, cert);
+  const ASN1_OBJECT* oid = nullptr;
+  if (algorithm != nullptr) X509_ALGOR_get0(&oid, nullptr, nullptr, algorithm);
+  char text[128];
+  facts->signature_algorithm =
+      oid != nullptr && OBJ_obj2txt(text, sizeof(text), oid, 1) > 0 ? text
+                                                                    : "unknown";
+  ERR_clear_error();
+}
+
+void ReadSpki(X509* cert, CertificateFacts* facts) {
+  uint8_t* der = nullptr;
+  const int length = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+  if (length > 0) {
+    facts->spki_sha256 = Sha256Hex(absl::string_view(
+        reinterpret_cast<const char*>(der), static_cast<size_t>(length)));
+  }
+  OPENSSL_free(der);
+  ERR_clear_error();
+}
+
+// The embedded SCT list extension (RFC 6962 section 3.3), found by OID:
+// BoringSSL has no NID for it.
+void ReadEmbeddedScts(X509* cert, CertificateFacts* facts) {
+  const absl::string_view oid(reinterpret_cast<const char*>(kEmbeddedSctOid),
+                              sizeof(kEmbeddedSctOid));
+  for (int i = 0; i < X509_get_ext_count(cert); ++i) {
+    X509_EXTENSION* extension = X509_get_ext(cert, i);
+    const ASN1_OBJECT* object = X509_EXTENSION_get_object(extension);
+    if (object == nullptr ||
+        absl::string_view(reinterpret_cast<const char*>(OBJ_get0_data(object)),
+                          OBJ_length(object)) != oid) {
+      continue;
+    }
+    const ASN1_OCTET_STRING* value = X509_EXTENSION_get_data(extension);
+    const std::optional<int> count =
+        value == nullptr
+            ? std::nullopt
+            : CountEmbeddedScts(absl::string_view(
+                  reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                  ASN1_STRING_length(value)));
+    facts->sct_list_malformed = !count.has_value();
+    facts->embedded_scts = count.value_or(0);
+    return;
+  }
+}
+
 }  // namespace
 
 bool AsnTimeToEpoch(const ASN1_TIME* time, int64_t* out) {
@@ -217,6 +274,9 @@ CertificateFacts DescribeCertificate(absl::string_view der, X509* cert) {
   ReadSubjectAltNames(cert, &facts);
   facts.common_names = CommonNames(X509_get_subject_name(cert));
   ReadKey(cert, &facts);
+  ReadSpki(cert, &facts);
+  ReadSignatureAlgorithm(cert, &facts);
+  ReadEmbeddedScts(cert, &facts);
   return facts;
 }
 

@@ -44,6 +44,16 @@ struct CertificateFacts {
   // The named curve of an EC key ("P-256"); empty otherwise.
   std::string key_curve;
   uint32_t key_bits = 0;
+  // SHA-256 of the DER SubjectPublicKeyInfo, 64 lowercase hex digits: the
+  // same key behind different certificates (key reuse, DANE 3 1 1).
+  std::string spki_sha256;
+  // The algorithm the issuer signed with ("sha256WithRSAEncryption",
+  // "ecdsa-with-SHA256", or the OID when BoringSSL does not know it).
+  std::string signature_algorithm;
+  // Certificate Transparency SCTs embedded in the certificate (RFC 6962
+  // section 3.3); sct_list_malformed when the extension does not parse.
+  uint32_t embedded_scts = 0;
+  bool sct_list_malformed = false;
 };
 
 // DescribeCertificate gathers the facts of `cert`, whose encoding is

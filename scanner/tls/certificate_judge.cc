@@ -58,6 +58,11 @@ void FillTlsInfo(const CertificateVerdict& verdict, mxscan::TlsInfo* tls) {
   tls->set_leaf_key_bits(leaf != nullptr ? leaf->key_bits : 0);
   tls->set_cert_not_before(leaf != nullptr ? leaf->not_before : 0);
   tls->set_leaf_key_curve(leaf != nullptr ? leaf->key_curve : "");
+  tls->set_chain_length(static_cast<uint32_t>(verdict.certificates.size()));
+  tls->set_leaf_signature_algorithm(leaf != nullptr ? leaf->signature_algorithm
+                                                    : "");
+  tls->set_embedded_sct_count(leaf != nullptr ? leaf->embedded_scts : 0);
+  tls->set_leaf_spki_sha256(leaf != nullptr ? leaf->spki_sha256 : "");
   tls->clear_leaf_dns_names();
   if (leaf != nullptr) {
     for (const std::string& name : leaf->dns_names) tls->add_leaf_dns_names(name);

@@ -5,6 +5,7 @@
 #include <openssl/err.h>
 
 #include "absl/strings/str_cat.h"
+#include "scanner/tls/sct_list.h"
 
 namespace mxscan::tls {
 namespace {
@@ -66,6 +67,9 @@ absl::StatusOr<std::unique_ptr<ClientContext>> ClientContext::Create(
         absl::StrCat("bad cipher list \"", options.ciphers, "\""));
   }
   SSL_CTX_set_custom_verify(ctx, SSL_VERIFY_PEER, AcceptAnyCertificate);
+  // Certificate facts for the census: ask for what browsers ask for.
+  SSL_CTX_enable_ocsp_stapling(ctx);
+  SSL_CTX_enable_signed_cert_timestamps(ctx);
   SSL_CTX_set_session_cache_mode(
       ctx, options.session_cache ? SSL_SESS_CACHE_CLIENT : SSL_SESS_CACHE_OFF);
   if (options.session_cache) {
@@ -177,6 +181,17 @@ HandshakeInfo TlsConnection::Info() const {
     if (const char* name = SSL_get_curve_name(group)) info.group = name;
   }
   info.resumed = SSL_session_reused(ssl);
+  const uint8_t* data = nullptr;
+  size_t length = 0;
+  SSL_get0_ocsp_response(ssl, &data, &length);
+  info.ocsp_stapled = length > 0;
+  SSL_get0_signed_cert_timestamp_list(ssl, &data, &length);
+  if (length > 0) {
+    info.tls_scts =
+        CountSctList(
+            absl::string_view(reinterpret_cast<const char*>(data), length))
+            .value_or(0);
+  }
   if (const STACK_OF(CRYPTO_BUFFER)* chain = SSL_get0_peer_certificates(ssl)) {
     for (size_t i = 0; i < sk_CRYPTO_BUFFER_num(chain); ++i) {
       const CRYPTO_BUFFER* cert = sk_CRYPTO_BUFFER_value(chain, i);

@@ -58,6 +58,11 @@ struct HandshakeInfo {
   std::string group;    // "X25519"; empty for TLS 1.2 RSA key exchange
   bool resumed = false;
   std::vector<std::string> chain_der;  // leaf first, as presented
+  // What the server sent because every ClientHello asks for it: a stapled
+  // OCSP response, and SCTs in the TLS extension (RFC 6962; a list that
+  // does not parse counts none).
+  bool ocsp_stapled = false;
+  int tls_scts = 0;
 };
 
 // TlsConnection is one client TLS session over memory buffers: the caller

@@ -116,6 +116,26 @@ TEST(DomainSummaryTest, AddressFamiliesApart) {
   EXPECT_FALSE(s.Has(Metric::kIpv6WeakerThanIpv4));
 }
 
+TEST(DomainSummaryTest, CertificateTransparencyAndOcspOnEveryServer) {
+  DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
+  EXPECT_FALSE(Summarize(r).Has(Metric::kSctAllMx));
+  TlsInfo* first =
+      r.mutable_mx(0)->mutable_addresses(0)->mutable_smtp()->mutable_tls();
+  first->set_embedded_sct_count(2);
+  first->set_ocsp_stapled(true);
+  DomainSummary s = Summarize(r);
+  EXPECT_TRUE(s.Has(Metric::kSctAllMx));
+  EXPECT_TRUE(s.Has(Metric::kOcspStapledAllMx));
+  // A second server with SCTs in the TLS extension only, no OCSP.
+  AddGoodAddress(r.mutable_mx(0), "192.0.2.2")
+      ->mutable_smtp()
+      ->mutable_tls()
+      ->set_tls_sct_count(1);
+  s = Summarize(r);
+  EXPECT_TRUE(s.Has(Metric::kSctAllMx));
+  EXPECT_FALSE(s.Has(Metric::kOcspStapledAllMx));
+}
+
 TEST(DomainSummaryTest, OneMxWithoutTlsFailsTheAllMxMetrics) {
   DomainResult r = GoodDomain("a.example", "", "mx.provider.net");
   MxHost* second = r.add_mx();

@@ -73,7 +73,7 @@ TEST(ReportTest, CsvHasARowPerSectorAndAColumnPairPerMetric) {
       absl::StrSplit(RenderCsv(Sample(), ReportOptions()), '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 4u);  // header, overall, two sectors
   const std::vector<std::string> header = absl::StrSplit(lines[0], ',');
-  EXPECT_EQ(header.size(), 2 + 2 * HeadlineMetrics().size());
+  EXPECT_EQ(header.size(), 2 + 2 * MetricsOf(MetricGroup::kHeadline).size());
   EXPECT_EQ(header[2], "mx_present");
   EXPECT_THAT(lines[1], ::testing::StartsWith("overall,2,2,100.00,"));
   EXPECT_THAT(lines[3], ::testing::StartsWith("health <&>,1,"));
@@ -104,7 +104,8 @@ TEST(ReportTest, HtmlIsSelfContainedAndEscaped) {
        at = html.find("<svg", at + 1)) {
     ++charts;
   }
-  EXPECT_EQ(charts, 1 + 1 + HeadlineMetrics().size() + 1 + 3 + 1 + 2 + 1);
+  EXPECT_EQ(charts, 1 + 1 + MetricsOf(MetricGroup::kHeadline).size() + 1 + 3 +
+                        1 + 2 + 1);
   EXPECT_TRUE(absl::StrContains(
       html,
       "would not be delivered by a sender that enforces DANE and "

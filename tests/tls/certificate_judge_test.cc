@@ -52,6 +52,47 @@ TEST(CertificateJudgeTest, ValidChainIsTrustedAndDescribed) {
   EXPECT_THAT(facts.dns_names, ElementsAre("mx.example.com"));
   EXPECT_EQ(facts.key_type, "EC");
   EXPECT_EQ(facts.key_bits, 256u);
+  EXPECT_EQ(facts.signature_algorithm, "ecdsa-with-SHA256");
+  EXPECT_EQ(facts.spki_sha256, Sha256Hex(leaf.key().PublicKeyDer()));
+  EXPECT_EQ(facts.embedded_scts, 0u);
+  EXPECT_FALSE(facts.sct_list_malformed);
+
+  TlsInfo tls;
+  FillTlsInfo(verdict, &tls);
+  EXPECT_EQ(tls.chain_length(), 2u);
+  EXPECT_EQ(tls.leaf_signature_algorithm(), "ecdsa-with-SHA256");
+  EXPECT_EQ(tls.leaf_spki_sha256(), facts.spki_sha256);
+}
+
+// The embedded SCT list extension (RFC 6962 section 3.3): counted, and a
+// malformed one said so.
+TEST(CertificateJudgeTest, EmbeddedScts) {
+  // An OCTET STRING around the TLS list: 2 SCTs of 3 and 1 bytes.
+  const std::string list(
+      "\x00\x08\x00\x03"
+      "abc"
+      "\x00\x01"
+      "z",
+      10);
+  certs::CertSpec spec =
+      certs::LeafSpec({"mx.example.com"}, kNow - kDay, kNow + kDay);
+  spec.raw_extensions = {
+      {"1.3.6.1.4.1.11129.2.4.2", std::string("\x04\x0a", 2) + list}};
+  const certs::IssuedCert leaf = Must(certs::IssueCertificate(
+      spec, Pki().intermediate_key, &Pki().intermediate));
+  CertificateVerdict verdict = Judge(Pki().Chain(leaf));
+  EXPECT_TRUE(verdict.trusted);
+  EXPECT_EQ(verdict.leaf()->embedded_scts, 2u);
+  EXPECT_FALSE(verdict.leaf()->sct_list_malformed);
+
+  spec.raw_extensions = {{"1.3.6.1.4.1.11129.2.4.2",
+                          "\x04\x01"
+                          "z"}};
+  const certs::IssuedCert broken = Must(certs::IssueCertificate(
+      spec, Pki().intermediate_key, &Pki().intermediate));
+  verdict = Judge(Pki().Chain(broken));
+  EXPECT_EQ(verdict.leaf()->embedded_scts, 0u);
+  EXPECT_TRUE(verdict.leaf()->sct_list_malformed);
 }
 
 TEST(CertificateJudgeTest, ExpiredLeaf) {

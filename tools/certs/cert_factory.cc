@@ -157,6 +157,23 @@ absl::Status AddExtensions(const CertSpec& spec, const PrivateKey& key,
     }
   }
 
+  for (const auto& [oid_text, value] : spec.raw_extensions) {
+    bssl::UniquePtr<ASN1_OBJECT> oid(
+        OBJ_txt2obj(oid_text.c_str(), /*dont_search_names=*/1));
+    bssl::UniquePtr<ASN1_OCTET_STRING> data(ASN1_OCTET_STRING_new());
+    if (oid == nullptr || data == nullptr ||
+        !ASN1_OCTET_STRING_set(data.get(),
+                               reinterpret_cast<const uint8_t*>(value.data()),
+                               static_cast<int>(value.size()))) {
+      return BoringError(absl::StrCat("extension ", oid_text));
+    }
+    bssl::UniquePtr<X509_EXTENSION> extension(X509_EXTENSION_create_by_OBJ(
+        nullptr, oid.get(), /*crit=*/0, data.get()));
+    if (extension == nullptr || !X509_add_ext(cert, extension.get(), -1)) {
+      return BoringError(absl::StrCat("extension ", oid_text));
+    }
+  }
+
   bssl::UniquePtr<ASN1_OCTET_STRING> subject_id = KeyIdentifier(cert);
   if (subject_id == nullptr ||
       !X509_add1_ext_i2d(cert, NID_subject_key_identifier, subject_id.get(),

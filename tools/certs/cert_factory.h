@@ -76,6 +76,9 @@ struct CertSpec {
   // extendedKeyUsage serverAuth (end-entity certificates only).
   bool server_auth = true;
   uint64_t serial = 0;  // 0: random
+  // Further non-critical extensions, byte for byte: the dotted OID and the
+  // extnValue contents (DER), e.g. an embedded SCT list (RFC 6962).
+  std::vector<std::pair<std::string, std::string>> raw_extensions;
 };
 
 // CaSpec and LeafSpec fill the usual fields: a CA named `common_name`

@@ -1,6 +1,6 @@
 // Fuzz target: arbitrary bytes as a presented certificate chain, through
 // the certificate judge, the verdict cache, the result-record filling and
-// the DANE matcher.
+// the DANE matcher; and as a Certificate Transparency SCT list.
 //
 // Input layout (see make_certificate_corpus.cc for seeds):
 //   byte 0       flags: bit 0 trust the chain's last certificate (else its
@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@
 #include "scanner/tls/dane.h"
 #include "scanner/tls/digest.h"
 #include "scanner/tls/parsed_chain.h"
+#include "scanner/tls/sct_list.h"
 #include "scanner/tls/tlsa_match.h"
 #include "scanner/tls/trust_store.h"
 #include "scanner/tls/verdict_cache.h"
@@ -159,6 +161,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       SplitChain(input.substr(1), (flags & 0x40) != 0);
   const std::string host = kHosts[(flags >> 2) & 3];
   const int64_t time = kTimes[(flags >> 4) & 3];
+  // The rest also as an SCT list, as a server's TLS extension carries it
+  // and as a certificate embeds it: counted or refused, never more SCTs
+  // than 4-byte entries fit.
+  for (const std::optional<int> count :
+       {mxscan::tls::CountSctList(input.substr(1)),
+        mxscan::tls::CountEmbeddedScts(input.substr(1))}) {
+    Require(!count.has_value() ||
+            (*count > 0 && static_cast<size_t>(*count) * 3 <= size));
+  }
 
   std::shared_ptr<const mxscan::tls::TrustStore> store;
   if (!chain.empty()) {
