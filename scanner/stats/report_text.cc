@@ -17,12 +17,12 @@ std::string MarkdownCell(absl::string_view s) {
   return absl::StrReplaceAll(s, {{"|", "\\|"}, {"\n", " "}});
 }
 
-// A breakdown (name -> domains) as one markdown table with a column per
-// report row.
-void AppendBreakdown(
-    const std::string& heading, const std::vector<std::string>& names,
+// The heading and header rows of a breakdown table: a column per report
+// row.
+void AppendBreakdownHead(
+    const std::string& heading,
     const std::vector<std::pair<std::string, const Tally*>>& rows,
-    const std::map<std::string, uint64_t> Tally::*field, std::string* out) {
+    std::string* out) {
   absl::StrAppend(out, "\n## ", heading, "\n\n| |");
   for (const auto& [name, tally] : rows) {
     absl::StrAppend(out, " ", MarkdownCell(name), " |");
@@ -30,6 +30,15 @@ void AppendBreakdown(
   absl::StrAppend(out, "\n|---|");
   for (size_t i = 0; i < rows.size(); ++i) absl::StrAppend(out, "---:|");
   absl::StrAppend(out, "\n");
+}
+
+// A breakdown (name -> domains) as one markdown table with a column per
+// report row.
+void AppendBreakdown(
+    const std::string& heading, const std::vector<std::string>& names,
+    const std::vector<std::pair<std::string, const Tally*>>& rows,
+    const std::map<std::string, uint64_t> Tally::*field, std::string* out) {
+  AppendBreakdownHead(heading, rows, out);
   for (const std::string& category : names) {
     if (!(rows.front().second->*field).count(category)) continue;
     absl::StrAppend(out, "| ", MarkdownCell(category), " |");
@@ -49,13 +58,7 @@ void AppendMetricBreakdown(
     const std::string& heading, const std::vector<MetricInfo>& metrics,
     const std::vector<std::pair<std::string, const Tally*>>& rows,
     std::string* out) {
-  absl::StrAppend(out, "\n## ", heading, "\n\n| |");
-  for (const auto& [name, tally] : rows) {
-    absl::StrAppend(out, " ", MarkdownCell(name), " |");
-  }
-  absl::StrAppend(out, "\n|---|");
-  for (size_t i = 0; i < rows.size(); ++i) absl::StrAppend(out, "---:|");
-  absl::StrAppend(out, "\n");
+  AppendBreakdownHead(heading, rows, out);
   for (const MetricInfo& m : metrics) {
     absl::StrAppend(out, "| ", m.label, " |");
     for (const auto& [name, tally] : rows) {
