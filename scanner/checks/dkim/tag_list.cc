@@ -2,7 +2,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -95,15 +94,6 @@ TagList ParseTagList(absl::string_view text) {
     out.tags.push_back({std::string(name), std::string(value)});
   }
   return out;
-}
-
-std::string QuoteForMessage(absl::string_view text) {
-  constexpr size_t kMaxShown = 80;
-  if (text.size() <= kMaxShown) {
-    return absl::StrCat("\"", absl::CHexEscape(text), "\"");
-  }
-  return absl::StrCat("\"", absl::CHexEscape(text.substr(0, kMaxShown)),
-                      "\"...");
 }
 
 }  // namespace mxscan::checks::dkim

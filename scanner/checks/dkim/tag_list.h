@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "scanner/checks/quote.h"
 
 namespace mxscan::checks::dkim {
 
@@ -36,9 +37,8 @@ struct TagList {
 // has no folding, so they can only be stray). Never fails.
 TagList ParseTagList(absl::string_view text);
 
-// QuoteForMessage renders untrusted text for an error message: quoted,
-// C-escaped, cut after 80 bytes.
-std::string QuoteForMessage(absl::string_view text);
+// Messages quote records with the checks' one QuoteForMessage.
+using ::mxscan::checks::QuoteForMessage;
 
 }  // namespace mxscan::checks::dkim
 

@@ -1,7 +1,6 @@
 #include "scanner/checks/mta_sts/txt_fields.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -156,15 +155,6 @@ bool IsTxtExtValue(absl::string_view value) {
     if (u < 0x21 || u > 0x7e || u == ';' || u == '=') return false;
   }
   return true;
-}
-
-std::string QuoteForMessage(absl::string_view text) {
-  constexpr size_t kMaxShown = 80;
-  if (text.size() <= kMaxShown) {
-    return absl::StrCat("\"", absl::CHexEscape(text), "\"");
-  }
-  return absl::StrCat("\"", absl::CHexEscape(text.substr(0, kMaxShown)),
-                      "\"...");
 }
 
 void CheckExtensionField(

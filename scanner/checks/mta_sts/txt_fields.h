@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
+#include "scanner/checks/quote.h"
 
 namespace mxscan::checks::mta_sts {
 
@@ -44,9 +45,8 @@ bool IsTxtExtName(absl::string_view name);
 // space, ";" and "=" (sts-ext-value, tlsrpt-ext-value).
 bool IsTxtExtValue(absl::string_view value);
 
-// QuoteForMessage renders untrusted text for an error message: quoted,
-// C-escaped, cut after 80 bytes so a hostile record cannot bloat results.
-std::string QuoteForMessage(absl::string_view text);
+// Messages quote records with the checks' one QuoteForMessage.
+using ::mxscan::checks::QuoteForMessage;
 
 // CheckExtensionField judges a field after the record's own fields (v= and
 // `known_name`) have been handled (RFC 8461 3.1 / RFC 8460 3): a repeated
