@@ -73,7 +73,7 @@ void MapSummary(const DomainResult& r, const stats::DomainSummary& s,
        {Text(r.sector()), Text(DomainResult::Status_Name(r.status())),
         Dns(r.mx_status()), Bool(r.dkim_no_keys()), Int(r.scan_started_at()),
         Int(r.scan_duration_ms()), Text(s.tls_category), Bool(s.self_hosted),
-        Text(s.strict_sender)}) {
+        Text(s.strict_sender), Text(s.dnssec_status)}) {
     row.push_back(v);
   }
   for (const stats::MetricInfo& info : stats::Metrics()) {
@@ -83,6 +83,15 @@ void MapSummary(const DomainResult& r, const stats::DomainSummary& s,
   rows.Positions(TableId::kProviders, s.providers);
   rows.Positions(TableId::kCertProblems, s.cert_problems);
   rows.Positions(TableId::kVerifyErrors, s.verify_errors);
+  rows.Positions(TableId::kSoftware, s.software);
+  int dependency = 0;
+  for (size_t kind = 0; kind < s.dependencies.size(); ++kind) {
+    for (const std::string& organisation : s.dependencies[kind]) {
+      rows.Add(TableId::kDependencies,
+               {Int(dependency++), Text(stats::Dependencies()[kind].key),
+                Text(organisation)});
+    }
+  }
   int position = 0;
   for (const Error& e : r.errors()) {
     rows.Add(TableId::kDomainErrors,

@@ -48,11 +48,11 @@ std::vector<Table> MakeTables() {
   scans.indexes = {{{"started_at_ms"}}};
   tables.push_back(scans);
 
-  Table domains =
-      DomainTable(TableId::kDomains, "domains",
-                  {T("sector"), T("status"), T("mx_status"), B("dkim_no_keys"),
-                   L("scan_started_at_ms"), L("scan_duration_ms"),
-                   T("tls_category"), B("self_hosted"), T("strict_sender")});
+  Table domains = DomainTable(
+      TableId::kDomains, "domains",
+      {T("sector"), T("status"), T("mx_status"), B("dkim_no_keys"),
+       L("scan_started_at_ms"), L("scan_duration_ms"), T("tls_category"),
+       B("self_hosted"), T("strict_sender"), T("dnssec_status")});
   for (const stats::MetricInfo& m : stats::Metrics()) {
     domains.columns.push_back({std::string(m.key), ColumnType::kBool});
   }
@@ -194,6 +194,19 @@ std::vector<Table> MakeTables() {
   certs.ignore_duplicates = true;
   certs.complete_when_null = "der";
   tables.push_back(certs);
+
+  // Added after the tables above: kept last, in TableId order.
+  Table software = DomainTable(TableId::kSoftware, "software",
+                               {I("position"), T("software")});
+  software.primary_key = {"scan_id", "domain", "position"};
+  tables.push_back(software);
+
+  Table dependencies =
+      DomainTable(TableId::kDependencies, "dependencies",
+                  {I("position"), T("kind"), T("organisation")});
+  dependencies.primary_key = {"scan_id", "domain", "position"};
+  dependencies.indexes = {{{"scan_id", "organisation"}}};
+  tables.push_back(dependencies);
   return tables;
 }
 

@@ -56,8 +56,10 @@ enum class TableId : int {
   kTlsSessions,
   kTlsChains,
   kCertificates,
+  kSoftware,
+  kDependencies,
 };
-inline constexpr int kTableCount = 21;
+inline constexpr int kTableCount = 23;
 
 struct Table {
   TableId id;

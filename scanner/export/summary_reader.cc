@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "scanner/export/open_database.h"
 #include "scanner/export/schema_setup.h"
 #include "scanner/stats/metrics.h"
@@ -97,7 +98,7 @@ absl::Status ReadInTransaction(
   }
   absl::StatusOr<std::unique_ptr<Cursor>> domains =
       db.Query(absl::StrCat("SELECT domain, sector, tls_category, self_hosted, "
-                            "strict_sender, ",
+                            "strict_sender, dnssec_status, ",
                             absl::StrJoin(metric_columns, ", "),
                             " FROM domains WHERE scan_id = $1 ORDER BY domain"),
                {scan_id});
@@ -111,9 +112,16 @@ absl::Status ReadInTransaction(
   absl::StatusOr<ListReader> verify =
       OpenList(db, scan_id, "verify_errors", "verify_error");
   if (!verify.ok()) return verify.status();
+  absl::StatusOr<ListReader> software =
+      OpenList(db, scan_id, "software", "software");
+  if (!software.ok()) return software.status();
+  // "kind organisation": kinds are identifiers, without spaces.
+  absl::StatusOr<ListReader> dependencies =
+      OpenList(db, scan_id, "dependencies", "kind || ' ' || organisation");
+  if (!dependencies.ok()) return dependencies.status();
 
   Cursor& row = **domains;
-  constexpr int kFirstMetric = 5;
+  constexpr int kFirstMetric = 6;
   while (true) {
     absl::StatusOr<bool> more = row.Next();
     if (!more.ok()) return more.status();
@@ -124,6 +132,14 @@ absl::Status ReadInTransaction(
     s.tls_category = std::string(row.Text(2));
     s.self_hosted = row.Int(3) != 0;
     s.strict_sender = std::string(row.Text(4));
+    if (row.IsNull(5)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          db.url(), ": scan \"", scan_id,
+          "\" was exported before DNSSEC statuses, software and dependencies "
+          "were: export it again with --replace"));
+    }
+    s.dnssec_status = std::string(row.Text(5));
+    s.dnssec_not_validated = s.dnssec_status == "NOT_VALIDATED";
     for (size_t i = 0; i < metrics.size(); ++i) {
       const int column = kFirstMetric + static_cast<int>(i);
       if (row.IsNull(column)) {
@@ -133,16 +149,29 @@ absl::Status ReadInTransaction(
       }
       if (row.Int(column) != 0) s.Set(metrics[i].metric);
     }
-    for (auto [list, out] :
-         {std::make_pair(&*providers, &s.providers),
-          std::make_pair(&*problems, &s.cert_problems),
-          std::make_pair(&*verify, &s.verify_errors)}) {
+    for (auto [list, out] : {std::make_pair(&*providers, &s.providers),
+                             std::make_pair(&*problems, &s.cert_problems),
+                             std::make_pair(&*verify, &s.verify_errors),
+                             std::make_pair(&*software, &s.software)}) {
       status = list->Take(s.domain, out);
       if (!status.ok()) return status;
     }
+    std::vector<std::string> kinds_and_organisations;
+    status = dependencies->Take(s.domain, &kinds_and_organisations);
+    if (!status.ok()) return status;
+    for (const std::string& entry : kinds_and_organisations) {
+      const auto [kind, organisation] = std::pair<std::string, std::string>(
+          absl::StrSplit(entry, absl::MaxSplits(' ', 1)));
+      for (size_t k = 0; k < s.dependencies.size(); ++k) {
+        if (kind == stats::Dependencies()[k].key) {
+          s.dependencies[k].push_back(organisation);
+        }
+      }
+    }
     visit(s);
   }
-  for (const ListReader* list : {&*providers, &*problems, &*verify}) {
+  for (const ListReader* list :
+       {&*providers, &*problems, &*verify, &*software, &*dependencies}) {
     status = list->Finish();
     if (!status.ok()) return status;
   }

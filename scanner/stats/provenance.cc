@@ -1,5 +1,6 @@
 #include "scanner/stats/provenance.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -56,6 +57,9 @@ std::vector<std::string> ProvenanceLines(
       for (const auto& [status, n] : run.domains_by_status()) {
         statuses.push_back(absl::StrCat(status, " ", n));
       }
+      // A proto map has no order: the same manifest read back from a
+      // database must print the same line.
+      std::sort(statuses.begin(), statuses.end());
       lines.push_back(absl::StrCat(
           "run ", run.run_id(), run.resumed() ? " (resumed)" : "", ": mxscan ",
           run.mxscan_version(), " (commit ", Short(run.mxscan_commit()), "), ",

@@ -53,13 +53,18 @@ int Query(const std::string& url, const std::string& sql) {
 }
 
 std::string Describe(const stats::DomainSummary& s) {
-  return absl::StrCat(s.domain, " sector=", s.sector,
-                      " metrics=", s.metrics.to_string(),
-                      " tls=", s.tls_category, " problems=",
-                      absl::StrJoin(s.cert_problems, ","), " verify=",
-                      absl::StrJoin(s.verify_errors, ","), " providers=",
-                      absl::StrJoin(s.providers, ","),
-                      " self_hosted=", s.self_hosted);
+  return absl::StrCat(
+      s.domain, " sector=", s.sector, " metrics=", s.metrics.to_string(),
+      " tls=", s.tls_category,
+      " problems=", absl::StrJoin(s.cert_problems, ","),
+      " verify=", absl::StrJoin(s.verify_errors, ","),
+      " providers=", absl::StrJoin(s.providers, ","),
+      " self_hosted=", s.self_hosted, " strict_sender=", s.strict_sender,
+      " dnssec=", s.dnssec_status, " not_validated=", s.dnssec_not_validated,
+      " software=", absl::StrJoin(s.software, ","),
+      " spf_includes=", absl::StrJoin(s.dependencies[0], ","),
+      " dmarc_reports=", absl::StrJoin(s.dependencies[1], ","),
+      " tls_rpt_reports=", absl::StrJoin(s.dependencies[2], ","));
 }
 
 int Summaries(const std::string& url, const std::string& scan_id,

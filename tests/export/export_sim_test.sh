@@ -3,7 +3,7 @@
 # zones, the project's farm the mail servers and MTA-STS policies, all on
 # loopback), exported into SQLite and into a real PostgreSQL server. In
 # both: the summaries read back equal stats::SummarizeDomain of the result
-# files, every domain, probe, TLS session and certificate of the dump is
+# files (and `mxscan stats --from` prints the files' figures), every domain, probe, TLS session and certificate of the dump is
 # there once, and every certificate a chain names is stored with its DER.
 #
 # Run by hand after `bazel build //scanner:mxscan //tools/farm:smtp_farm
@@ -73,6 +73,14 @@ for url in "sqlite:$TMP/export.db" "$PG_URL"; do
   id=$("$MXSCAN" export "$TMP/results" --to "$url" --psl-file "$PSL")
   q() { "$CHECK" query "$url" "$1"; }
   "$CHECK" summaries "$url" "$id" "$TMP/results" --psl-file "$PSL"
+  # The figures of a real scan (software, dependencies, DNSSEC statuses,
+  # provenance) read back from the database equal the files'.
+  for format in md json; do
+    "$MXSCAN" stats "$TMP/results" --psl-file "$PSL" --format "$format" >"$TMP/files.$format"
+    "$MXSCAN" stats --from "$url" --scan-id "$id" --format "$format" >"$TMP/db.$format"
+    cmp -s "$TMP/files.$format" "$TMP/db.$format" ||
+      { diff "$TMP/files.$format" "$TMP/db.$format" | head -20; fail "stats --from $url ($format)"; }
+  done
   [[ $(q "SELECT domain_count FROM scans") == "$DOMAINS" ]] || fail "domain_count"
   [[ $(q "SELECT COUNT(*) FROM domains") == "$DOMAINS" ]] || fail "domains"
   [[ $(q "SELECT COUNT(*) FROM smtp_probes") == "$PROBES" ]] || fail "smtp_probes"
