@@ -84,6 +84,13 @@ void MapSummary(const DomainResult& r, const stats::DomainSummary& s,
   rows.Positions(TableId::kCertProblems, s.cert_problems);
   rows.Positions(TableId::kVerifyErrors, s.verify_errors);
   rows.Positions(TableId::kSoftware, s.software);
+  int key = 0;
+  for (const std::string& entry : s.leaf_keys) {
+    const size_t space = entry.find(' ');
+    rows.Add(TableId::kLeafKeys,
+             {Int(key++), Text(absl::string_view(entry).substr(0, space)),
+              Text(absl::string_view(entry).substr(space + 1))});
+  }
   int dependency = 0;
   for (size_t kind = 0; kind < s.dependencies.size(); ++kind) {
     for (const std::string& organisation : s.dependencies[kind]) {

@@ -207,6 +207,13 @@ std::vector<Table> MakeTables() {
   dependencies.primary_key = {"scan_id", "domain", "position"};
   dependencies.indexes = {{{"scan_id", "organisation"}}};
   tables.push_back(dependencies);
+
+  Table leaf_keys =
+      DomainTable(TableId::kLeafKeys, "leaf_keys",
+                  {I("position"), T("spki_sha256"), T("organisation")});
+  leaf_keys.primary_key = {"scan_id", "domain", "position"};
+  leaf_keys.indexes = {{{"scan_id", "spki_sha256"}}};
+  tables.push_back(leaf_keys);
   return tables;
 }
 

@@ -58,8 +58,9 @@ enum class TableId : int {
   kCertificates,
   kSoftware,
   kDependencies,
+  kLeafKeys,
 };
-inline constexpr int kTableCount = 23;
+inline constexpr int kTableCount = 24;
 
 struct Table {
   TableId id;

@@ -119,6 +119,9 @@ absl::Status ReadInTransaction(
   absl::StatusOr<ListReader> dependencies =
       OpenList(db, scan_id, "dependencies", "kind || ' ' || organisation");
   if (!dependencies.ok()) return dependencies.status();
+  absl::StatusOr<ListReader> leaf_keys =
+      OpenList(db, scan_id, "leaf_keys", "spki_sha256 || ' ' || organisation");
+  if (!leaf_keys.ok()) return leaf_keys.status();
 
   Cursor& row = **domains;
   constexpr int kFirstMetric = 6;
@@ -135,8 +138,8 @@ absl::Status ReadInTransaction(
     if (row.IsNull(5)) {
       return absl::FailedPreconditionError(absl::StrCat(
           db.url(), ": scan \"", scan_id,
-          "\" was exported before DNSSEC statuses, software and dependencies "
-          "were: export it again with --replace"));
+          "\" was exported before DNSSEC statuses, software, dependencies "
+          "and leaf keys were: export it again with --replace"));
     }
     s.dnssec_status = std::string(row.Text(5));
     s.dnssec_not_validated = s.dnssec_status == "NOT_VALIDATED";
@@ -152,7 +155,8 @@ absl::Status ReadInTransaction(
     for (auto [list, out] : {std::make_pair(&*providers, &s.providers),
                              std::make_pair(&*problems, &s.cert_problems),
                              std::make_pair(&*verify, &s.verify_errors),
-                             std::make_pair(&*software, &s.software)}) {
+                             std::make_pair(&*software, &s.software),
+                             std::make_pair(&*leaf_keys, &s.leaf_keys)}) {
       status = list->Take(s.domain, out);
       if (!status.ok()) return status;
     }
@@ -170,8 +174,8 @@ absl::Status ReadInTransaction(
     }
     visit(s);
   }
-  for (const ListReader* list :
-       {&*providers, &*problems, &*verify, &*software, &*dependencies}) {
+  for (const ListReader* list : {&*providers, &*problems, &*verify, &*software,
+                                 &*dependencies, &*leaf_keys}) {
     status = list->Finish();
     if (!status.ok()) return status;
   }

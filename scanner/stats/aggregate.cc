@@ -1,6 +1,7 @@
 #include "scanner/stats/aggregate.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "scanner/stats/strict_sender.h"
 
@@ -103,13 +104,72 @@ std::vector<std::pair<std::string, uint64_t>> Tally::TopDependencies(
   return Top(dependencies[kind], n);
 }
 
+void LeafKeys::AddUse(const std::string& key, const Use& use) {
+  auto it = keys_.find(key);
+  if (it == keys_.end()) {
+    if (keys_.size() >= kMaxLeafKeys) {
+      untracked_ += use.domains;
+      return;
+    }
+    it = keys_.emplace(key, Use()).first;
+  }
+  it->second.domains += use.domains;
+  std::set<std::string>& orgs = it->second.organisations;
+  orgs.insert(use.organisations.begin(), use.organisations.end());
+  while (orgs.size() > kMaxKeyOrganisations) orgs.erase(std::prev(orgs.end()));
+}
+
+void LeafKeys::AddDomain(const std::vector<std::string>& entries) {
+  absl::flat_hash_map<std::string, Use> uses;  // the domain counts once
+  for (absl::string_view entry : entries) {
+    const size_t space = entry.find(' ');
+    Use& use = uses[entry.substr(0, space)];
+    use.domains = 1;
+    use.organisations.insert(std::string(entry.substr(space + 1)));
+  }
+  for (const auto& [key, use] : uses) AddUse(key, use);
+}
+
+void LeafKeys::Merge(const LeafKeys& other) {
+  for (const auto& [key, use] : other.keys_) AddUse(key, use);
+  untracked_ += other.untracked_;
+}
+
+uint64_t LeafKeys::SharedCount() const {
+  uint64_t n = 0;
+  for (const auto& [key, use] : keys_) n += use.organisations.size() > 1;
+  return n;
+}
+
+std::vector<std::pair<std::string, const LeafKeys::Use*>> LeafKeys::TopShared(
+    size_t n) const {
+  std::vector<std::pair<std::string, const Use*>> top;
+  for (const auto& [key, use] : keys_) {
+    if (use.organisations.size() > 1) top.emplace_back(key, &use);
+  }
+  auto more = [](const auto& a, const auto& b) {
+    if (a.second->organisations.size() != b.second->organisations.size()) {
+      return a.second->organisations.size() > b.second->organisations.size();
+    }
+    if (a.second->domains != b.second->domains) {
+      return a.second->domains > b.second->domains;
+    }
+    return a.first < b.first;
+  };
+  std::sort(top.begin(), top.end(), more);
+  if (top.size() > n) top.resize(n);
+  return top;
+}
+
 void Aggregate::Add(const DomainSummary& summary) {
   overall_.Add(summary);
+  leaf_keys_.AddDomain(summary.leaf_keys);
   sectors_[summary.sector.empty() ? kNoSector : summary.sector].Add(summary);
 }
 
 void Aggregate::Merge(const Aggregate& other) {
   overall_.Merge(other.overall_);
+  leaf_keys_.Merge(other.leaf_keys_);
   for (const auto& [name, tally] : other.sectors_) {
     sectors_[name].Merge(tally);
   }

@@ -4,11 +4,13 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "scanner/stats/domain_summary.h"
 #include "scanner/stats/metrics.h"
 
@@ -52,7 +54,37 @@ struct Tally {
                                                                 size_t n) const;
 };
 
+// The leaf keys of the sector's mail servers, and which organisations' MX
+// hosts present each (key reuse: the same key on unrelated servers, a
+// shared hosting key or an appliance's default one). Memory grows with the
+// distinct keys, never past kMaxLeafKeys keys of kMaxKeyOrganisations
+// organisations each.
+class LeafKeys {
+ public:
+  struct Use {
+    // The first kMaxKeyOrganisations by name: whatever the order domains
+    // and shards come in, the same ones.
+    std::set<std::string> organisations;
+    uint64_t domains = 0;
+  };
+  // Adds one domain's DomainSummary::leaf_keys ("SPKI ORG" each).
+  void AddDomain(const std::vector<std::string>& entries);
+  void Merge(const LeafKeys& other);
+  // Keys presented by MX hosts of more than one organisation.
+  uint64_t SharedCount() const;
+  // The `n` shared keys with the most organisations, then domains.
+  std::vector<std::pair<std::string, const Use*>> TopShared(size_t n) const;
+  uint64_t untracked() const { return untracked_; }
+
+ private:
+  void AddUse(const std::string& key, const Use& use);
+  absl::flat_hash_map<std::string, Use> keys_;
+  uint64_t untracked_ = 0;  // domain keys seen after the cap
+};
+
 inline constexpr size_t kMaxProviders = 100000;
+inline constexpr size_t kMaxLeafKeys = 200000;
+inline constexpr size_t kMaxKeyOrganisations = 100;
 inline constexpr char kOtherProviders[] = "(other providers)";
 
 // The statistics of a scan: overall and per sector. Memory grows with the
@@ -67,9 +99,12 @@ class Aggregate {
 
   const Tally& overall() const { return overall_; }
   const std::map<std::string, Tally>& sectors() const { return sectors_; }
+  // Over all domains (not per sector).
+  const LeafKeys& leaf_keys() const { return leaf_keys_; }
 
  private:
   Tally overall_;
+  LeafKeys leaf_keys_;
   std::map<std::string, Tally> sectors_;
 };
 

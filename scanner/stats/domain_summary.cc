@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "scanner/stats/server_facts.h"
@@ -230,6 +231,20 @@ void SummarizeProviders(const DomainResult& r, const OrgDomainOf& org_of,
   }
 }
 
+void SummarizeLeafKeys(const DomainResult& r, const OrgDomainOf& org_of,
+                       DomainSummary* s) {
+  for (const MxHost& host : r.mx()) {
+    for (const MxAddress& address : host.addresses()) {
+      if (!Answered(address) || !address.smtp().has_tls()) continue;
+      const std::string& key = address.smtp().tls().leaf_spki_sha256();
+      if (key.empty()) continue;
+      const std::string org = org_of(host.host());
+      AddDistinct(&s->leaf_keys,
+                  absl::StrCat(key, " ", org.empty() ? host.host() : org));
+    }
+  }
+}
+
 // The host of a report URI ("mailto:r@host", "https://host/path").
 std::string UriHost(absl::string_view uri) {
   if (absl::ConsumePrefix(&uri, "mailto:")) {
@@ -293,6 +308,7 @@ DomainSummary SummarizeDomain(const DomainResult& r,
   if (r.implicit_mx()) s.Set(Metric::kImplicitMx);
   SummarizeMailServers(r, &s);
   SummarizeProviders(r, org_domain_of, &s);
+  SummarizeLeafKeys(r, org_domain_of, &s);
   SummarizeDependencies(r, org_domain_of, &s);
 
   const SpfResult& spf = r.spf();

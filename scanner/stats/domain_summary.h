@@ -43,6 +43,10 @@ struct DomainSummary {
   // include/redirect targets, DMARC report destinations and TLS-RPT report
   // destinations, its own organisational domain left out.
   std::array<std::vector<std::string>, 3> dependencies;
+  // The leaf keys its answering mail servers present, distinct: "SPKI-SHA256
+  // ORG", ORG the organisational domain of the MX host that presented it
+  // (so that a provider's key on its own hosts is one organisation).
+  std::vector<std::string> leaf_keys;
   // Scanned through a resolver that does not validate DNSSEC: its DNSSEC
   // and DANE metrics are not measured.
   bool dnssec_not_validated = false;

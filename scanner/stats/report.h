@@ -44,6 +44,16 @@ std::string FigureText(const Tally& tally, Metric metric);
 // MTA-STS ...").
 std::string StrictSenderHeadline(const Tally& tally);
 
+// A leaf key presented by MX hosts of several organisations, for people.
+struct SharedKeyRow {
+  std::string key;            // SPKI SHA-256, hex
+  std::string organisations;  // "a.example, b.example, c.example and 9 more"
+  uint64_t organisation_count = 0;  // at most kMaxKeyOrganisations
+  uint64_t domains = 0;
+};
+// The `n` most shared keys of `keys`, most first.
+std::vector<SharedKeyRow> SharedKeyRows(const LeafKeys& keys, size_t n);
+
 std::string RenderMarkdown(const Aggregate& aggregate,
                            const ReportOptions& options);
 std::string RenderCsv(const Aggregate& aggregate, const ReportOptions& options);

@@ -198,6 +198,23 @@ std::string RenderHtml(const Aggregate& aggregate,
                   "staples an OCSP response (METRICS.md).</p>");
   AppendMetricTable("certificate-facts", rows,
                     MetricsOf(MetricGroup::kCertificate), &out);
+  absl::StrAppend(&out, "<p>", aggregate.leaf_keys().SharedCount(),
+                  " leaf keys are presented by the MX hosts of more than one "
+                  "organisation.</p>");
+  const std::vector<SharedKeyRow> shared =
+      SharedKeyRows(aggregate.leaf_keys(), options.top_providers);
+  if (!shared.empty()) {
+    absl::StrAppend(&out,
+                    "<table id=\"shared-keys\"><thead><tr><th>key (SPKI "
+                    "SHA-256)</th><th>organisations</th><th>domains</th></tr>"
+                    "</thead><tbody>");
+    for (const SharedKeyRow& row : shared) {
+      absl::StrAppend(&out, "<tr><td><code>", row.key.substr(0, 16),
+                      "…</code></td><td>", HtmlEscape(row.organisations),
+                      "</td><td>", row.domains, "</td></tr>");
+    }
+    absl::StrAppend(&out, "</tbody></table>");
+  }
   absl::StrAppend(
       &out, "<h2>Certificates</h2><div class=\"charts\">",
       SvgBarChart("Certificate problems (domains)",

@@ -96,7 +96,19 @@ std::string RenderJson(const Aggregate& aggregate,
   }
   out.append("],\"overall\":");
   AppendTally(aggregate.overall(), options, &out);
-  out.append(",\"sectors\":{");
+  absl::StrAppend(&out, ",\"shared_leaf_keys\":{\"keys\":",
+                  aggregate.leaf_keys().SharedCount(),
+                  ",\"untracked_domains\":", aggregate.leaf_keys().untracked(),
+                  ",\"top\":[");
+  bool first_key = true;
+  for (const SharedKeyRow& row :
+       SharedKeyRows(aggregate.leaf_keys(), options.top_providers)) {
+    absl::StrAppend(&out, first_key ? "" : ",", "{\"spki_sha256\":\"", row.key,
+                    "\",\"organisations\":", row.organisation_count,
+                    ",\"domains\":", row.domains, "}");
+    first_key = false;
+  }
+  out.append("]},\"sectors\":{");
   if (options.by_sector) {
     bool first = true;
     for (const auto& [name, tally] : aggregate.sectors()) {

@@ -1,5 +1,6 @@
 // Markdown and CSV renderings of the statistics.
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -148,6 +149,22 @@ std::string StrictSenderHeadline(const Tally& tally) {
       " domains not measured or unreachable).");
 }
 
+std::vector<SharedKeyRow> SharedKeyRows(const LeafKeys& keys, size_t n) {
+  std::vector<SharedKeyRow> rows;
+  for (const auto& [key, use] : keys.TopShared(n)) {
+    const std::vector<std::string> orgs(use->organisations.begin(),
+                                        use->organisations.end());
+    const size_t shown = std::min<size_t>(orgs.size(), 3);
+    std::string text = absl::StrJoin(orgs.begin(), orgs.begin() + shown, ", ");
+    if (orgs.size() > shown) {
+      absl::StrAppend(&text, " and ", orgs.size() - shown,
+                      orgs.size() >= kMaxKeyOrganisations ? "+" : "", " more");
+    }
+    rows.push_back({key, std::move(text), orgs.size(), use->domains});
+  }
+  return rows;
+}
+
 std::string RenderMarkdown(const Aggregate& aggregate,
                            const ReportOptions& options) {
   const auto rows = ReportRows(aggregate, options);
@@ -207,6 +224,24 @@ std::string RenderMarkdown(const Aggregate& aggregate,
                   rows, &Tally::tls_categories, &out);
   AppendMetricBreakdown("Certificate facts (METRICS.md)",
                         MetricsOf(MetricGroup::kCertificate), rows, &out);
+  absl::StrAppend(
+      &out, "\n## Leaf keys shared across organisations\n\n",
+      aggregate.leaf_keys().SharedCount(),
+      " leaf keys are presented by the MX hosts of more than one "
+      "organisation (a hosting company's shared key, or an appliance's "
+      "default one).\n");
+  const std::vector<SharedKeyRow> shared =
+      SharedKeyRows(aggregate.leaf_keys(), options.top_providers);
+  if (!shared.empty()) {
+    absl::StrAppend(&out,
+                    "\n| key (SPKI SHA-256) | organisations | domains |\n"
+                    "|---|---|---:|\n");
+    for (const SharedKeyRow& row : shared) {
+      absl::StrAppend(&out, "| ", row.key.substr(0, 16), "… | ",
+                      MarkdownCell(row.organisations), " | ", row.domains,
+                      " |\n");
+    }
+  }
   AppendBreakdown("Certificate problems", KeysOf(overall.cert_problems), rows,
                   &Tally::cert_problems, &out);
   AppendBreakdown("Certificate verification errors",

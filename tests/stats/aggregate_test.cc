@@ -29,6 +29,8 @@ DomainResult RandomDomain(int i, std::mt19937* rng) {
   if ((*rng)() % 4 == 0) tls->set_cert_expired(true);
   if ((*rng)() % 5 == 0) r.mutable_dmarc()->set_policy("none");
   if ((*rng)() % 2 == 0) r.set_dnssec(true);
+  // Keys: a few shared by all providers, the rest each provider's own.
+  tls->set_leaf_spki_sha256(absl::StrCat("key", (*rng)() % 5));
   if ((*rng)() % 6 == 0) r.mutable_mx(0)->mutable_addresses(0)->clear_smtp();
   return r;
 }
@@ -53,6 +55,40 @@ TEST(AggregateTest, PartsMergeIntoTheWhole) {
   for (const auto& [name, tally] : merged.sectors()) by_sector += tally.domains;
   EXPECT_EQ(by_sector, 3000u);
   EXPECT_TRUE(merged.sectors().count(Aggregate::kNoSector));
+}
+
+// Key reuse: the same leaf key on MX hosts of different organisations.
+TEST(AggregateTest, LeafKeysSharedAcrossOrganisations) {
+  auto with_key = [](const std::string& domain, const std::string& mx,
+                     const std::string& key) {
+    DomainResult r = GoodDomain(domain, "", mx);
+    r.mutable_mx(0)
+        ->mutable_addresses(0)
+        ->mutable_smtp()
+        ->mutable_tls()
+        ->set_leaf_spki_sha256(key);
+    return SummarizeDomain(r, LastTwoLabels);
+  };
+  Aggregate a;
+  // A provider's key on its own hosts, for two customers: one organisation.
+  a.Add(with_key("a.example", "mx.big.net", "k-provider"));
+  a.Add(with_key("b.example", "mx.big.net", "k-provider"));
+  // One key on the self-hosted servers of three organisations.
+  a.Add(with_key("c.example", "mx.c.example", "k-default"));
+  a.Add(with_key("d.example", "mx.d.example", "k-default"));
+  a.Add(with_key("e.example", "mx.e.example", "k-default"));
+  EXPECT_EQ(a.leaf_keys().SharedCount(), 1u);
+  const std::vector<SharedKeyRow> rows = SharedKeyRows(a.leaf_keys(), 10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].key, "k-default");
+  EXPECT_EQ(rows[0].organisation_count, 3u);
+  EXPECT_EQ(rows[0].domains, 3u);
+  EXPECT_EQ(rows[0].organisations, "c.example, d.example, e.example");
+  EXPECT_THAT(Json(a),
+              ::testing::HasSubstr("\"shared_leaf_keys\":{\"keys\":1,"
+                                   "\"untracked_domains\":0,\"top\":[{"
+                                   "\"spki_sha256\":\"k-default\","
+                                   "\"organisations\":3,\"domains\":3}]}"));
 }
 
 TEST(AggregateTest, CountsEachDomainOncePerMetric) {
