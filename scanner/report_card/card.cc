@@ -86,15 +86,24 @@ std::string CertificateProblem(const TlsInfo& tls) {
   return absl::StrJoin(problems, ", ");
 }
 
+// A report address for a domain whose DMARC record has none, to be
+// replaced with one its owners read.
+std::string PlaceholderRua(absl::string_view domain) {
+  return absl::StrCat("mailto:dmarc-reports@", domain);
+}
+
 // The DMARC record that keeps what works (rua, ruf, alignment) and
-// enforces: p=quarantine (reject if it already was), no pct, no t=y.
-std::string EnforcingDmarcRecord(const DmarcResult& d) {
+// enforces: p=quarantine (reject if it already was), no pct, no t=y. A
+// record without a report address gets one: enforcing blind loses the
+// reports that show what enforcement blocks.
+std::string EnforcingDmarcRecord(const DmarcResult& d,
+                                 absl::string_view domain) {
   const std::string policy =
       absl::AsciiStrToLower(d.policy()) == "reject" ? "reject" : "quarantine";
   std::string record = absl::StrCat("v=DMARC1; p=", policy);
-  if (d.rua_size() > 0) {
-    absl::StrAppend(&record, "; rua=", absl::StrJoin(d.rua(), ","));
-  }
+  absl::StrAppend(
+      &record, "; rua=",
+      d.rua_size() > 0 ? absl::StrJoin(d.rua(), ",") : PlaceholderRua(domain));
   if (d.ruf_size() > 0) {
     absl::StrAppend(&record, "; ruf=", absl::StrJoin(d.ruf(), ","));
   }
@@ -283,11 +292,10 @@ Card BuildCard(const DomainResult& r, const stats::DomainSummary& s) {
                   "address to see who sends as the domain, then enforce "
                   "(p=quarantine, then p=reject). Replace the report "
                   "address with one you read.",
-        no_mail ? absl::StrCat("_dmarc.", d, ". IN TXT \"v=DMARC1; p=reject\"")
-                : absl::StrCat("_dmarc.", d,
-                               ". IN TXT \"v=DMARC1; p=none; "
-                               "rua=mailto:dmarc-reports@",
-                               d, "\"")));
+        no_mail
+            ? absl::StrCat("_dmarc.", d, ". IN TXT \"v=DMARC1; p=reject\"")
+            : absl::StrCat("_dmarc.", d, ". IN TXT \"v=DMARC1; p=none; rua=",
+                           PlaceholderRua(d), "\"")));
   } else {
     std::vector<std::string> weak;
     if (dmarc.policy().empty()) weak.push_back("no usable policy");
@@ -302,11 +310,18 @@ Card BuildCard(const DomainResult& r, const stats::DomainSummary& s) {
     controls.push_back(Make(
         kDmarc, ControlState::kFail,
         absl::StrCat(dmarc.record(), " — ", absl::StrJoin(weak, ", ")),
-        "Move the policy on to enforcement for all mail, keeping the report "
-        "addresses: p=quarantine (then reject), without pct or t=y.",
-        dmarc.inherited() ? ""
-                          : absl::StrCat("_dmarc.", d, ". IN TXT \"",
-                                         EnforcingDmarcRecord(dmarc), "\"")));
+        dmarc.rua_size() > 0
+            ? "Move the policy on to enforcement for all mail, keeping the "
+              "report addresses: p=quarantine (then reject), without pct or "
+              "t=y."
+            : "Move the policy on to enforcement for all mail: p=quarantine "
+              "(then reject), without pct or t=y. The record asks for no "
+              "reports: add a report address you read (rua), and read the "
+              "reports for a while before enforcing.",
+        dmarc.inherited()
+            ? ""
+            : absl::StrCat("_dmarc.", d, ". IN TXT \"",
+                           EnforcingDmarcRecord(dmarc, d), "\"")));
   }
 
   // MTA-STS.

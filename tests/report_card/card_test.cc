@@ -79,6 +79,22 @@ TEST(CardTest, DmarcNoneWithRuaMovesOnKeepingTheReports) {
   EXPECT_FALSE(parsed.record.pct_tag.has_value());
 }
 
+TEST(CardTest, DmarcNoneWithoutRuaGetsAReportAddress) {
+  DomainResult r = GoodDomain("a.example", "council", "mx.big.net");
+  DmarcResult* d = r.mutable_dmarc();
+  d->set_policy("none");
+  d->set_record("v=DMARC1; p=none");
+  const ControlResult c = Control(CardOf(r), "dmarc");
+  EXPECT_EQ(c.state, ControlState::kFail);
+  EXPECT_THAT(c.fix, HasSubstr("add a report address"));
+  const checks::dmarc::DmarcParse parsed = checks::dmarc::ParseDmarcRecord(
+      TxtData(c.record), checks::dmarc::DmarcProfile::kRfc9989);
+  EXPECT_TRUE(parsed.valid()) << c.record;
+  EXPECT_EQ(parsed.policy, checks::dmarc::DmarcPolicy::kQuarantine);
+  ASSERT_EQ(parsed.record.rua.size(), 1u);
+  EXPECT_EQ(parsed.record.rua[0].uri, "mailto:dmarc-reports@a.example");
+}
+
 TEST(CardTest, SpfSoftfailBecomesHardfail) {
   DomainResult r = GoodDomain("a.example", "council", "mx.big.net");
   r.mutable_spf()->set_all("~all");
