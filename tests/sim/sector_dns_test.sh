@@ -65,7 +65,7 @@ for path in sys.argv[2:]:
     missing = sorted(used - listed)
     if missing:
         sys.exit(f"FAIL: selectors {missing} are not in {path}: update "
-                 "the DKIM selector lists of tools/sim/gen_sector.py")
+                 "the DKIM selector lists of tools/sim/sector/constants.py")
 PY
 
 echo "== serving the zones with NSD"
