@@ -22,6 +22,7 @@
 #include "scanner/cli/explain_command.h"
 #include "scanner/cli/export_command.h"
 #include "scanner/cli/scan_command.h"
+#include "scanner/cli/site_command.h"
 #include "scanner/cli/stats_command.h"
 
 namespace {
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
   if (command == "trend") return mxscan::cli::RunTrendCommand(rest);
   if (command == "export") return mxscan::cli::RunExportCommand(rest);
   if (command == "explain") return mxscan::cli::RunExplainCommand(rest);
+  if (command == "site") return mxscan::cli::RunSiteCommand(rest);
   std::fprintf(stderr, "mxscan: command \"%s\" has no runner\n",
                command.c_str());
   return 2;

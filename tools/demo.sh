@@ -69,8 +69,13 @@ if [[ -n "$example" ]]; then
   "$MXSCAN" explain "$example" --from "$OUT/results" --psl-file "$OUT/sim/psl.dat"
 fi
 
+echo "== the report cards as a static site (mxscan site)"
+"$MXSCAN" site "$OUT/results" --output "$OUT/site" --psl-file "$OUT/sim/psl.dat" \
+  --title "Simulated sector, $DOMAINS domains"
+
 echo "== files in $OUT"
 echo "  results/      the records (mxscan dump $OUT/results --format jsonl|csv)"
 echo "  results.csv   one row per domain, for spreadsheets"
 echo "  stats.md      stats.json   the sector figures"
 echo "  report.html   the report with its charts (open it in a browser)"
+echo "  site/         every organisation's report card (open site/index.html)"

@@ -133,6 +133,20 @@ const std::vector<CommandSpec>& CommandSpecs() {
                {"format", "text or json", "text"},
                {"psl-file", "", {}},
            }},
+          {"site",
+           "site DIR... --output SITE/ [--title T] [--psl-file F]",
+           "The scan's report cards as a static site to publish: an index "
+           "(headline figures, sectors, organisations ranked by the controls "
+           "their domains meet), a page per sector, per organisation (its "
+           "domains against the controls, the fix for every failure) and "
+           "per domain (the card and its evidence). No server, nothing "
+           "loaded from the network.",
+           {
+               {"output", "the folder the site is written to (created)",
+                "none (required)"},
+               {"title", "", {}},
+               {"psl-file", "", {}},
+           }},
           {"trend",
            "trend DIR1 DIR2 ... [--format md|csv|json|html] [--metrics a,b]",
            "Each metric per sector over several scans (one result directory "

@@ -110,4 +110,27 @@ bogus = {k: v for k, v in overall["strict_sender"].items() if "DNSSEC bogus" in 
 assert sum(bogus.values()) > 0, overall["strict_sender"]
 print({m: overall["percent"][m] for m in ("dnssec", "dane_published", "dane_valid")}, bogus)
 PY
+echo "== mxscan site: the report cards as a static site, every link inside it"
+"$MXSCAN" site "$TMP/out" --output "$TMP/site" --psl-file "$PSL_FILE" 2>"$TMP/site.err" ||
+  { cat "$TMP/site.err"; echo "FAIL: mxscan site"; exit 1; }
+cat "$TMP/site.err"
+python3 - "$TMP/site" "$N" <<'PY'
+import os, re, sys
+root, n = sys.argv[1], int(sys.argv[2])
+pages = {os.path.relpath(os.path.join(d, f), root)
+         for d, _, files in os.walk(root) for f in files}
+assert len([p for p in pages if p.startswith("domains/")]) == n, "a page per domain"
+links = 0
+for page in pages:
+    if not page.endswith(".html"):
+        continue
+    text = open(os.path.join(root, page), encoding="utf-8").read()
+    for target in re.findall(r'(?:href|src)="([^"]*)"', text):
+        assert ":" not in target, f"{page}: {target} leaves the site"
+        resolved = os.path.normpath(os.path.join(os.path.dirname(page), target))
+        assert resolved in pages, f"{page}: broken link {target}"
+        links += 1
+print(f"{len(pages)} files, {links} links, none broken")
+PY
+if "$MXSCAN" site "$TMP/out" 2>/dev/null; then echo "FAIL: site without --output"; exit 1; fi
 echo PASS

@@ -1,0 +1,357 @@
+#include "scanner/report_card/site.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "scanner/stats/metrics.h"
+#include "scanner/stats/report.h"
+#include "scanner/stats/svg_chart.h"
+
+namespace mxscan::report_card {
+namespace {
+
+using stats::HtmlEscape;
+
+// Readable on screen and on paper; state is in words, colour only helps.
+constexpr char kStyle[] = R"css(
+body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:72em;padding:0 1em;color:#111;background:#fff}
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em}
+table{border-collapse:collapse;margin:.6em 0;font-size:.93em}
+th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#eee}th[aria-sort]{cursor:pointer}
+td.num{text-align:right}
+.pass{background:#dff0d8}.fail{background:#f8d7da;font-weight:bold}
+.na{color:#555}.nm{color:#555;font-style:italic}
+pre{background:#f4f4f4;padding:.4em;white-space:pre-wrap;word-break:break-all}
+nav a{margin-right:1em}
+input.filter{margin:.4em 0;padding:.2em .4em;width:20em}
+@media print{nav,input.filter{display:none}body{max-width:none}}
+)css";
+
+// Sorts a table by the clicked column (numbers by data-v) and filters
+// rows by the text typed above it. The pages read the same without it.
+constexpr char kScript[] = R"js(
+document.querySelectorAll('table.sortable').forEach(function(t){
+ var f=document.createElement('input');f.className='filter';
+ f.placeholder='Filter';f.setAttribute('aria-label','Filter the table');
+ t.parentNode.insertBefore(f,t);
+ f.addEventListener('input',function(){var q=f.value.toLowerCase();
+  t.querySelectorAll('tbody tr').forEach(function(r){
+   r.hidden=q&&r.textContent.toLowerCase().indexOf(q)<0;});});
+ t.querySelectorAll('th').forEach(function(h,i){h.setAttribute('aria-sort','none');
+  h.addEventListener('click',function(){var b=t.tBodies[0],
+   up=h.getAttribute('aria-sort')!=='ascending',rs=[].slice.call(b.rows);
+   rs.sort(function(x,y){var a=x.cells[i],c=y.cells[i],
+    p=a.dataset.v!==undefined?+a.dataset.v:a.textContent,
+    q=c.dataset.v!==undefined?+c.dataset.v:c.textContent;
+    return (p<q?-1:p>q?1:0)*(up?1:-1);});
+   t.querySelectorAll('th').forEach(function(o){o.setAttribute('aria-sort','none');});
+   h.setAttribute('aria-sort',up?'ascending':'descending');
+   rs.forEach(function(r){b.appendChild(r);});});});});
+)js";
+
+// Every page links the one style sheet and script beside the index
+// (relative paths: the site opens from file:// as from a server).
+std::string Page(absl::string_view title, absl::string_view to_root,
+                 const std::string& body) {
+  return absl::StrCat(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+      "<title>",
+      HtmlEscape(title), "</title><link rel=\"stylesheet\" href=\"", to_root,
+      "site.css\"></head><body><nav><a href=\"", to_root,
+      "index.html\">Overview</a></nav><main>", body, "</main><script src=\"",
+      to_root, "site.js\"></script></body></html>\n");
+}
+
+const char* StateClass(ControlState state) {
+  switch (state) {
+    case ControlState::kPass:
+      return "pass";
+    case ControlState::kFail:
+      return "fail";
+    case ControlState::kNotApplicable:
+      return "na";
+    case ControlState::kNotMeasured:
+      return "nm";
+  }
+  return "";
+}
+
+// The state in words, a failure in capitals (readable without colour).
+const char* StateText(ControlState state) {
+  return state == ControlState::kFail ? "FAIL" : ControlStateName(state);
+}
+
+std::string Share(int passed, int applicable) {
+  return applicable == 0
+             ? "—"
+             : absl::StrFormat("%.0f%% (%d of %d)", 100.0 * passed / applicable,
+                               passed, applicable);
+}
+
+std::string ShareValue(int passed, int applicable) {
+  return applicable == 0 ? "-1"
+                         : absl::StrFormat("%.4f", 1.0 * passed / applicable);
+}
+
+std::string DomainPage(const Card& card, const std::string& org_page,
+                       const std::string& org_name) {
+  std::string body = absl::StrCat(
+      "<h1>", HtmlEscape(card.domain), "</h1><p>Organisation: <a href=\"../",
+      org_page, "\">", HtmlEscape(org_name), "</a>",
+      card.sector.empty() ? ""
+                          : absl::StrCat("; sector: ", HtmlEscape(card.sector)),
+      "</p><p><strong>", card.passed, " of ", card.applicable,
+      "</strong> applicable controls met.</p><h2>Controls</h2>"
+      "<table><thead><tr><th scope=\"col\">control</th><th scope=\"col\">"
+      "result</th><th scope=\"col\">what was found</th><th scope=\"col\">"
+      "the fix</th></tr></thead><tbody>");
+  for (const ControlResult& c : card.controls) {
+    absl::StrAppend(&body, "<tr><th scope=\"row\">", HtmlEscape(c.title),
+                    "</th><td class=\"", StateClass(c.state), "\">",
+                    StateText(c.state), "</td><td>", HtmlEscape(c.why),
+                    "</td><td>", HtmlEscape(c.fix));
+    if (!c.record.empty()) {
+      absl::StrAppend(&body, "<pre><code>", HtmlEscape(c.record),
+                      "</code></pre>");
+    }
+    absl::StrAppend(&body, "</td></tr>");
+  }
+  absl::StrAppend(&body, "</tbody></table><h2>Evidence</h2><ul>");
+  for (const std::string& line : card.evidence) {
+    absl::StrAppend(&body, "<li>", HtmlEscape(line), "</li>");
+  }
+  absl::StrAppend(&body, "</ul>");
+  return Page(card.domain, "../", body);
+}
+
+}  // namespace
+
+std::string Slug(absl::string_view name) {
+  std::string slug;
+  for (char c : name) {
+    if (slug.size() >= 100) break;
+    const char lower = absl::ascii_tolower(static_cast<unsigned char>(c));
+    const bool dot =
+        lower == '.' && (slug.empty() || slug.back() != '.');  // never ".."
+    slug.push_back(absl::ascii_isalnum(static_cast<unsigned char>(lower)) ||
+                           dot || lower == '-'
+                       ? lower
+                       : '-');
+  }
+  if (!slug.empty() && slug.front() == '.') slug.front() = '-';  // not hidden
+  return slug.empty() ? "-" : slug;
+}
+
+SiteBuilder::SiteBuilder(SiteOptions options, PageSink sink)
+    : options_(std::move(options)), sink_(std::move(sink)) {}
+
+void SiteBuilder::Write(const std::string& path, const std::string& html) {
+  ++pages_;
+  bytes_ += html.size();
+  sink_(path, html);
+}
+
+std::string SiteBuilder::Unique(const std::string& folder,
+                                absl::string_view name) {
+  const std::string slug = Slug(name);
+  const int used = slugs_[absl::StrCat(folder, "/", slug)]++;
+  return used == 0 ? absl::StrCat(folder, "/", slug, ".html")
+                   : absl::StrCat(folder, "/", slug, "~", used, ".html");
+}
+
+void SiteBuilder::Add(const DomainResult& result,
+                      const stats::DomainSummary& summary,
+                      const std::string& org_domain) {
+  const Card card = BuildCard(result, summary);
+  if (control_titles_.empty()) {
+    for (const ControlResult& c : card.controls) {
+      control_titles_.push_back(c.title);
+    }
+  }
+  const std::string org_name = !card.organization.empty() ? card.organization
+                               : !org_domain.empty()      ? org_domain
+                                                          : card.domain;
+  Organisation& org = organisations_[org_name];
+  if (org.page.empty()) {
+    org.name = org_name;
+    org.sector = card.sector;
+    org.page = Unique("orgs", org_name);
+  }
+  DomainRow row;
+  row.domain = card.domain;
+  row.page = Unique("domains", card.domain);
+  row.passed = card.passed;
+  row.applicable = card.applicable;
+  for (const ControlResult& c : card.controls) {
+    row.states.push_back(c.state);
+    if (c.state == ControlState::kFail) {
+      row.fixes.emplace_back(absl::StrCat(c.title, ": ", c.fix), c.record);
+    }
+  }
+  Write(row.page, DomainPage(card, org.page, org_name));
+  org.passed += row.passed;
+  org.applicable += row.applicable;
+  org.domains.push_back(std::move(row));
+}
+
+std::string SiteBuilder::OrganisationTable(
+    const std::vector<const Organisation*>& orgs,
+    const std::string& to_root) const {
+  std::string out =
+      "<table class=\"sortable\"><thead><tr><th scope=\"col\">organisation"
+      "</th><th scope=\"col\">sector</th><th scope=\"col\">domains</th>"
+      "<th scope=\"col\">controls met</th></tr></thead><tbody>";
+  for (const Organisation* o : orgs) {
+    absl::StrAppend(&out, "<tr><td><a href=\"", to_root, o->page, "\">",
+                    HtmlEscape(o->name), "</a></td><td>", HtmlEscape(o->sector),
+                    "</td><td class=\"num\">", o->domains.size(),
+                    "</td><td class=\"num\" data-v=\"",
+                    ShareValue(o->passed, o->applicable), "\">",
+                    Share(o->passed, o->applicable), "</td></tr>");
+  }
+  absl::StrAppend(&out, "</tbody></table>");
+  return out;
+}
+
+void SiteBuilder::Finish(const stats::Aggregate& aggregate) {
+  // Organisations, best share first (ties by name).
+  std::vector<const Organisation*> ranked;
+  for (const auto& [name, org] : organisations_) ranked.push_back(&org);
+  auto share = [](const Organisation* o) {
+    return o->applicable == 0 ? -1.0 : 1.0 * o->passed / o->applicable;
+  };
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [&](const Organisation* a, const Organisation* b) {
+                     return share(a) > share(b);
+                   });
+
+  // One page per organisation: its domains against the controls, the fixes.
+  for (const Organisation* o : ranked) {
+    std::string body = absl::StrCat(
+        "<h1>", HtmlEscape(o->name), "</h1><p>",
+        o->sector.empty()
+            ? ""
+            : absl::StrCat("Sector: ", HtmlEscape(o->sector), ". "),
+        o->domains.size(),
+        " domains; controls met: ", Share(o->passed, o->applicable),
+        ".</p><h2>Domains against the controls</h2><table class=\"sortable\">"
+        "<thead><tr><th scope=\"col\">domain</th><th scope=\"col\">met</th>");
+    for (const std::string& title : control_titles_) {
+      absl::StrAppend(&body, "<th scope=\"col\">", HtmlEscape(title), "</th>");
+    }
+    absl::StrAppend(&body, "</tr></thead><tbody>");
+    for (const DomainRow& d : o->domains) {
+      absl::StrAppend(&body, "<tr><th scope=\"row\"><a href=\"../", d.page,
+                      "\">", HtmlEscape(d.domain),
+                      "</a></th><td class=\"num\" data-v=\"",
+                      ShareValue(d.passed, d.applicable), "\">",
+                      Share(d.passed, d.applicable), "</td>");
+      for (ControlState state : d.states) {
+        absl::StrAppend(&body, "<td class=\"", StateClass(state), "\">",
+                        StateText(state), "</td>");
+      }
+      absl::StrAppend(&body, "</tr>");
+    }
+    absl::StrAppend(&body, "</tbody></table><h2>What to fix</h2>");
+    bool any = false;
+    for (const DomainRow& d : o->domains) {
+      if (d.fixes.empty()) continue;
+      any = true;
+      absl::StrAppend(&body, "<h3><a href=\"../", d.page, "\">",
+                      HtmlEscape(d.domain), "</a></h3><ul>");
+      for (const auto& [fix, record] : d.fixes) {
+        absl::StrAppend(&body, "<li>", HtmlEscape(fix));
+        if (!record.empty()) {
+          absl::StrAppend(&body, "<pre><code>", HtmlEscape(record),
+                          "</code></pre>");
+        }
+        absl::StrAppend(&body, "</li>");
+      }
+      absl::StrAppend(&body, "</ul>");
+    }
+    if (!any) absl::StrAppend(&body, "<p>Nothing: every control is met.</p>");
+    Write(o->page, Page(o->name, "../", body));
+  }
+
+  // One page per sector.
+  std::map<std::string, std::vector<const Organisation*>> by_sector;
+  for (const Organisation* o : ranked) by_sector[o->sector].push_back(o);
+  std::map<std::string, std::string> sector_pages;
+  for (const auto& [sector, orgs] : by_sector) {
+    const std::string name = sector.empty() ? "(no sector)" : sector;
+    const std::string page = Unique("sectors", name);
+    sector_pages[sector] = page;
+    Write(page,
+          Page(name, "../",
+               absl::StrCat("<h1>", HtmlEscape(name), "</h1><p>", orgs.size(),
+                            " organisations, ranked by the share of "
+                            "controls their domains meet.</p>",
+                            OrganisationTable(orgs, "../"))));
+  }
+
+  // The index.
+  const stats::Tally& overall = aggregate.overall();
+  std::string body = absl::StrCat(
+      "<h1>", HtmlEscape(options_.title), "</h1><p>", overall.domains,
+      " domains, ", organisations_.size(), " organisations, ", by_sector.size(),
+      " sectors. ", HtmlEscape(stats::StrictSenderHeadline(overall)),
+      "</p><h2>Headline figures</h2><table>"
+      "<thead><tr><th scope=\"col\">sector</th>"
+      "<th scope=\"col\">domains</th>");
+  const std::vector<stats::MetricInfo> headline =
+      stats::MetricsOf(stats::MetricGroup::kHeadline);
+  for (const stats::MetricInfo& m : headline) {
+    absl::StrAppend(&body, "<th scope=\"col\">", HtmlEscape(m.label), "</th>");
+  }
+  absl::StrAppend(&body, "</tr></thead><tbody>");
+  std::vector<std::pair<std::string, const stats::Tally*>> rows = {
+      {"overall", &overall}};
+  for (const auto& [name, tally] : aggregate.sectors()) {
+    rows.emplace_back(name, &tally);
+  }
+  for (const auto& [name, tally] : rows) {
+    auto page =
+        sector_pages.find(name == stats::Aggregate::kNoSector ? "" : name);
+    absl::StrAppend(&body, "<tr><th scope=\"row\">",
+                    page != sector_pages.end() && name != "overall"
+                        ? absl::StrCat("<a href=\"", page->second, "\">",
+                                       HtmlEscape(name), "</a>")
+                        : HtmlEscape(name),
+                    "</th><td class=\"num\">", tally->domains, "</td>");
+    for (const stats::MetricInfo& m : headline) {
+      absl::StrAppend(&body, "<td class=\"num\">",
+                      HtmlEscape(stats::FigureText(*tally, m.metric)), "</td>");
+    }
+    absl::StrAppend(&body, "</tr>");
+  }
+  absl::StrAppend(&body, "</tbody></table><h2>Leading mail providers</h2><ul>");
+  for (const auto& [provider, n] : overall.TopProviders(10)) {
+    absl::StrAppend(&body, "<li>", HtmlEscape(provider), ": ", n,
+                    " domains</li>");
+  }
+  absl::StrAppend(&body, "<li>self-hosted: ", overall.self_hosted,
+                  " domains</li></ul><h2>Organisations</h2><p>Ranked by the "
+                  "share of controls their domains meet (",
+                  control_titles_.size(),
+                  " controls; those that do not apply are not counted).</p>",
+                  OrganisationTable(ranked, ""), "<h2>Provenance</h2><ul>");
+  for (const std::string& line : options_.provenance) {
+    absl::StrAppend(&body, "<li>", HtmlEscape(line), "</li>");
+  }
+  if (options_.provenance.empty()) {
+    absl::StrAppend(&body,
+                    "<li>No scan manifest: what produced these "
+                    "results is not recorded.</li>");
+  }
+  absl::StrAppend(&body, "</ul>");
+  Write("index.html", Page(options_.title, "", body));
+  Write("site.css", kStyle);
+  Write("site.js", kScript);
+}
+
+}  // namespace mxscan::report_card

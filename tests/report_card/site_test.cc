@@ -1,0 +1,128 @@
+#include "scanner/report_card/site.h"
+
+#include <map>
+#include <regex>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/stats/stats_test_records.h"
+
+namespace mxscan::report_card {
+namespace {
+
+using stats::testing::GoodDomain;
+using stats::testing::LastTwoLabels;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Builds a site from `records` into a map path -> contents.
+std::map<std::string, std::string> BuildSite(
+    const std::vector<DomainResult>& records) {
+  std::map<std::string, std::string> pages;
+  SiteOptions options;
+  options.title = "Test <sector>";
+  options.provenance = {"run 1: mxscan test"};
+  SiteBuilder site(
+      options, [&](const std::string& path, const std::string& html) {
+        EXPECT_EQ(pages.count(path), 0u) << path << " written twice";
+        pages[path] = html;
+      });
+  stats::Aggregate aggregate;
+  for (const DomainResult& r : records) {
+    const stats::DomainSummary s = stats::SummarizeDomain(r, LastTwoLabels);
+    aggregate.Add(s);
+    site.Add(r, s, LastTwoLabels(r.domain()));
+  }
+  site.Finish(aggregate);
+  EXPECT_EQ(site.pages(), pages.size());
+  return pages;
+}
+
+std::vector<DomainResult> Records() {
+  DomainResult good = GoodDomain("good.example", "council", "mx.big.net");
+  good.set_organization("Council of Good");
+  DomainResult weak = GoodDomain("weak.example", "council", "mx.big.net");
+  weak.set_organization("Council of Good");
+  weak.mutable_dmarc()->set_policy("none");
+  weak.mutable_dmarc()->set_record("v=DMARC1; p=none");
+  DomainResult other = GoodDomain("other.example", "health", "mx.big.net");
+  other.mutable_spf()->set_all("~all");
+  other.mutable_spf()->set_record("v=spf1 mx ~all");
+  // A hostile name, as an invalid input line gets a record.
+  DomainResult hostile;
+  hostile.set_domain("<script>alert(1)</script>../..");
+  hostile.set_sector("council");
+  hostile.set_status(DomainResult::ERROR);
+  return {good, weak, other, hostile};
+}
+
+TEST(SiteTest, EveryPageAndEveryLinkIsThere) {
+  const auto pages = BuildSite(Records());
+  for (const char* path :
+       {"index.html", "site.css", "site.js", "orgs/council-of-good.html",
+        "orgs/other.example.html", "domains/good.example.html",
+        "domains/weak.example.html", "sectors/council.html",
+        "sectors/health.html"}) {
+    EXPECT_EQ(pages.count(path), 1u) << path;
+  }
+  // Every href and src is relative, stays inside the site and exists.
+  const std::regex link(R"re((href|src)="([^"]*)")re");
+  int links = 0;
+  for (const auto& [path, html] : pages) {
+    const std::string folder = path.find('/') == std::string::npos
+                                   ? ""
+                                   : path.substr(0, path.find('/') + 1);
+    for (std::sregex_iterator it(html.begin(), html.end(), link), end;
+         it != end; ++it) {
+      std::string target = (*it)[2];
+      EXPECT_THAT(target, Not(HasSubstr(":"))) << path << ": " << target;
+      std::string resolved = folder + target;
+      if (absl::StartsWith(target, "../")) resolved = target.substr(3);
+      EXPECT_EQ(pages.count(resolved), 1u) << path << " links " << target;
+      ++links;
+    }
+  }
+  EXPECT_GT(links, 20);
+}
+
+TEST(SiteTest, OrganisationsRankedWithTheirFixes) {
+  const auto pages = BuildSite(Records());
+  const std::string& index = pages.at("index.html");
+  // other.example fails SPF only, the council fails DMARC on one of two:
+  // both listed, linked, with their shares.
+  EXPECT_THAT(index, HasSubstr(">Council of Good</a>"));
+  EXPECT_THAT(index, HasSubstr("href=\"orgs/other.example.html\""));
+  EXPECT_THAT(index, HasSubstr("run 1: mxscan test"));
+  EXPECT_THAT(index, HasSubstr("Test &lt;sector&gt;"));
+  const std::string& council = pages.at("orgs/council-of-good.html");
+  EXPECT_THAT(council, HasSubstr("good.example"));
+  EXPECT_THAT(council, HasSubstr("DMARC enforced: "));
+  EXPECT_THAT(council, HasSubstr("_dmarc.weak.example. IN TXT"));
+  EXPECT_THAT(council, HasSubstr("<td class=\"fail\">FAIL</td>"));
+  const std::string& other = pages.at("orgs/other.example.html");
+  EXPECT_THAT(other, HasSubstr("v=spf1 mx -all"));
+  // Tables carry real header cells and states in words.
+  EXPECT_THAT(council, HasSubstr("<th scope=\"col\">"));
+  EXPECT_THAT(council, HasSubstr(">pass</td>"));
+}
+
+TEST(SiteTest, HostileNamesAreEscapedAndStayInTheirFolder) {
+  const auto pages = BuildSite(Records());
+  for (const auto& [path, html] : pages) {
+    EXPECT_THAT(html, Not(HasSubstr("<script>alert"))) << path;
+    EXPECT_FALSE(absl::StrContains(path, "..")) << path;
+  }
+  EXPECT_EQ(Slug("<script>alert(1)</script>../.."),
+            "-script-alert-1---script-.--.-");
+  EXPECT_EQ(Slug("Council of X"), "council-of-x");
+  EXPECT_EQ(Slug("xn--mnchen-3ya.council.sim"), "xn--mnchen-3ya.council.sim");
+  EXPECT_EQ(Slug(""), "-");
+  EXPECT_EQ(Slug(".."), "--");
+  EXPECT_EQ(Slug(std::string(300, 'a')).size(), 100u);
+}
+
+}  // namespace
+}  // namespace mxscan::report_card
