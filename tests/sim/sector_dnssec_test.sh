@@ -14,7 +14,14 @@
 #     valid per probe and per MX host),
 #   - say why a bogus zone failed (the Extended DNS Error Unbound gives for
 #     each kind of damage) and record it as "dnssec_bogus",
-#   - and print DNSSEC and DANE figures that are measured and not zero.
+#   - print DNSSEC and DANE figures that are measured and not zero,
+#   - give each kind of zone its strict-sender outcome (bogus: would not
+#     deliver; DANE that matches: authenticated by DANE; TLSA that matches
+#     nothing: would not deliver; TLSA in the domain's own unsigned zone:
+#     never DANE);
+# and the same sector asked straight of NSD (no validation) must warn,
+# say so in the manifest and read "not measured". The scan's report cards
+# are built as a site whose every link resolves.
 # Environment: SECTOR_DOMAINS (600), SECTOR_SEED (11), SECTOR_KEEP=1.
 set -euo pipefail
 source "$(dirname "$0")/sector_test_lib.sh"
@@ -110,6 +117,51 @@ bogus = {k: v for k, v in overall["strict_sender"].items() if "DNSSEC bogus" in 
 assert sum(bogus.values()) > 0, overall["strict_sender"]
 print({m: overall["percent"][m] for m in ("dnssec", "dane_published", "dane_valid")}, bogus)
 PY
+echo "== what a sender that enforces DANE and MTA-STS does, per kind of zone"
+"$MXSCAN" dump "$TMP/out" --format csv >"$TMP/results.csv"
+python3 - "$TMP/sim/truth.jsonl" "$TMP/results.csv" <<'PY'
+import collections, csv, json, sys
+kinds = {}
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    tags = t.get("_posture", [])
+    dnssec = next((x[7:] for x in tags if x.startswith("dnssec:")), None)
+    dane = next((x[5:] for x in tags if x.startswith("dane:")), None)
+    if dnssec:
+        kinds[t["domain"]] = (dnssec, dane)
+outcomes = collections.defaultdict(collections.Counter)
+for row in csv.DictReader(open(sys.argv[2])):
+    if row["domain"] in kinds:
+        outcomes[kinds[row["domain"]]][row["strict_sender"]] += 1
+for kind in sorted(outcomes, key=str):
+    print(f"  {kind}: {dict(outcomes[kind])}")
+for kind, seen in outcomes.items():
+    if kind[0] in ("bogus-expired", "bogus-ds", "bogus-no-rrsig"):
+        assert set(seen) == {"would not deliver: DNSSEC bogus"}, (kind, seen)
+    if kind[0] == "insecure" and kind[1] is not None:
+        # TLSA in the domain's own unsigned zone is never usable (a
+        # provider's signed TLSA may still serve an unsigned domain: RFC
+        # 7672 section 2.2.1).
+        assert "authenticated by DANE" not in seen, (kind, seen)
+assert outcomes[("secure", "ee")]["authenticated by DANE"] > 0
+assert outcomes[("secure", "ta")]["authenticated by DANE"] > 0
+assert outcomes[("secure", "nomatch")]["would not deliver: TLSA matches no certificate"] > 0
+PY
+
+echo "== the same signed sector straight to NSD (no validation): not measured"
+"$MXSCAN" scan --input "$TMP/sim/domains.csv" --output "$TMP/plain" --no-smtp \
+  --resolver "127.0.0.1:$DNS_PORT" --trust-anchor-zone sim --psl-file "$PSL_FILE" \
+  --no-progress 2>"$TMP/plain.err"
+grep -q "is not validating" "$TMP/plain.err" ||
+  { cat "$TMP/plain.err"; echo "FAIL: no warning about a resolver that does not validate"; exit 1; }
+python3 - "$TMP/plain/manifest.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert run["resolvers"][0]["validation"].startswith("not validating"), run["resolvers"]
+PY
+"$MXSCAN" stats "$TMP/plain" --format md --metrics dnssec,dane_valid | grep -q "not measured" ||
+  { echo "FAIL: DNSSEC figures measured without validation"; exit 1; }
+
 echo "== mxscan site: the report cards as a static site, every link inside it"
 "$MXSCAN" site "$TMP/out" --output "$TMP/site" --psl-file "$PSL_FILE" 2>"$TMP/site.err" ||
   { cat "$TMP/site.err"; echo "FAIL: mxscan site"; exit 1; }
