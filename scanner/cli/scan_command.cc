@@ -69,8 +69,9 @@ ABSL_FLAG(int, per_host_concurrency, 2, "SMTP sessions at once per address");
 ABSL_FLAG(int, smtp_timeout_ms, 30000,
           "time allowed for each SMTP reply and for the TLS handshake");
 ABSL_FLAG(bool, probe_tls_versions, false,
-          "extra handshakes capped at TLS 1.0, 1.1 and 1.2 to find the oldest "
-          "version each server accepts");
+          "extra handshakes capped at TLS 1.2, 1.1 and 1.0 (each below the "
+          "version negotiated) to list every version each server accepts and "
+          "the oldest: at most three per address");
 ABSL_FLAG(std::string, trust_anchor_zone, ".",
           "the signed zone whose DNSKEY a validating resolver answers with "
           "the AD bit, asked before the scan (the root; a simulated sector's "

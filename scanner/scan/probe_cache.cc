@@ -1,6 +1,7 @@
 #include "scanner/scan/probe_cache.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,34 @@ struct ProbeCache::RetryTimer {
   Key key;
   UvHandle<uv_timer_t> timer;
 };
+
+namespace {
+
+// The versions --probe-tls-versions caps the handshake at, oldest first
+// (the order of ProbeCacheOptions::capped_contexts).
+constexpr const char* kCappedVersions[] = {"TLSv1", "TLSv1.1", "TLSv1.2"};
+
+// Newer is larger; unknown names are 0.
+int VersionOrder(absl::string_view version) {
+  if (version == "TLSv1") return 1;
+  if (version == "TLSv1.1") return 2;
+  if (version == "TLSv1.2") return 3;
+  if (version == "TLSv1.3") return 4;
+  return 0;
+}
+
+// Adds `version` to tls->versions_accepted, kept newest first, once.
+void AddAcceptedVersion(const std::string& version, TlsInfo* tls) {
+  auto* list = tls->mutable_versions_accepted();
+  if (std::find(list->begin(), list->end(), version) != list->end()) return;
+  list->Add(std::string(version));
+  std::sort(list->begin(), list->end(),
+            [](const std::string& a, const std::string& b) {
+              return VersionOrder(a) > VersionOrder(b);
+            });
+}
+
+}  // namespace
 
 std::shared_ptr<ProbeRecord> ProbeRecordFrom(
     const probe::SmtpProbeOutcome& outcome, const std::string& host,
@@ -241,12 +270,19 @@ void ProbeCache::ProbeOlderVersions(const Key& key,
                                     std::shared_ptr<ProbeRecord> record,
                                     size_t step) {
   TlsInfo* tls = record->probe.mutable_tls();
-  static constexpr const char* kCappedNames[] = {"TLSv1", "TLSv1.1", "TLSv1.2"};
-  // Stop at the first capped version the server accepts, or once the cap
-  // reaches the version it negotiated anyway.
-  if (step >= options_.capped_contexts.size() ||
-      (step < 3 && tls->version() == kCappedNames[step])) {
-    if (tls->oldest_version().empty()) tls->set_oldest_version(tls->version());
+  // Every cap below the negotiated version, newest first (step 0 is the
+  // newest cap; capped_contexts holds them oldest first): a server may
+  // take TLS 1.0 and 1.2 but not 1.1, so none is skipped.
+  const size_t caps = std::min<size_t>(options_.capped_contexts.size(),
+                                       std::size(kCappedVersions));
+  while (step < caps && VersionOrder(kCappedVersions[caps - 1 - step]) >=
+                            VersionOrder(tls->version())) {
+    ++step;
+  }
+  if (step >= caps) {
+    tls->set_oldest_version(tls->versions_accepted().empty()
+                                ? tls->version()
+                                : *tls->versions_accepted().rbegin());
     Address& address = addresses_[key.first];
     --address.active;
     --active_total_;
@@ -259,18 +295,11 @@ void ProbeCache::ProbeOlderVersions(const Key& key,
       core::SocketAddress(key.first, options_.smtp_port).value();
   probe::ProbeSmtp(
       loop_, reinterpret_cast<const sockaddr*>(&address), key.second,
-      *options_.capped_contexts[step], options_.probe,
+      *options_.capped_contexts[caps - 1 - step], options_.probe,
       [this, key, record = std::move(record),
        step](probe::SmtpProbeOutcome outcome) mutable {
-        TlsInfo* tls = record->probe.mutable_tls();
         if (outcome.tls_done) {
-          tls->add_versions_accepted(outcome.tls.version);
-          if (tls->oldest_version().empty()) {
-            tls->set_oldest_version(outcome.tls.version);
-          }
-          ProbeOlderVersions(key, std::move(record),
-                             options_.capped_contexts.size());
-          return;
+          AddAcceptedVersion(outcome.tls.version, record->probe.mutable_tls());
         }
         ProbeOlderVersions(key, std::move(record), step + 1);
       });

@@ -120,8 +120,9 @@ class ProbeCache {
   void StartNext(const std::string& ip);
   void Run(const Key& key);
   void OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome);
-  // Runs the capped handshake number `step` for a probe that succeeded,
-  // then the next, and completes the probe when all are done.
+  // Runs the capped handshake number `step` (0: the newest cap below the
+  // negotiated version) for a probe that succeeded, then the next, and
+  // completes the probe when all are done: at most one per cap.
   void ProbeOlderVersions(const Key& key, std::shared_ptr<ProbeRecord> record,
                           size_t step);
   void Finished(const Key& key, std::shared_ptr<ProbeRecord> record);

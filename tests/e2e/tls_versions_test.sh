@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `mxscan scan --probe-tls-versions` against the project's farm: a modern
-# server's oldest accepted version is found by extra capped handshakes,
-# and a TLS 1.0-only server is recognised as such.
+# server's oldest accepted version is found by extra capped handshakes, a
+# TLS 1.0-only server is recognised as such, and a server that takes every
+# version from 1.0 to 1.3 (Exim's defaults) gets all four listed, not only
+# the newest and the oldest.
 set -euo pipefail
 
 RUNFILES="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
@@ -17,7 +19,8 @@ trap cleanup EXIT
 
 cat >"$TMP/behaviours.json" <<'JSON'
 {"127.66.0.1": {"behaviour": "valid", "names": ["mx1.tv.test"]},
- "127.66.0.2": {"behaviour": "tls10_only", "names": ["mx2.tv.test"]}}
+ "127.66.0.2": {"behaviour": "tls10_only", "names": ["mx2.tv.test"]},
+ "127.66.0.3": {"behaviour": "tls_any_version", "names": ["mx3.tv.test"]}}
 JSON
 cat >"$TMP/tv.test.zone" <<'ZONE'
 $ORIGIN tv.test.
@@ -27,8 +30,10 @@ $TTL 300
 ns1 A 127.0.0.1
 a MX 10 mx1
 b MX 10 mx2
+c MX 10 mx3
 mx1 A 127.66.0.1
 mx2 A 127.66.0.2
+mx3 A 127.66.0.3
 ZONE
 mkdir -p "$TMP/nsd"
 PORT=$(python3 "$SRC/tools/sim/free_port.py")
@@ -39,7 +44,7 @@ PORT=$(python3 "$SRC/tools/sim/free_port.py")
 FARM_PID=$!
 for _ in $(seq 200); do [[ -s "$TMP/ready" ]] && break; sleep 0.05; done
 SMTP=$(awk '$1 == "smtp_port" {print $2}' "$TMP/ready")
-printf "a.tv.test\nb.tv.test\n" >"$TMP/in.txt"
+printf "a.tv.test\nb.tv.test\nc.tv.test\n" >"$TMP/in.txt"
 "$RUNFILES/scanner/mxscan" scan --input "$TMP/in.txt" --output "$TMP/out" \
   --resolver "127.0.0.1:$PORT" --smtp-port "$SMTP" --ca-file "$TMP/ca.pem" \
   --probe-tls-versions --smtp-timeout-ms 5000 --no-progress
@@ -54,5 +59,7 @@ for line in open(sys.argv[1]):
                          tls["versionsAccepted"])
 assert seen["a.tv.test"] == ("TLSv1.3", "TLSv1.2", ["TLSv1.3", "TLSv1.2"]), seen
 assert seen["b.tv.test"] == ("TLSv1", "TLSv1", ["TLSv1"]), seen
+assert seen["c.tv.test"] == (
+    "TLSv1.3", "TLSv1", ["TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"]), seen
 print("tls_versions_test: oldest versions found:", seen)
 PY

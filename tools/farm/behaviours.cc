@@ -43,6 +43,7 @@ constexpr SmtpName kSmtpNames[] = {
     {SmtpBehaviour::kResetHandshake, "reset_handshake"},
     {SmtpBehaviour::kEhlo502, "ehlo_502"},
     {SmtpBehaviour::kStarttlsInjection, "starttls_injection"},
+    {SmtpBehaviour::kTlsAnyVersion, "tls_any_version"},
 };
 
 struct HttpsName {

@@ -55,6 +55,7 @@ enum class SmtpBehaviour {
   kResetHandshake,
   kEhlo502,
   kStarttlsInjection,
+  kTlsAnyVersion,  // TLS 1.0 to 1.3, as Exim's defaults take
 };
 
 enum class HttpsBehaviour { kValid, kRedirect, kExpired, kHuge, kSlow };

@@ -148,9 +148,11 @@ absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
   // BoringSSL still implements TLS 1.0 on both sides; it is only off by
   // default in some builds, so it is asked for explicitly.
   self->tls10_ = NewServerContext(TLS1_VERSION, TLS1_VERSION);
+  self->any_version_ = NewServerContext(TLS1_VERSION, TLS1_3_VERSION);
   self->https_ = NewServerContext(TLS1_2_VERSION, TLS1_3_VERSION);
   if (self->intermediate_buffer_ == nullptr || self->modern_ == nullptr ||
-      self->tls10_ == nullptr || self->https_ == nullptr) {
+      self->tls10_ == nullptr || self->any_version_ == nullptr ||
+      self->https_ == nullptr) {
     return absl::InternalError("cannot create the TLS server contexts");
   }
   SSL_CTX_set_cert_cb(self->https_.get(), &TlsContexts::SelectHttpsCertificate,
@@ -161,7 +163,14 @@ absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Create(
 std::string TlsContexts::RootPem() const { return root_.Pem(); }
 
 SSL_CTX* TlsContexts::SmtpContext(SmtpBehaviour behaviour) const {
-  return behaviour == SmtpBehaviour::kTls10Only ? tls10_.get() : modern_.get();
+  switch (behaviour) {
+    case SmtpBehaviour::kTls10Only:
+      return tls10_.get();
+    case SmtpBehaviour::kTlsAnyVersion:
+      return any_version_.get();
+    default:
+      return modern_.get();
+  }
 }
 
 absl::StatusOr<std::shared_ptr<const Credential>> TlsContexts::MakeCredential(

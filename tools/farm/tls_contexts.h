@@ -86,8 +86,8 @@ class TlsContexts {
   const certs::IssuedCert& root() const { return root_; }
   const certs::IssuedCert& intermediate() const { return intermediate_; }
 
-  // The context for STARTTLS under `behaviour`: TLS 1.2–1.3, or TLS 1.0
-  // only for tls10_only.
+  // The context for STARTTLS under `behaviour`: TLS 1.2–1.3, TLS 1.0 only
+  // for tls10_only, TLS 1.0–1.3 for tls_any_version.
   SSL_CTX* SmtpContext(SmtpBehaviour behaviour) const;
   // The chain an SMTP server with these names presents; shared between
   // sites with the same kind and names.
@@ -118,6 +118,7 @@ class TlsContexts {
   bssl::UniquePtr<CRYPTO_BUFFER> intermediate_buffer_;
   bssl::UniquePtr<SSL_CTX> modern_;
   bssl::UniquePtr<SSL_CTX> tls10_;
+  bssl::UniquePtr<SSL_CTX> any_version_;
   bssl::UniquePtr<SSL_CTX> https_;
   const std::map<std::string, HttpsSite>* https_sites_ = nullptr;
   // Caches: by kind and names; by policy host (bounded, see .cc).
