@@ -9,6 +9,7 @@
 #include "scanner/scan/second_chance.h"
 #include "scanner/smtp/probe_proto.h"
 #include "scanner/tls/certificate_judge.h"
+#include "scanner/tls/tls_version.h"
 
 namespace mxscan::scan {
 
@@ -25,14 +26,7 @@ namespace {
 // (the order of ProbeCacheOptions::capped_contexts).
 constexpr const char* kCappedVersions[] = {"TLSv1", "TLSv1.1", "TLSv1.2"};
 
-// Newer is larger; unknown names are 0.
-int VersionOrder(absl::string_view version) {
-  if (version == "TLSv1") return 1;
-  if (version == "TLSv1.1") return 2;
-  if (version == "TLSv1.2") return 3;
-  if (version == "TLSv1.3") return 4;
-  return 0;
-}
+using ::mxscan::tls::TlsVersionRank;
 
 // Adds `version` to tls->versions_accepted, kept newest first, once.
 void AddAcceptedVersion(const std::string& version, TlsInfo* tls) {
@@ -41,7 +35,7 @@ void AddAcceptedVersion(const std::string& version, TlsInfo* tls) {
   list->Add(std::string(version));
   std::sort(list->begin(), list->end(),
             [](const std::string& a, const std::string& b) {
-              return VersionOrder(a) > VersionOrder(b);
+              return TlsVersionRank(a) > TlsVersionRank(b);
             });
 }
 
@@ -275,8 +269,8 @@ void ProbeCache::ProbeOlderVersions(const Key& key,
   // take TLS 1.0 and 1.2 but not 1.1, so none is skipped.
   const size_t caps = std::min<size_t>(options_.capped_contexts.size(),
                                        std::size(kCappedVersions));
-  while (step < caps && VersionOrder(kCappedVersions[caps - 1 - step]) >=
-                            VersionOrder(tls->version())) {
+  while (step < caps && TlsVersionRank(kCappedVersions[caps - 1 - step]) >=
+                            TlsVersionRank(tls->version())) {
     ++step;
   }
   if (step >= caps) {

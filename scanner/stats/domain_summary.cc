@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "scanner/stats/server_facts.h"
 #include "scanner/stats/strict_sender.h"
+#include "scanner/tls/tls_version.h"
 
 namespace mxscan::stats {
 namespace {
@@ -18,14 +19,7 @@ constexpr char kNoMailServer[] = "no mail server";
 constexpr char kUnreachable[] = "unreachable";
 constexpr char kNoTls[] = "no TLS";
 
-// Lower is weaker; unknown versions sort first.
-int VersionRank(absl::string_view version) {
-  if (version == "TLSv1") return 1;
-  if (version == "TLSv1.1") return 2;
-  if (version == "TLSv1.2") return 3;
-  if (version == "TLSv1.3") return 4;
-  return 0;
-}
+using ::mxscan::tls::TlsVersionRank;
 
 void AddDistinct(std::vector<std::string>* list, std::string value) {
   if (std::find(list->begin(), list->end(), value) == list->end()) {
@@ -61,7 +55,7 @@ ServerCounts CountServers(const DomainResult& r, Family family) {
       if (smtp.tlsa().dane_valid()) ++c.dane_valid;
       if (!smtp.has_tls()) continue;
       ++c.with_tls;
-      if (VersionRank(smtp.tls().version()) >= 3) ++c.tls12;
+      if (TlsVersionRank(smtp.tls().version()) >= 3) ++c.tls12;
       if (CertificateValid(smtp.tls())) ++c.valid_cert;
       if (smtp.tls().embedded_sct_count() + smtp.tls().tls_sct_count() > 0) {
         ++c.with_scts;
@@ -124,7 +118,7 @@ void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
       if (!smtp.has_tls()) continue;
       const TlsInfo& tls = smtp.tls();
       if (weakest.empty() ||
-          VersionRank(tls.version()) < VersionRank(weakest)) {
+          TlsVersionRank(tls.version()) < TlsVersionRank(weakest)) {
         weakest = tls.version().empty() ? "unknown" : tls.version();
       }
       if (tls.cert_expired()) AddDistinct(&s->cert_problems, "expired");
