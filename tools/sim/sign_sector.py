@@ -117,8 +117,11 @@ def sign(zone, sim, out, key_base, dnskey, extra):
     args = ["ldns-signzone", "-f", served, "-o", zone["zone"] + "."]
     if zone["kind"] == "bogus-expired":
         args += EXPIRED
-    subprocess.run(args + [unsigned, key_base], check=True,
-                   capture_output=True, text=True)
+    done = subprocess.run(args + [unsigned, key_base], capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"sign_sector: ldns-signzone failed on {zone['zone']} "
+                         f"({zone['file']}): {done.stderr.strip()}")
     os.remove(unsigned)
     if zone["kind"] == "bogus-no-rrsig":
         drop_signatures(served, lambda owner, covered: covered == "DNSKEY")
