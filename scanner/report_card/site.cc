@@ -15,6 +15,9 @@ namespace {
 
 using stats::HtmlEscape;
 
+// Organisations listed on the index at most (SiteBuilder::Finish).
+constexpr size_t kIndexOrganisations = 5000;
+
 // Readable on screen and on paper; state is in words, colour only helps.
 constexpr char kStyle[] = R"css(
 body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:72em;padding:0 1em;color:#111;background:#fff}
@@ -338,8 +341,19 @@ void SiteBuilder::Finish(const stats::Aggregate& aggregate) {
                   " domains</li></ul><h2>Organisations</h2><p>Ranked by the "
                   "share of controls their domains meet (",
                   control_titles_.size(),
-                  " controls; those that do not apply are not counted).</p>",
-                  OrganisationTable(ranked, ""), "<h2>Provenance</h2><ul>");
+                  " controls; those that do not apply are not counted).");
+  // A national list keeps the index small enough to open: past
+  // kIndexOrganisations the index shows those with the most to fix, and
+  // the sector pages rank them all.
+  std::vector<const Organisation*> listed = ranked;
+  if (listed.size() > kIndexOrganisations) {
+    listed.assign(ranked.end() - kIndexOrganisations, ranked.end());
+    absl::StrAppend(&body, " The ", kIndexOrganisations, " of ", ranked.size(),
+                    " organisations that meet the fewest are listed here; "
+                    "each sector's page ranks all of its own.");
+  }
+  absl::StrAppend(&body, "</p>", OrganisationTable(listed, ""),
+                  "<h2>Provenance</h2><ul>");
   for (const std::string& line : options_.provenance) {
     absl::StrAppend(&body, "<li>", HtmlEscape(line), "</li>");
   }

@@ -20,7 +20,8 @@ namespace mxscan::report_card {
 // inline script (which only sorts and filters tables). Pages:
 //   index.html               the scan, headline figures, the sectors, every
 //                            organisation ranked by the share of controls
-//                            its domains meet
+//                            its domains meet (past 5,000 organisations,
+//                            the 5,000 that meet the fewest)
 //   sectors/<slug>.html      a sector's organisations
 //   orgs/<slug>.html         an organisation's domains against the controls,
 //                            and the fix for every failure

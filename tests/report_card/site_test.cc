@@ -109,6 +109,22 @@ TEST(SiteTest, OrganisationsRankedWithTheirFixes) {
   EXPECT_THAT(council, HasSubstr(">pass</td>"));
 }
 
+TEST(SiteTest, ANationalListKeepsTheIndexSmall) {
+  std::vector<DomainResult> records;
+  for (int i = 0; i < 5001; ++i) {
+    records.push_back(
+        GoodDomain(absl::StrCat("d", i, ".example"), "council", "mx.big.net"));
+  }
+  records[7].mutable_dmarc()->set_policy("none");  // the one to fix
+  const auto pages = BuildSite(records);
+  const std::string& index = pages.at("index.html");
+  EXPECT_THAT(index, HasSubstr("The 5000 of 5001 organisations"));
+  EXPECT_THAT(index, HasSubstr(">d7.example</a>"));
+  // The sector's page ranks them all.
+  const std::string& sector = pages.at("sectors/council.html");
+  EXPECT_THAT(sector, HasSubstr("5001 organisations"));
+}
+
 TEST(SiteTest, HostileNamesAreEscapedAndStayInTheirFolder) {
   const auto pages = BuildSite(Records());
   for (const auto& [path, html] : pages) {
