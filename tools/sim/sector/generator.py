@@ -95,7 +95,9 @@ class Sector:
         # The SMTP half draws from its own generator, so that the DNS half
         # of a seed stays what it was without it.
         self.smtp_rng = random.Random(seed * 7919 + 104729)
-        self.policy_family_rng = random.Random(seed * 6007 + 17)
+        # Which MX hosts and policy hosts are IPv6-only: a generator of its
+        # own, so that the other draws stay what they were.
+        self.family_rng = random.Random(seed * 6007 + 17)
         self.aliases = {}    # MX host name behind a CNAME -> the MX name
         self.providers = {}  # domain -> its mail provider
         self.behaviours = {}      # MX address -> SMTP behaviour
@@ -556,7 +558,7 @@ class Sector:
     def make_ipv6_only_hosts(self):
         """Some self-hosted MX hosts with IPv4 and IPv6 addresses lose
         their A records: mail reaches them over IPv6 only."""
-        r, db = self.policy_family_rng, self.dns.db
+        r, db = self.family_rng, self.dns.db
         for host in sorted(set(self.addresses.values())):
             recs = db.get(host, [])
             if (not host.startswith("mx") or
@@ -640,7 +642,7 @@ class Sector:
             if kind == "no-host":
                 continue
             host = f"mta-sts.{d}"
-            if self.policy_family_rng.random() < POLICY_IPV6_ONLY_SHARE:
+            if self.family_rng.random() < POLICY_IPV6_ONLY_SHARE:
                 # IPv4-mapped: an AAAA record that still reaches loopback.
                 self.dns.add(host, "AAAA", "::ffff:" + POLICY_HOST_ADDRESS)
                 tags.append("mta-sts-host:ipv6-only")
