@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "scanner/core/timer_wheel.h"
+#include "scanner/base/timer_wheel.h"
 #include "scanner/dns/answer_chain.h"
 #include "scanner/dns/message.h"
 #include "scanner/dns/name.h"

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "scanner/base/token_bucket.h"
 #include "scanner/bench/bench_report.h"
 #include "scanner/bench/bench_stats.h"
-#include "scanner/core/token_bucket.h"
 #include "scanner/core/uv_handle.h"
 #include "scanner/tls/tls_client.h"
 

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "scanner/core/json.h"
+#include "scanner/base/json.h"
 
 namespace mxscan::bench {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "scanner/core/json.h"
+#include "scanner/base/json.h"
 #include "scanner/dns/extended_error.h"
 #include "scanner/dns/rdata_text.h"
 #include "scanner/dns/rr_type.h"

@@ -10,7 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "scanner/core/json.h"
+#include "scanner/base/json.h"
 #include "scanner/stats/metrics.h"
 #include "scanner/stats/server_facts.h"
 

@@ -14,7 +14,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "proto/mxscan.pb.h"
-#include "scanner/core/token_bucket.h"
+#include "scanner/base/token_bucket.h"
 #include "scanner/core/uv_handle.h"
 #include "scanner/probe/smtp_probe.h"
 #include "scanner/scan/blocklist.h"

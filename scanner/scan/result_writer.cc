@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "scanner/core/delimited.h"
+#include "scanner/base/delimited.h"
 
 namespace mxscan::scan {
 namespace {

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "scanner/core/json.h"
+#include "scanner/base/json.h"
 #include "scanner/stats/diff.h"
 #include "scanner/stats/report.h"
 

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "scanner/core/csv_field.h"
+#include "scanner/base/csv_field.h"
 
 namespace mxscan::stats {
 namespace {

@@ -7,7 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "scanner/core/csv_field.h"
+#include "scanner/base/csv_field.h"
 #include "scanner/stats/report.h"
 #include "scanner/stats/strict_sender.h"
 

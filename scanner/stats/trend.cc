@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "scanner/core/csv_field.h"
-#include "scanner/core/json.h"
+#include "scanner/base/csv_field.h"
+#include "scanner/base/json.h"
 #include "scanner/stats/svg_chart.h"
 
 namespace mxscan::stats {

@@ -1,5 +1,5 @@
-#ifndef MXSCAN_SCANNER_CORE_TOKEN_BUCKET_H_
-#define MXSCAN_SCANNER_CORE_TOKEN_BUCKET_H_
+#ifndef MXSCAN_SCANNER_BASE_TOKEN_BUCKET_H_
+#define MXSCAN_SCANNER_BASE_TOKEN_BUCKET_H_
 
 #include <cstdint>
 
@@ -29,4 +29,4 @@ class TokenBucket {
 
 }  // namespace mxscan
 
-#endif  // MXSCAN_SCANNER_CORE_TOKEN_BUCKET_H_
+#endif  // MXSCAN_SCANNER_BASE_TOKEN_BUCKET_H_

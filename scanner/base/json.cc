@@ -1,4 +1,4 @@
-#include "scanner/core/json.h"
+#include "scanner/base/json.h"
 
 namespace mxscan {
 namespace {

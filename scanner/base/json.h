@@ -1,5 +1,5 @@
-#ifndef MXSCAN_SCANNER_CORE_JSON_H_
-#define MXSCAN_SCANNER_CORE_JSON_H_
+#ifndef MXSCAN_SCANNER_BASE_JSON_H_
+#define MXSCAN_SCANNER_BASE_JSON_H_
 
 #include <string>
 
@@ -14,4 +14,4 @@ void AppendJsonString(absl::string_view s, std::string* out);
 
 }  // namespace mxscan
 
-#endif  // MXSCAN_SCANNER_CORE_JSON_H_
+#endif  // MXSCAN_SCANNER_BASE_JSON_H_

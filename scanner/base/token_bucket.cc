@@ -1,4 +1,4 @@
-#include "scanner/core/token_bucket.h"
+#include "scanner/base/token_bucket.h"
 
 #include <algorithm>
 #include <cmath>

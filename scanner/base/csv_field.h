@@ -1,5 +1,5 @@
-#ifndef MXSCAN_SCANNER_CORE_CSV_FIELD_H_
-#define MXSCAN_SCANNER_CORE_CSV_FIELD_H_
+#ifndef MXSCAN_SCANNER_BASE_CSV_FIELD_H_
+#define MXSCAN_SCANNER_BASE_CSV_FIELD_H_
 
 #include <string>
 
@@ -13,4 +13,4 @@ std::string CsvField(absl::string_view s);
 
 }  // namespace mxscan
 
-#endif  // MXSCAN_SCANNER_CORE_CSV_FIELD_H_
+#endif  // MXSCAN_SCANNER_BASE_CSV_FIELD_H_

@@ -1,4 +1,4 @@
-#include "scanner/core/delimited.h"
+#include "scanner/base/delimited.h"
 
 #include <google/protobuf/io/coded_stream.h>
 

@@ -1,4 +1,4 @@
-#include "scanner/core/csv_field.h"
+#include "scanner/base/csv_field.h"
 
 namespace mxscan {
 

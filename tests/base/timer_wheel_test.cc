@@ -2,7 +2,7 @@
 // cancel/reschedule, deadlines many laps beyond the wheel, re-entrant
 // callbacks, and a randomised comparison against a plain map.
 
-#include "scanner/core/timer_wheel.h"
+#include "scanner/base/timer_wheel.h"
 
 #include <cstdint>
 #include <map>
@@ -288,10 +288,10 @@ TEST(TimerWheelTest, CallbackCancelsIdInAnotherBucket) {
   EXPECT_THAT(AdvanceTo(wheel, 100), IsEmpty());
 }
 
-// Regression test (fixed bug; scanner/core/timer_wheel.h, Advance): the header promises "The
-// callback may schedule or cancel any id", but Advance detaches a bucket's
-// list and walks it with a saved `next` while the nodes still carry the
-// stale `bucket`/`prev` links. Cancel()ing (or Schedule()ing) an id that is
+// Regression test (fixed bug; scanner/base/timer_wheel.h, Advance): the header
+// promises "The callback may schedule or cancel any id", but Advance detaches a
+// bucket's list and walks it with a saved `next` while the nodes still carry
+// the stale `bucket`/`prev` links. Cancel()ing (or Schedule()ing) an id that is
 // still further down that detached list unlinks it through a node that was
 // already expired, so: the cancelled id is expired anyway, the ids after it
 // are lost (IsScheduled() stays true, they never fire) and size() underflows.

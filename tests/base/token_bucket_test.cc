@@ -1,6 +1,6 @@
 // TokenBucket on a simulated millisecond clock.
 
-#include "scanner/core/token_bucket.h"
+#include "scanner/base/token_bucket.h"
 
 #include <cstdint>
 

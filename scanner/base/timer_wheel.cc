@@ -1,4 +1,4 @@
-#include "scanner/core/timer_wheel.h"
+#include "scanner/base/timer_wheel.h"
 
 namespace mxscan {
 

@@ -1,5 +1,5 @@
-#ifndef MXSCAN_SCANNER_CORE_DELIMITED_H_
-#define MXSCAN_SCANNER_CORE_DELIMITED_H_
+#ifndef MXSCAN_SCANNER_BASE_DELIMITED_H_
+#define MXSCAN_SCANNER_BASE_DELIMITED_H_
 
 #include <string>
 
@@ -15,4 +15,4 @@ void AppendDelimited(const google::protobuf::MessageLite& message,
 
 }  // namespace mxscan
 
-#endif  // MXSCAN_SCANNER_CORE_DELIMITED_H_
+#endif  // MXSCAN_SCANNER_BASE_DELIMITED_H_

@@ -1,5 +1,5 @@
-#ifndef MXSCAN_SCANNER_CORE_TIMER_WHEEL_H_
-#define MXSCAN_SCANNER_CORE_TIMER_WHEEL_H_
+#ifndef MXSCAN_SCANNER_BASE_TIMER_WHEEL_H_
+#define MXSCAN_SCANNER_BASE_TIMER_WHEEL_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -83,4 +83,4 @@ void TimerWheel::Advance(int64_t now_ms, F&& expired) {
 
 }  // namespace mxscan
 
-#endif  // MXSCAN_SCANNER_CORE_TIMER_WHEEL_H_
+#endif  // MXSCAN_SCANNER_BASE_TIMER_WHEEL_H_

@@ -1,7 +1,7 @@
 // AppendJsonString: escaping, UTF-8 handling, and that every output parses
 // as a JSON string (checked with a small independent decoder below).
 
-#include "scanner/core/json.h"
+#include "scanner/base/json.h"
 
 #include <cstdint>
 #include <optional>
