@@ -142,7 +142,6 @@ absl::Status ReadInTransaction(
           "and leaf keys were: export it again with --replace"));
     }
     s.dnssec_status = std::string(row.Text(5));
-    s.dnssec_not_validated = s.dnssec_status == "NOT_VALIDATED";
     for (size_t i = 0; i < metrics.size(); ++i) {
       const int column = kFirstMetric + static_cast<int>(i);
       if (row.IsNull(column)) {

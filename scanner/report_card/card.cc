@@ -393,7 +393,7 @@ Card BuildCard(const DomainResult& r, const stats::DomainSummary& s) {
   if (no_mail || !exists) {
     controls.push_back(Make(kDane, ControlState::kNotApplicable,
                             "the domain receives no mail"));
-  } else if (s.dnssec_not_validated) {
+  } else if (s.DnssecNotValidated()) {
     controls.push_back(
         Make(kDane, ControlState::kNotMeasured,
              "scanned through a resolver that does not validate"));
@@ -424,7 +424,7 @@ Card BuildCard(const DomainResult& r, const stats::DomainSummary& s) {
   if (!exists) {
     controls.push_back(
         Make(kDnssec, ControlState::kNotMeasured, "no DNS answer"));
-  } else if (s.dnssec_not_validated) {
+  } else if (s.DnssecNotValidated()) {
     controls.push_back(
         Make(kDnssec, ControlState::kNotMeasured,
              "scanned through a resolver that does not validate"));

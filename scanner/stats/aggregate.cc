@@ -62,7 +62,6 @@ void Tally::Add(const DomainSummary& s) {
     }
   }
   if (s.self_hosted) ++self_hosted;
-  if (s.dnssec_not_validated) ++dnssec_not_validated;
 }
 
 uint64_t Tally::WouldNotDeliverCount() const {
@@ -91,7 +90,6 @@ void Tally::Merge(const Tally& other) {
     }
   }
   self_hosted += other.self_hosted;
-  dnssec_not_validated += other.dnssec_not_validated;
 }
 
 std::vector<std::pair<std::string, uint64_t>> Tally::TopProviders(

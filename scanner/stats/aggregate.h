@@ -39,8 +39,6 @@ struct Tally {
   // Domains per organisation they depend on, per Dependencies() kind
   // (bounded like providers).
   std::array<absl::flat_hash_map<std::string, uint64_t>, 3> dependencies;
-  // Domains scanned through a resolver that does not validate DNSSEC.
-  uint64_t dnssec_not_validated = 0;
 
   uint64_t Count(Metric m) const { return metrics[static_cast<size_t>(m)]; }
   // Domains whose mail a strict sender would not deliver.

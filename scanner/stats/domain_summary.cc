@@ -333,7 +333,6 @@ DomainSummary SummarizeDomain(const DomainResult& r,
   if (r.dnssec()) s.Set(Metric::kDnssec);
 
   s.strict_sender = StrictSenderOutcome(r);
-  s.dnssec_not_validated = r.dnssec_status() == NOT_VALIDATED;
   if (r.dnssec_status() != DNSSEC_STATUS_UNSPECIFIED) {
     s.dnssec_status = DnssecStatus_Name(r.dnssec_status());
   }

@@ -47,12 +47,13 @@ struct DomainSummary {
   // ORG", ORG the organisational domain of the MX host that presented it
   // (so that a provider's key on its own hosts is one organisation).
   std::vector<std::string> leaf_keys;
-  // Scanned through a resolver that does not validate DNSSEC: its DNSSEC
-  // and DANE metrics are not measured.
-  bool dnssec_not_validated = false;
   // DNSSEC status of the domain's MX answer ("SECURE", ..., "" for a record
   // from before the field).
   std::string dnssec_status;
+
+  // Scanned through a resolver that does not validate DNSSEC: its DNSSEC
+  // and DANE metrics are not measured.
+  bool DnssecNotValidated() const { return dnssec_status == "NOT_VALIDATED"; }
 
   bool Has(Metric m) const { return metrics.test(static_cast<size_t>(m)); }
   void Set(Metric m) { metrics.set(static_cast<size_t>(m)); }

@@ -117,9 +117,12 @@ bool NotMeasured(const Tally& tally, Metric metric) {
       metric == Metric::kDnssec || metric == Metric::kDanePublished ||
       metric == Metric::kDaneValid || metric == Metric::kDaneEffective ||
       metric == Metric::kDaneValidIpv4 || metric == Metric::kDaneValidIpv6;
-  if (!needs_validation || tally.dnssec_not_validated == 0) return false;
-  // Not one domain went through a validating resolver (domains that asked
-  // nothing, such as invalid names, have no status at all).
+  // Some domain went through a resolver that does not validate, and not
+  // one through a validating resolver (domains that asked nothing, such as
+  // invalid names, have no status at all).
+  if (!needs_validation || tally.dnssec_statuses.count("NOT_VALIDATED") == 0) {
+    return false;
+  }
   for (const char* validated :
        {"SECURE", "INSECURE", "BOGUS", "INDETERMINATE"}) {
     if (tally.dnssec_statuses.count(validated) > 0) return false;

@@ -60,7 +60,7 @@ std::string Describe(const stats::DomainSummary& s) {
       " verify=", absl::StrJoin(s.verify_errors, ","),
       " providers=", absl::StrJoin(s.providers, ","),
       " self_hosted=", s.self_hosted, " strict_sender=", s.strict_sender,
-      " dnssec=", s.dnssec_status, " not_validated=", s.dnssec_not_validated,
+      " dnssec=", s.dnssec_status, " not_validated=", s.DnssecNotValidated(),
       " software=", absl::StrJoin(s.software, ","),
       " spf_includes=", absl::StrJoin(s.dependencies[0], ","),
       " dmarc_reports=", absl::StrJoin(s.dependencies[1], ","),
