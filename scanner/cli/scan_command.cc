@@ -1,9 +1,5 @@
 #include "scanner/cli/scan_command.h"
 
-#include <errno.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -26,6 +22,7 @@
 #include "scanner/checks/spf/ip_address.h"
 #include "scanner/cli/command_spec.h"
 #include "scanner/cli/common_flags.h"
+#include "scanner/core/output_directory.h"
 #include "scanner/core/pipeline.h"
 #include "scanner/core/uv_handle.h"
 #include "scanner/dns/client.h"
@@ -314,31 +311,6 @@ int Fail(absl::string_view message, int code) {
   return code;
 }
 
-absl::Status MakeOutputDirectory(const std::string& path) {
-  if (path.empty() || path == "-") {
-    return absl::InvalidArgumentError("--output must name a directory");
-  }
-  std::string partial;
-  for (absl::string_view part : absl::StrSplit(path, '/')) {
-    absl::StrAppend(&partial, part, "/");
-    if (part.empty()) continue;
-    if (mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "cannot create output directory ", partial, ": ", strerror(errno)));
-    }
-  }
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("output ", path, " is not a directory"));
-  }
-  if (access(path.c_str(), W_OK) != 0) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("output directory ", path, " is not writable"));
-  }
-  return absl::OkStatus();
-}
-
 // WarnOnEhloDns prints a warning for each way the EHLO name's forward and
 // reverse DNS do not match this machine's public addresses (none when it
 // has none: behind NAT the source a receiver sees is unknown here).
@@ -499,7 +471,7 @@ int RunScanCommand(int argc, char** argv) {
                      : absl::GetFlag(FLAGS_trust_anchor_zone).c_str());
   }
   const std::string output = absl::GetFlag(FLAGS_output);
-  absl::Status dir = MakeOutputDirectory(output);
+  absl::Status dir = core::MakeOutputDirectory(output);
   if (!dir.ok()) return Fail(dir.message(), 1);
   // Domains already scanned (--resume) and domains seen in the input:
   // each input domain gets exactly one record in the output directory.

@@ -1,17 +1,14 @@
 #include "scanner/cli/site_command.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/cli/org_domain_flag.h"
+#include "scanner/core/output_directory.h"
 #include "scanner/report_card/site.h"
 #include "scanner/scan/manifest.h"
 #include "scanner/scan/result_reader.h"
@@ -27,10 +24,6 @@ namespace {
 int Fail(absl::string_view message, int code) {
   std::fprintf(stderr, "mxscan site: %s\n", std::string(message).c_str());
   return code;
-}
-
-bool MakeFolder(const std::string& path) {
-  return mkdir(path.c_str(), 0755) == 0 || errno == EEXIST;
 }
 
 }  // namespace
@@ -63,11 +56,8 @@ int RunSiteCommand(const std::vector<std::string>& dirs) {
   absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
   if (!org_of.ok()) return Fail(org_of.status().message(), 1);
   for (const char* folder : {"", "/orgs", "/domains", "/sectors"}) {
-    const std::string path = absl::StrCat(output, folder);
-    if (!MakeFolder(path)) {
-      return Fail(
-          absl::StrCat("cannot create ", path, ": ", std::strerror(errno)), 1);
-    }
+    absl::Status made = core::MakeOutputDirectory(absl::StrCat(output, folder));
+    if (!made.ok()) return Fail(made.message(), 1);
   }
 
   std::string write_error;
