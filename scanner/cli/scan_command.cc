@@ -453,9 +453,9 @@ int RunScanCommand(int argc, char** argv) {
   if (smtp) WarnOnEhloDns(*client_options, ehlo.name);
   // DNSSEC and DANE figures mean something only through a validating
   // resolver: ask each before the scan.
+  const std::string anchor_zone = absl::GetFlag(FLAGS_trust_anchor_zone);
   const std::vector<scan::ResolverValidation> validations =
-      scan::CheckResolvers(*client_options,
-                           absl::GetFlag(FLAGS_trust_anchor_zone));
+      scan::CheckResolvers(*client_options, anchor_zone);
   options.resolver_validates = !validations.empty();
   for (const scan::ResolverValidation& v : validations) {
     if (v.validating) continue;
@@ -466,9 +466,7 @@ int RunScanCommand(int argc, char** argv) {
                  "DANE figure of this scan will read \"not measured\"; use a "
                  "validating resolver (tools/resolver/)\n",
                  v.address.c_str(), v.validation.c_str(),
-                 absl::GetFlag(FLAGS_trust_anchor_zone) == "."
-                     ? "the root"
-                     : absl::GetFlag(FLAGS_trust_anchor_zone).c_str());
+                 anchor_zone == "." ? "the root" : anchor_zone.c_str());
   }
   const std::string output = absl::GetFlag(FLAGS_output);
   absl::Status dir = core::MakeOutputDirectory(output);
