@@ -70,11 +70,11 @@ class Dns:
         """What a validating resolver says of an answer about `name`."""
         if not self.domain_zones:
             return None
-        kind = self.domain_zones.get(self.zone(name), "secure")
-        if kind == "insecure":
-            return "INSECURE"
-        return "BOGUS" if kind.startswith("bogus-") and kind != "bogus-tlsa" \
-            else "SECURE"
+        zone = self.zone(name)
+        if zone in self.bogus_zones:
+            return "BOGUS"
+        return ("INSECURE" if self.domain_zones.get(zone) == "insecure"
+                else "SECURE")
 
     def add(self, owner, rtype, data):
         if rtype == "CNAME":
