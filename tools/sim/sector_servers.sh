@@ -43,10 +43,10 @@ case $action in
     zones=$work/sim/zones.txt
     sign_seconds=0
     if [[ -f $work/sim/dnssec.json ]]; then
-      started=$(date +%s.%N)
-      python3 "$here/sign_sector.py" --sim "$work/sim" --out "$work/signed" >&2
-      sign_seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" \
-        "$started" "$(date +%s.%N)")
+      # "N of M zones signed in S s": the signer times itself.
+      signed=$(python3 "$here/sign_sector.py" --sim "$work/sim" --out "$work/signed")
+      echo "$signed" >&2
+      sign_seconds=$(sed -n 's/.* signed in \([0-9.]*\) s$/\1/p' <<<"$signed")
       zones=$work/signed/zones.txt
     fi
     dns_port=$(python3 "$here/free_port.py")
@@ -80,7 +80,12 @@ case $action in
       fi
       sleep 0.1
     done
-    [[ -s $work/farm/ready ]] || { echo "sector_servers: smtp_farm not ready after 60 s" >&2; exit 1; }
+    if [[ ! -s $work/farm/ready ]]; then
+      echo "sector_servers: smtp_farm not ready after 60 s" >&2
+      kill "$farm_pid" 2>/dev/null || true
+      "$0" stop "$work" >/dev/null 2>&1 || true
+      exit 1
+    fi
     cat >"$work/servers.env" <<ENV
 DNS_PORT=$dns_port
 RESOLVER_PORT=$resolver_port
