@@ -209,7 +209,7 @@ std::string RenderHtml(const Aggregate& aggregate,
                     "SHA-256)</th><th>organisations</th><th>domains</th></tr>"
                     "</thead><tbody>");
     for (const SharedKeyRow& row : shared) {
-      absl::StrAppend(&out, "<tr><td><code>", row.key.substr(0, 16),
+      absl::StrAppend(&out, "<tr><td><code>", HtmlEscape(row.key.substr(0, 16)),
                       "…</code></td><td>", HtmlEscape(row.organisations),
                       "</td><td>", row.domains, "</td></tr>");
     }

@@ -103,8 +103,10 @@ std::string RenderJson(const Aggregate& aggregate,
   bool first_key = true;
   for (const SharedKeyRow& row :
        SharedKeyRows(aggregate.leaf_keys(), options.top_providers)) {
-    absl::StrAppend(&out, first_key ? "" : ",", "{\"spki_sha256\":\"", row.key,
-                    "\",\"organisations\":", row.organisation_count,
+    // The key comes from a result file: escaped like any other string.
+    out.append(first_key ? "{\"spki_sha256\":" : ",{\"spki_sha256\":");
+    AppendJsonString(row.key, &out);
+    absl::StrAppend(&out, ",\"organisations\":", row.organisation_count,
                     ",\"domains\":", row.domains, "}");
     first_key = false;
   }

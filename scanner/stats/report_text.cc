@@ -240,7 +240,7 @@ std::string RenderMarkdown(const Aggregate& aggregate,
                     "\n| key (SPKI SHA-256) | organisations | domains |\n"
                     "|---|---|---:|\n");
     for (const SharedKeyRow& row : shared) {
-      absl::StrAppend(&out, "| ", row.key.substr(0, 16), "… | ",
+      absl::StrAppend(&out, "| ", MarkdownCell(row.key.substr(0, 16)), "… | ",
                       MarkdownCell(row.organisations), " | ", row.domains,
                       " |\n");
     }

@@ -84,6 +84,12 @@ TEST(AggregateTest, LeafKeysSharedAcrossOrganisations) {
   EXPECT_EQ(rows[0].organisation_count, 3u);
   EXPECT_EQ(rows[0].domains, 3u);
   EXPECT_EQ(rows[0].organisations, "c.example, d.example, e.example");
+  // A key from a hostile result file stays inside its JSON string.
+  Aggregate hostile;
+  hostile.Add(with_key("c.example", "mx.c.example", "k\"<x>|"));
+  hostile.Add(with_key("d.example", "mx.d.example", "k\"<x>|"));
+  EXPECT_THAT(Json(hostile),
+              ::testing::HasSubstr("\"spki_sha256\":\"k\\\"<x>|\""));
   EXPECT_THAT(Json(a),
               ::testing::HasSubstr("\"shared_leaf_keys\":{\"keys\":1,"
                                    "\"untracked_domains\":0,\"top\":[{"
