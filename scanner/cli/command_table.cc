@@ -123,18 +123,23 @@ const std::vector<CommandSpec>& CommandSpecs() {
                 {}},
            }},
           {"explain",
-           "explain DOMAIN --from DIR[,DIR...] [--format text|json]",
+           "explain DOMAIN --from DIR[,DIR...]|sqlite:PATH|postgresql://... "
+           "[--scan-id ID] [--format text|json]",
            "A domain's report card: each control met or failed, the fix for "
            "each failure (the exact record to publish where it can be "
            "derived), and the evidence in brief.",
            {
-               {"from", "the scan's result directories, comma-separated",
+               {"from",
+                "the scan's result directories, comma-separated, or the "
+                "database it was exported to",
                 "none (required)"},
+               {"scan-id", "", {}},
                {"format", "text or json", "text"},
                {"psl-file", "", {}},
            }},
           {"site",
-           "site DIR... --output SITE/ [--title T] [--psl-file F]",
+           "site DIR... | --from sqlite:PATH|postgresql://... [--scan-id ID] "
+           "--output SITE/ [--earlier DIR,...] [--title T]",
            "The scan's report cards as a static site to publish: an index "
            "(headline figures, sectors, organisations ranked by the controls "
            "their domains meet), a page per sector, per organisation (its "
@@ -144,15 +149,28 @@ const std::vector<CommandSpec>& CommandSpecs() {
            {
                {"output", "the folder the site is written to (created)",
                 "none (required)"},
+               {"from",
+                "read the scan from a database (sqlite:PATH or "
+                "postgresql://...) instead of result directories; its "
+                "earlier scans give the trend",
+                {}},
+               {"scan-id", "", {}},
+               {"earlier", "", {}},
                {"title", "", {}},
                {"psl-file", "", {}},
            }},
           {"trend",
-           "trend DIR1 DIR2 ... [--format md|csv|json|html] [--metrics a,b]",
+           "trend DIR1 DIR2 ... | --from sqlite:PATH|postgresql://... "
+           "[--format md|csv|json|html] [--metrics a,b]",
            "Each metric per sector over several scans (one result directory "
-           "each), in the order the scans ran (their manifests say when).",
+           "each, or every scan of a database), in the order the scans ran "
+           "(their manifests say when).",
            {
                {"format", "md, csv, json or html (line charts)", "md"},
+               {"from",
+                "every scan exported to this database (sqlite:PATH or "
+                "postgresql://...) instead of result directories",
+                {}},
                {"by", "", {}},
                {"metrics", "", {}},
                {"title", "", {}},

@@ -5,16 +5,16 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/cli/org_domain_flag.h"
+#include "scanner/cli/scan_source.h"
 #include "scanner/report_card/card.h"
-#include "scanner/scan/result_reader.h"
 #include "scanner/stats/domain_summary.h"
 
 ABSL_DECLARE_FLAG(std::string, from);
+ABSL_DECLARE_FLAG(std::string, scan_id);
 
 namespace mxscan::cli {
 namespace {
@@ -39,33 +39,25 @@ int RunExplainCommand(const std::vector<std::string>& args) {
     return Fail("--format must be text or json", 2);
   }
   const std::string from = absl::GetFlag(FLAGS_from);
-  if (from.empty())
-    return Fail("--from names the scan's result directories", 2);
-  if (absl::StartsWith(from, "sqlite:") ||
-      absl::StartsWith(from, "postgresql:")) {
-    return Fail(
-        "--from takes result directories: an export keeps each domain's "
-        "summary, not the whole record a report card needs",
-        2);
+  if (from.empty()) {
+    return Fail("--from names the scan's result directories or database", 2);
   }
-  std::vector<std::string> files;
-  for (absl::string_view dir : absl::StrSplit(from, ',', absl::SkipEmpty())) {
-    absl::StatusOr<std::vector<std::string>> found =
-        scan::ResultFiles(std::string(dir));
-    if (!found.ok()) return Fail(found.status().message(), 1);
-    files.insert(files.end(), found->begin(), found->end());
-  }
+  absl::StatusOr<ScanSource> scan =
+      ScanSource{absl::StrSplit(from, ',', absl::SkipEmpty())};
+  if (IsDatabaseUrl(from))
+    scan = DatabaseScan(from, absl::GetFlag(FLAGS_scan_id));
+  if (!scan.ok()) return Fail(scan.status().message(), 1);
   absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
   if (!org_of.ok()) return Fail(org_of.status().message(), 1);
   std::optional<DomainResult> record;
-  absl::StatusOr<scan::ReadStats> read =
-      scan::ReadResults(files, [&](const DomainResult& r) {
-        if (!record && absl::AsciiStrToLower(r.domain()) == domain) record = r;
-      });
-  if (!read.ok()) return Fail(read.status().message(), 1);
-  if (!record) {
-    return Fail(absl::StrCat(domain, " is not in ", from), 1);
-  }
+  absl::Status read = ForEachRecord(
+      *scan,
+      [&](const DomainResult& r) {
+        if (!record) record = r;
+      },
+      nullptr, domain);
+  if (!read.ok()) return Fail(read.message(), 1);
+  if (!record) return Fail(absl::StrCat(domain, " is not in ", from), 1);
   const report_card::Card card =
       report_card::BuildCard(*record, stats::SummarizeDomain(*record, *org_of));
   const std::string text = format == "json" ? report_card::RenderCardJson(card)

@@ -8,15 +8,20 @@
 #include "absl/strings/str_cat.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/cli/org_domain_flag.h"
+#include "scanner/cli/scan_source.h"
 #include "scanner/core/output_directory.h"
 #include "scanner/report_card/site.h"
-#include "scanner/scan/manifest.h"
-#include "scanner/scan/result_reader.h"
 #include "scanner/stats/aggregate.h"
 #include "scanner/stats/domain_summary.h"
 #include "scanner/stats/provenance.h"
 
 ABSL_DECLARE_FLAG(std::string, title);
+ABSL_DECLARE_FLAG(std::string, from);
+ABSL_DECLARE_FLAG(std::string, scan_id);
+ABSL_FLAG(std::vector<std::string>, earlier, {},
+          "result directories of earlier scans, one per scan, comma-separated "
+          "(the trend on the index; the latest of them is \"the previous "
+          "scan\" each organisation's page compares with)");
 
 namespace mxscan::cli {
 namespace {
@@ -26,13 +31,49 @@ int Fail(absl::string_view message, int code) {
   return code;
 }
 
+// The scan the site shows and the scans before it, oldest first.
+struct Scans {
+  ScanSource scan;
+  std::vector<ScanSource> earlier;
+};
+
+absl::StatusOr<Scans> ChosenScans(const std::vector<std::string>& dirs) {
+  Scans scans;
+  const std::string from = absl::GetFlag(FLAGS_from);
+  if (from.empty()) {
+    scans.scan.dirs = dirs;
+    for (const std::string& dir : absl::GetFlag(FLAGS_earlier)) {
+      scans.earlier.push_back(ScanSource{{dir}});
+    }
+    return scans;
+  }
+  absl::StatusOr<ScanSource> scan =
+      DatabaseScan(from, absl::GetFlag(FLAGS_scan_id));
+  if (!scan.ok()) return scan.status();
+  scans.scan = *std::move(scan);
+  absl::StatusOr<std::vector<ScanSource>> all = DatabaseScans(from);
+  if (!all.ok()) return all.status();
+  for (ScanSource& other : *all) {
+    if (other.scan.scan_id == scans.scan.scan.scan_id) break;
+    scans.earlier.push_back(std::move(other));
+  }
+  return scans;
+}
+
 }  // namespace
 
 int RunSiteCommand(const std::vector<std::string>& dirs) {
-  if (dirs.empty()) {
+  const bool from_database = !absl::GetFlag(FLAGS_from).empty();
+  if (dirs.empty() == !from_database) {
     return Fail(
-        "name the scan's result directories: mxscan site DIR... "
-        "--output SITE/",
+        "name the scan's result directories (mxscan site DIR... --output "
+        "SITE/) or --from the database it was exported to, not both",
+        2);
+  }
+  if (from_database && !absl::GetFlag(FLAGS_earlier).empty()) {
+    return Fail(
+        "--earlier is for result directories: with --from, the "
+        "database's earlier scans are used",
         2);
   }
   const std::string output = absl::GetFlag(FLAGS_output);
@@ -40,26 +81,40 @@ int RunSiteCommand(const std::vector<std::string>& dirs) {
     return Fail("--output names the folder the site is written to", 2);
   }
   const auto started = std::chrono::steady_clock::now();
-  std::vector<std::string> files;
-  report_card::SiteOptions options;
-  options.title = absl::GetFlag(FLAGS_title);
-  std::vector<ScanManifest> manifests;
-  for (const std::string& dir : dirs) {
-    absl::StatusOr<std::vector<std::string>> found = scan::ResultFiles(dir);
-    if (!found.ok()) return Fail(found.status().message(), 1);
-    files.insert(files.end(), found->begin(), found->end());
-    absl::StatusOr<std::vector<ScanManifest>> m = scan::ManifestsIn(dir);
-    if (!m.ok()) return Fail(m.status().message(), 1);
-    manifests.insert(manifests.end(), m->begin(), m->end());
-  }
-  options.provenance = stats::ProvenanceLines(manifests);
+  absl::StatusOr<Scans> scans = ChosenScans(dirs);
+  if (!scans.ok()) return Fail(scans.status().message(), 1);
   absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
   if (!org_of.ok()) return Fail(org_of.status().message(), 1);
+
+  report_card::SiteOptions options;
+  options.title = absl::GetFlag(FLAGS_title);
+  absl::StatusOr<std::vector<ScanManifest>> manifests =
+      ManifestsOf(scans->scan);
+  if (!manifests.ok()) return Fail(manifests.status().message(), 1);
+  options.provenance = stats::ProvenanceLines(*manifests);
+  options.scan_label = scans->scan.Label();
+  absl::StatusOr<std::string> when = StartedAt(scans->scan);
+  if (!when.ok()) return Fail(when.status().message(), 1);
+  options.scan_when = *when;
+
+  // The earlier scans' figures, and which of them ran last.
+  std::vector<stats::TrendScan> earlier;
+  const ScanSource* previous = nullptr;
+  for (const ScanSource& scan : scans->earlier) {
+    absl::StatusOr<stats::TrendScan> figures =
+        TrendScanOf(scan, *org_of, WorkerCount());
+    if (!figures.ok()) return Fail(figures.status().message(), 1);
+    if (previous == nullptr || figures->when >= earlier.back().when) {
+      previous = &scan;
+    }
+    earlier.push_back(*std::move(figures));
+  }
+  if (previous != nullptr) options.previous_label = previous->Label();
+
   for (const char* folder : {"", "/orgs", "/domains", "/sectors"}) {
     absl::Status made = core::MakeOutputDirectory(absl::StrCat(output, folder));
     if (!made.ok()) return Fail(made.message(), 1);
   }
-
   std::string write_error;
   report_card::SiteBuilder site(
       options, [&](const std::string& path, const std::string& html) {
@@ -69,15 +124,21 @@ int RunSiteCommand(const std::vector<std::string>& dirs) {
         out.write(html.data(), static_cast<std::streamsize>(html.size()));
         if (!out) write_error = absl::StrCat("cannot write ", file);
       });
+  if (previous != nullptr) {
+    absl::Status read = ForEachRecord(*previous, [&](const DomainResult& r) {
+      site.AddPrevious(r, stats::SummarizeDomain(r, *org_of),
+                       (*org_of)(r.domain()));
+    });
+    if (!read.ok()) return Fail(read.message(), 1);
+  }
   stats::Aggregate aggregate;
-  absl::StatusOr<scan::ReadStats> read =
-      scan::ReadResults(files, [&](const DomainResult& r) {
-        const stats::DomainSummary summary = stats::SummarizeDomain(r, *org_of);
-        aggregate.Add(summary);
-        site.Add(r, summary, (*org_of)(r.domain()));
-      });
-  if (!read.ok()) return Fail(read.status().message(), 1);
-  site.Finish(aggregate);
+  absl::Status read = ForEachRecord(scans->scan, [&](const DomainResult& r) {
+    const stats::DomainSummary summary = stats::SummarizeDomain(r, *org_of);
+    aggregate.Add(summary);
+    site.Add(r, summary, (*org_of)(r.domain()));
+  });
+  if (!read.ok()) return Fail(read.message(), 1);
+  site.Finish(aggregate, std::move(earlier));
   if (!write_error.empty()) return Fail(write_error, 1);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)

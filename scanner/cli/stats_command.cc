@@ -1,7 +1,5 @@
 #include "scanner/cli/stats_command.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -11,11 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/cli/org_domain_flag.h"
+#include "scanner/cli/scan_source.h"
 #include "scanner/core/output_sink.h"
-#include "scanner/export/summary_reader.h"
 #include "scanner/scan/manifest.h"
-#include "scanner/scan/result_reader.h"
-#include "scanner/stats/collect.h"
 #include "scanner/stats/diff.h"
 #include "scanner/stats/provenance.h"
 #include "scanner/stats/report.h"
@@ -47,17 +43,6 @@ std::string ReportFormat() {
   return format == "jsonl" ? "md" : format;
 }
 
-absl::StatusOr<std::vector<std::string>> FilesOf(
-    const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  for (const std::string& path : paths) {
-    absl::StatusOr<std::vector<std::string>> found = scan::ResultFiles(path);
-    if (!found.ok()) return found.status();
-    files.insert(files.end(), found->begin(), found->end());
-  }
-  return files;
-}
-
 int Fail(const char* command, const absl::Status& status) {
   std::fprintf(stderr, "mxscan %s: %s\n", command,
                std::string(status.message()).c_str());
@@ -79,59 +64,6 @@ void ReportTorn(const char* command, uint64_t torn) {
                "mxscan %s: %llu torn record(s) at the end of a file dropped "
                "(interrupted write)\n",
                command, static_cast<unsigned long long>(torn));
-}
-
-absl::StatusOr<stats::Collected> CollectDirectories(
-    const std::vector<std::string>& paths) {
-  absl::StatusOr<std::vector<std::string>> files = FilesOf(paths);
-  if (!files.ok()) return files.status();
-  absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
-  if (!org_of.ok()) return org_of.status();
-  return stats::CollectFiles(*files, *org_of, WorkerCount());
-}
-
-// The summaries stored by `mxscan export` are SummarizeDomain's own output,
-// so the figures equal those of the scan's result files.
-// The scan --scan-id names, or the latest one.
-absl::StatusOr<db_export::ScanInfo> ChosenScan(const std::string& url) {
-  const std::string scan_id = absl::GetFlag(FLAGS_scan_id);
-  absl::StatusOr<std::vector<db_export::ScanInfo>> scans =
-      db_export::ListScans(url);
-  if (!scans.ok()) return scans.status();
-  if (scans->empty()) {
-    return absl::NotFoundError(absl::StrCat("no scan in ", url));
-  }
-  if (scan_id.empty()) return scans->back();
-  for (const db_export::ScanInfo& scan : *scans) {
-    if (scan.scan_id == scan_id) return scan;
-  }
-  // ReadSummaries says which scans there are.
-  return db_export::ScanInfo{scan_id};
-}
-
-absl::StatusOr<stats::Collected> CollectFromDatabase(
-    const std::string& url, const std::string& scan_id) {
-  stats::Collected collected;
-  absl::Status read = db_export::ReadSummaries(
-      url, scan_id, [&](const stats::DomainSummary& summary) {
-        collected.aggregate.Add(summary);
-        ++collected.records;
-      });
-  if (!read.ok()) return read;
-  return collected;
-}
-
-// The scan manifests of result directories (a file among the paths has
-// none).
-absl::StatusOr<std::vector<ScanManifest>> ManifestsOf(
-    const std::vector<std::string>& paths) {
-  std::vector<ScanManifest> all;
-  for (const std::string& path : paths) {
-    absl::StatusOr<std::vector<ScanManifest>> found = scan::ManifestsIn(path);
-    if (!found.ok()) return found.status();
-    for (ScanManifest& m : *found) all.push_back(std::move(m));
-  }
-  return all;
 }
 
 // ReadMetricsFlag puts the metrics --metrics names into `options` (all of
@@ -177,30 +109,17 @@ int RunStatsCommand(const std::vector<std::string>& paths) {
   options.top_providers = std::max(0, absl::GetFlag(FLAGS_top_providers));
   options.title = absl::GetFlag(FLAGS_title);
   if (!ReadMetricsFlag("stats", &options)) return 2;
-  absl::StatusOr<stats::Collected> collected;
-  std::vector<ScanManifest> manifests;
-  if (from.empty()) {
-    collected = CollectDirectories(paths);
-    absl::StatusOr<std::vector<ScanManifest>> found = ManifestsOf(paths);
-    if (!found.ok()) return Fail("stats", found.status());
-    manifests = *std::move(found);
-  } else {
-    absl::StatusOr<db_export::ScanInfo> scan = ChosenScan(from);
-    if (!scan.ok()) return Fail("stats", scan.status());
-    collected = CollectFromDatabase(from, scan->scan_id);
-    ScanManifestList list;
-    if (!scan->manifests_json.empty() &&
-        !google::protobuf::util::JsonStringToMessage(scan->manifests_json,
-                                                     &list)
-             .ok()) {
-      return Fail("stats", absl::DataLossError(absl::StrCat(
-                               "the manifests of scan ", scan->scan_id, " in ",
-                               from, " do not parse")));
-    }
-    manifests.assign(list.manifests().begin(), list.manifests().end());
-  }
+  absl::StatusOr<ScanSource> scan = ScanSource{paths};
+  if (!from.empty()) scan = DatabaseScan(from, absl::GetFlag(FLAGS_scan_id));
+  if (!scan.ok()) return Fail("stats", scan.status());
+  absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
+  if (!org_of.ok()) return Fail("stats", org_of.status());
+  absl::StatusOr<stats::Collected> collected =
+      CollectScan(*scan, *org_of, WorkerCount());
   if (!collected.ok()) return Fail("stats", collected.status());
-  options.provenance = stats::ProvenanceLines(manifests);
+  absl::StatusOr<std::vector<ScanManifest>> manifests = ManifestsOf(*scan);
+  if (!manifests.ok()) return Fail("stats", manifests.status());
+  options.provenance = stats::ProvenanceLines(*manifests);
   ReportTorn("stats", collected->torn);
 
   const stats::Aggregate& aggregate = collected->aggregate;
@@ -222,32 +141,35 @@ int RunDiffCommand(const std::vector<std::string>& paths) {
     std::fprintf(stderr, "mxscan diff: name two result directories, OLD NEW\n");
     return 2;
   }
-  absl::StatusOr<std::vector<std::string>> old_files = FilesOf({paths[0]});
-  if (!old_files.ok()) return Fail("diff", old_files.status());
-  absl::StatusOr<std::vector<std::string>> new_files = FilesOf({paths[1]});
-  if (!new_files.ok()) return Fail("diff", new_files.status());
   absl::StatusOr<stats::OrgDomainOf> org_of_flag = OrgDomainOfFromFlags();
   if (!org_of_flag.ok()) return Fail("diff", org_of_flag.status());
   const stats::OrgDomainOf& org_of = *org_of_flag;
 
+  const ScanSource old_scan{{paths[0]}};
+  const ScanSource new_scan{{paths[1]}};
   stats::ScanDiff diff;
-  absl::StatusOr<scan::ReadStats> read_old =
-      scan::ReadResults(*old_files, [&](const DomainResult& r) {
+  uint64_t torn = 0;
+  absl::Status read = ForEachRecord(
+      old_scan,
+      [&](const DomainResult& r) {
         diff.AddOld(stats::SummarizeDomain(r, org_of));
-      });
-  if (!read_old.ok()) return Fail("diff", read_old.status());
-  absl::StatusOr<scan::ReadStats> read_new =
-      scan::ReadResults(*new_files, [&](const DomainResult& r) {
+      },
+      &torn);
+  if (!read.ok()) return Fail("diff", read);
+  read = ForEachRecord(
+      new_scan,
+      [&](const DomainResult& r) {
         diff.AddNew(stats::SummarizeDomain(r, org_of));
-      });
-  if (!read_new.ok()) return Fail("diff", read_new.status());
+      },
+      &torn);
+  if (!read.ok()) return Fail("diff", read);
   diff.Finish();
-  ReportTorn("diff", read_old->torn + read_new->torn);
+  ReportTorn("diff", torn);
   absl::StatusOr<std::vector<ScanManifest>> old_manifests =
-      ManifestsOf({paths[0]});
+      ManifestsOf(old_scan);
   if (!old_manifests.ok()) return Fail("diff", old_manifests.status());
   absl::StatusOr<std::vector<ScanManifest>> new_manifests =
-      ManifestsOf({paths[1]});
+      ManifestsOf(new_scan);
   if (!new_manifests.ok()) return Fail("diff", new_manifests.status());
   const std::vector<std::string> warnings =
       stats::ComparabilityWarnings(*old_manifests, *new_manifests);
@@ -272,30 +194,41 @@ int RunTrendCommand(const std::vector<std::string>& paths) {
                  "mxscan trend: --format must be md, csv, json or html\n");
     return 2;
   }
-  if (paths.size() < 2) {
+  const std::string from = absl::GetFlag(FLAGS_from);
+  if (!from.empty() && !paths.empty()) {
+    std::fprintf(stderr,
+                 "mxscan trend: name result directories or --from a "
+                 "database, not both\n");
+    return 2;
+  }
+  std::vector<ScanSource> sources;
+  if (from.empty()) {
+    for (const std::string& path : paths) sources.push_back(ScanSource{{path}});
+  } else {
+    absl::StatusOr<std::vector<ScanSource>> all = DatabaseScans(from);
+    if (!all.ok()) return Fail("trend", all.status());
+    sources = *std::move(all);
+  }
+  if (sources.size() < 2) {
     std::fprintf(stderr,
                  "mxscan trend: name the result directories of two or more "
-                 "scans\n");
+                 "scans, or --from a database that holds two or more\n");
     return 2;
   }
   stats::ReportOptions options;
   options.by_sector = absl::GetFlag(FLAGS_by) != "none";
   options.title = absl::GetFlag(FLAGS_title);
   if (!ReadMetricsFlag("trend", &options)) return 2;
+  absl::StatusOr<stats::OrgDomainOf> org_of = OrgDomainOfFromFlags();
+  if (!org_of.ok()) return Fail("trend", org_of.status());
   std::vector<stats::TrendScan> scans;
-  for (const std::string& path : paths) {
-    absl::StatusOr<stats::Collected> collected = CollectDirectories({path});
-    if (!collected.ok()) return Fail("trend", collected.status());
-    ReportTorn("trend", collected->torn);
-    absl::StatusOr<std::vector<ScanManifest>> manifests = ManifestsOf({path});
-    if (!manifests.ok()) return Fail("trend", manifests.status());
-    std::string when;
-    for (const ScanManifest& m : *manifests) {
-      for (const ScanManifest::Run& run : m.runs()) {
-        if (when.empty() || run.started_at() < when) when = run.started_at();
-      }
-    }
-    scans.push_back({path, when, std::move(collected->aggregate)});
+  for (const ScanSource& source : sources) {
+    uint64_t torn = 0;
+    absl::StatusOr<stats::TrendScan> scan =
+        TrendScanOf(source, *org_of, WorkerCount(), &torn);
+    if (!scan.ok()) return Fail("trend", scan.status());
+    ReportTorn("trend", torn);
+    scans.push_back(*std::move(scan));
   }
   stats::OrderScans(&scans);
   if (format == "csv")

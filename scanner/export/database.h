@@ -28,6 +28,8 @@ class Cursor {
   virtual int64_t Int(int column) const = 0;
   // The column's text form ("" for NULL); valid until the next Next().
   virtual absl::string_view Text(int column) const = 0;
+  // A BLOB/BYTEA column's bytes ("" for NULL).
+  virtual std::string Bytes(int column) const = 0;
 };
 
 // Database is one connection to an export database, SQLite or PostgreSQL.

@@ -127,6 +127,17 @@ class PgCursor : public Cursor {
     return absl::string_view(PQgetvalue(result_.get(), row_, column),
                              PQgetlength(result_.get(), row_, column));
   }
+  // Rows come in text form: bytea as "\\x" and hex digits.
+  std::string Bytes(int column) const override {
+    size_t length = 0;
+    std::unique_ptr<unsigned char, decltype(&PQfreemem)> bytes(
+        PQunescapeBytea(reinterpret_cast<const unsigned char*>(
+                            PQgetvalue(result_.get(), row_, column)),
+                        &length),
+        &PQfreemem);
+    if (bytes == nullptr) return "";
+    return std::string(reinterpret_cast<const char*>(bytes.get()), length);
+  }
 
  private:
   PgResult result_;

@@ -253,6 +253,8 @@ void MapDomainRows(const DomainResult& result,
   MapSummary(result, summary, rows);
   MapRecords(result, rows);
   MapMailServers(result, rows);
+  const std::string record = result.SerializeAsString();
+  rows.Add(TableId::kDomainRecords, {V::Blob(record)});
 }
 
 void MapCertificateRow(const Certificate& c, RowSink& sink) {

@@ -214,6 +214,13 @@ std::vector<Table> MakeTables() {
   leaf_keys.primary_key = {"scan_id", "domain", "position"};
   leaf_keys.indexes = {{{"scan_id", "spki_sha256"}}};
   tables.push_back(leaf_keys);
+
+  // The whole record, so that report cards (mxscan site, explain) can be
+  // built from the database as from the result files.
+  Table records =
+      DomainTable(TableId::kDomainRecords, "domain_records", {X("record")});
+  records.primary_key = {"scan_id", "domain"};
+  tables.push_back(records);
   return tables;
 }
 

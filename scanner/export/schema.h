@@ -59,8 +59,9 @@ enum class TableId : int {
   kSoftware,
   kDependencies,
   kLeafKeys,
+  kDomainRecords,
 };
-inline constexpr int kTableCount = 24;
+inline constexpr int kTableCount = 25;
 
 struct Table {
   TableId id;

@@ -68,6 +68,12 @@ class SqliteCursor : public Cursor {
     return absl::string_view(reinterpret_cast<const char*>(text),
                              sqlite3_column_bytes(statement_.get(), column));
   }
+  std::string Bytes(int column) const override {
+    const void* blob = sqlite3_column_blob(statement_.get(), column);
+    if (blob == nullptr) return "";
+    return std::string(static_cast<const char*>(blob),
+                       sqlite3_column_bytes(statement_.get(), column));
+  }
 
  private:
   SqliteStatement statement_;

@@ -67,29 +67,11 @@ absl::StatusOr<ListReader> OpenList(Database& db, const std::string& scan_id,
   return reader;
 }
 
-absl::Status NoSuchScan(Database& db, const std::string& scan_id) {
-  absl::StatusOr<std::vector<ScanInfo>> scans = ListScans(db);
-  std::string known = "none";
-  if (scans.ok() && !scans->empty()) {
-    known = absl::StrJoin(*scans, ", ", [](std::string* out, const ScanInfo& s) {
-      absl::StrAppend(out, "\"", s.scan_id, "\"");
-    });
-  }
-  return absl::NotFoundError(absl::StrCat(db.url(), ": no scan \"", scan_id,
-                                          "\" (scans there: ", known, ")"));
-}
-
 absl::Status ReadInTransaction(
     Database& db, const std::string& scan_id,
     const std::function<void(const stats::DomainSummary&)>& visit) {
-  absl::Status status = CheckSchemaVersion(db);
+  absl::Status status = CheckScanIn(db, scan_id);
   if (!status.ok()) return status;
-  absl::StatusOr<std::unique_ptr<Cursor>> exists =
-      db.Query("SELECT 1 FROM scans WHERE scan_id = $1", {scan_id});
-  if (!exists.ok()) return exists.status();
-  absl::StatusOr<bool> found = (*exists)->Next();
-  if (!found.ok()) return found.status();
-  if (!*found) return NoSuchScan(db, scan_id);
 
   const auto& metrics = stats::Metrics();
   std::vector<std::string> metric_columns;
@@ -200,6 +182,35 @@ absl::Status ReadSummaries(
       OpenDatabase(database_url, Access::kReadOnly);
   if (!db.ok()) return db.status();
   return ReadSummaries(**db, scan_id, visit);
+}
+
+namespace {
+
+absl::Status NoSuchScan(Database& db, const std::string& scan_id) {
+  absl::StatusOr<std::vector<ScanInfo>> scans = ListScans(db);
+  std::string known = "none";
+  if (scans.ok() && !scans->empty()) {
+    known =
+        absl::StrJoin(*scans, ", ", [](std::string* out, const ScanInfo& s) {
+          absl::StrAppend(out, "\"", s.scan_id, "\"");
+        });
+  }
+  return absl::NotFoundError(absl::StrCat(db.url(), ": no scan \"", scan_id,
+                                          "\" (scans there: ", known, ")"));
+}
+
+}  // namespace
+
+absl::Status CheckScanIn(Database& db, const std::string& scan_id) {
+  absl::Status status = CheckSchemaVersion(db);
+  if (!status.ok()) return status;
+  absl::StatusOr<std::unique_ptr<Cursor>> exists =
+      db.Query("SELECT 1 FROM scans WHERE scan_id = $1", {scan_id});
+  if (!exists.ok()) return exists.status();
+  absl::StatusOr<bool> found = (*exists)->Next();
+  if (!found.ok()) return found.status();
+  if (!*found) return NoSuchScan(db, scan_id);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<ScanInfo>> ListScans(Database& db) {

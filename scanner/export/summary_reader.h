@@ -43,6 +43,10 @@ struct ScanInfo {
   std::string manifests_json;
 };
 
+// CheckScanIn: OK when the database's schema is ours and scan `scan_id` is
+// in it; NotFound listing the scans there otherwise.
+absl::Status CheckScanIn(Database& db, const std::string& scan_id);
+
 // ListScans returns the scans of the database, oldest first.
 absl::StatusOr<std::vector<ScanInfo>> ListScans(
     const std::string& database_url);

@@ -336,9 +336,14 @@ Card BuildCard(const DomainResult& r, const stats::DomainSummary& s) {
     std::vector<std::string> hosts;
     for (const MxHost& host : r.mx()) hosts.push_back(host.host());
     const bool certs_ready = s.Has(Metric::kValidCertAllMx);
-    std::time_t now = std::time(nullptr);
+    // The id only has to change with the policy: the scan's time makes the
+    // card the same each time it is built.
+    std::time_t when =
+        r.scan_started_at() > 0
+            ? static_cast<std::time_t>(r.scan_started_at() / 1000)
+            : std::time(nullptr);
     char id[32];
-    std::strftime(id, sizeof(id), "%Y%m%d%H%M%S", std::gmtime(&now));
+    std::strftime(id, sizeof(id), "%Y%m%d%H%M%S", std::gmtime(&when));
     std::string policy = "version: STSv1\nmode: testing\n";
     for (const std::string& h : hosts)
       absl::StrAppend(&policy, "mx: ", h, "\n");

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "scanner/stats/metrics.h"
 #include "scanner/stats/report.h"
 #include "scanner/stats/svg_chart.h"
@@ -132,6 +133,20 @@ std::string DomainPage(const Card& card, const std::string& org_page,
   return Page(card.domain, "../", body);
 }
 
+// The organisation a domain is listed under: the input's, else its
+// registrable domain, else itself.
+std::string OrganisationOf(const Card& card, const std::string& org_domain) {
+  return !card.organization.empty() ? card.organization
+         : !org_domain.empty()      ? org_domain
+                                    : card.domain;
+}
+
+std::string PreviousShare(int passed, int applicable) {
+  return applicable == 0
+             ? "—"
+             : absl::StrFormat("%.0f%%", 100.0 * passed / applicable);
+}
+
 }  // namespace
 
 std::string Slug(absl::string_view name) {
@@ -176,9 +191,7 @@ void SiteBuilder::Add(const DomainResult& result,
       control_titles_.push_back(c.title);
     }
   }
-  const std::string org_name = !card.organization.empty() ? card.organization
-                               : !org_domain.empty()      ? org_domain
-                                                          : card.domain;
+  const std::string org_name = OrganisationOf(card, org_domain);
   Organisation& org = organisations_[org_name];
   if (org.page.empty()) {
     org.name = org_name;
@@ -200,6 +213,89 @@ void SiteBuilder::Add(const DomainResult& result,
   org.passed += row.passed;
   org.applicable += row.applicable;
   org.domains.push_back(std::move(row));
+  for (const std::string& provider : summary.providers) {
+    org.providers["mail"].insert(provider);
+  }
+  for (size_t k = 0; k < summary.dependencies.size(); ++k) {
+    for (const std::string& provider : summary.dependencies[k]) {
+      org.providers[stats::Dependencies()[k].key].insert(provider);
+    }
+  }
+  if (summary.self_hosted) ++org.self_hosted;
+}
+
+void SiteBuilder::AddPrevious(const DomainResult& result,
+                              const stats::DomainSummary& summary,
+                              const std::string& org_domain) {
+  const Card card = BuildCard(result, summary);
+  PreviousDomain& previous = previous_[card.domain];
+  previous.organisation = OrganisationOf(card, org_domain);
+  previous.states.clear();
+  for (const ControlResult& c : card.controls) {
+    previous.states.push_back(c.state);
+  }
+  previous.passed = card.passed;
+  previous.applicable = card.applicable;
+}
+
+std::string SiteBuilder::ChangesSincePrevious(
+    const Organisation& org, const std::vector<std::string>& gone) const {
+  if (options_.previous_label.empty()) return "";
+  std::string items;
+  int passed_then = 0;
+  int applicable_then = 0;
+  int passed_now = 0;
+  int applicable_now = 0;
+  for (const DomainRow& d : org.domains) {
+    auto before = previous_.find(d.domain);
+    if (before == previous_.end()) {
+      absl::StrAppend(&items, "<li><a href=\"../", d.page, "\">",
+                      HtmlEscape(d.domain), "</a>: new in this scan</li>");
+      continue;
+    }
+    passed_then += before->second.passed;
+    applicable_then += before->second.applicable;
+    passed_now += d.passed;
+    applicable_now += d.applicable;
+    std::vector<std::string> gained;
+    std::vector<std::string> lost;
+    for (size_t i = 0;
+         i < d.states.size() && i < before->second.states.size() &&
+         i < control_titles_.size();
+         ++i) {
+      const ControlState was = before->second.states[i];
+      const ControlState now = d.states[i];
+      if (was == ControlState::kFail && now == ControlState::kPass) {
+        gained.push_back(HtmlEscape(control_titles_[i]));
+      }
+      if (was == ControlState::kPass && now == ControlState::kFail) {
+        lost.push_back(HtmlEscape(control_titles_[i]));
+      }
+    }
+    if (gained.empty() && lost.empty()) continue;
+    absl::StrAppend(&items, "<li><a href=\"../", d.page, "\">",
+                    HtmlEscape(d.domain), "</a>:");
+    if (!gained.empty()) {
+      absl::StrAppend(&items, " gained ", absl::StrJoin(gained, ", "), ".");
+    }
+    if (!lost.empty()) {
+      absl::StrAppend(&items, " <strong>lost</strong> ",
+                      absl::StrJoin(lost, ", "), ".");
+    }
+    absl::StrAppend(&items, "</li>");
+  }
+  for (const std::string& domain : gone) {
+    absl::StrAppend(&items, "<li>", HtmlEscape(domain),
+                    ": in the previous scan, not in this one</li>");
+  }
+  std::string out = absl::StrCat(
+      "<h2>Since the previous scan</h2><p>Compared with ",
+      HtmlEscape(options_.previous_label), ", the domains in both scans meet ",
+      PreviousShare(passed_now, applicable_now), " of their controls (",
+      PreviousShare(passed_then, applicable_then), " then).</p>");
+  absl::StrAppend(&out, items.empty() ? "<p>No control gained or lost.</p>"
+                                      : absl::StrCat("<ul>", items, "</ul>"));
+  return out;
 }
 
 std::string SiteBuilder::OrganisationTable(
@@ -221,10 +317,126 @@ std::string SiteBuilder::OrganisationTable(
   return out;
 }
 
-void SiteBuilder::Finish(const stats::Aggregate& aggregate) {
-  // Organisations, best share first (ties by name).
+std::string SiteBuilder::OrganisationPage(
+    const Organisation& org, const std::vector<std::string>& gone) const {
+  std::string body = absl::StrCat(
+      "<h1>", HtmlEscape(org.name), "</h1><p>",
+      org.sector.empty()
+          ? ""
+          : absl::StrCat("Sector: ", HtmlEscape(org.sector), ". "),
+      org.domains.size(),
+      " domains; controls met: ", Share(org.passed, org.applicable),
+      ".</p><h2>Domains against the controls</h2><table class=\"sortable\">"
+      "<thead><tr><th scope=\"col\">domain</th><th scope=\"col\">met</th>");
+  for (const std::string& title : control_titles_) {
+    absl::StrAppend(&body, "<th scope=\"col\">", HtmlEscape(title), "</th>");
+  }
+  absl::StrAppend(&body, "</tr></thead><tbody>");
+  for (const DomainRow& d : org.domains) {
+    absl::StrAppend(&body, "<tr><th scope=\"row\"><a href=\"../", d.page, "\">",
+                    HtmlEscape(d.domain),
+                    "</a></th><td class=\"num\" data-v=\"",
+                    ShareValue(d.passed, d.applicable), "\">",
+                    Share(d.passed, d.applicable), "</td>");
+    for (ControlState state : d.states) {
+      absl::StrAppend(&body, "<td class=\"", StateClass(state), "\">",
+                      StateText(state), "</td>");
+    }
+    absl::StrAppend(&body, "</tr>");
+  }
+  absl::StrAppend(&body, "</tbody></table>", ChangesSincePrevious(org, gone),
+                  "<h2>What to fix</h2>");
+  bool any = false;
+  for (const DomainRow& d : org.domains) {
+    if (d.fixes.empty()) continue;
+    any = true;
+    absl::StrAppend(&body, "<h3><a href=\"../", d.page, "\">",
+                    HtmlEscape(d.domain), "</a></h3><ul>");
+    for (const auto& [fix, record] : d.fixes) {
+      absl::StrAppend(&body, "<li>", HtmlEscape(fix));
+      if (!record.empty()) {
+        absl::StrAppend(&body, "<pre><code>", HtmlEscape(record),
+                        "</code></pre>");
+      }
+      absl::StrAppend(&body, "</li>");
+    }
+    absl::StrAppend(&body, "</ul>");
+  }
+  if (!any) absl::StrAppend(&body, "<p>Nothing: every control is met.</p>");
+  absl::StrAppend(&body, "<h2>Who its domains depend on</h2><ul>");
+  absl::StrAppend(
+      &body, "<li>Mail received by: ",
+      org.self_hosted > 0
+          ? absl::StrCat("its own servers (", org.self_hosted, " domains)")
+          : "",
+      org.self_hosted > 0 && org.providers.count("mail") > 0 ? "; " : "");
+  if (auto mail = org.providers.find("mail"); mail != org.providers.end()) {
+    absl::StrAppend(&body, HtmlEscape(absl::StrJoin(mail->second, ", ")));
+  } else if (org.self_hosted == 0) {
+    absl::StrAppend(&body, "no mail provider found");
+  }
+  absl::StrAppend(&body, "</li>");
+  for (const stats::DependencyKind& kind : stats::Dependencies()) {
+    auto found = org.providers.find(kind.key);
+    absl::StrAppend(&body, "<li>", HtmlEscape(kind.label), ": ",
+                    found == org.providers.end()
+                        ? "none"
+                        : HtmlEscape(absl::StrJoin(found->second, ", ")),
+                    "</li>");
+  }
+  absl::StrAppend(&body, "</ul>");
+  return Page(org.name, "../", body);
+}
+
+std::string SiteBuilder::OverTime(const stats::Aggregate& aggregate,
+                                  std::vector<stats::TrendScan> earlier) {
+  if (earlier.empty()) return "";
+  earlier.push_back(
+      {options_.scan_label.empty() ? "this scan" : options_.scan_label,
+       options_.scan_when, aggregate});
+  stats::OrderScans(&earlier);
+  stats::ReportOptions trend_options;
+  trend_options.title = absl::StrCat(options_.title, ": over time");
+  Write("trend.html", stats::RenderTrendHtml(earlier, trend_options));
+  const std::vector<stats::MetricInfo> headline =
+      stats::MetricsOf(stats::MetricGroup::kHeadline);
+  std::string out = absl::StrCat(
+      "<h2>Over time</h2><p>The headline figures of the ", earlier.size(),
+      " scans, oldest first; <a href=\"trend.html\">every sector over "
+      "time, with charts</a>.</p><table><thead><tr><th scope=\"col\">scan"
+      "</th><th scope=\"col\">started</th><th scope=\"col\">domains</th>");
+  for (const stats::MetricInfo& m : headline) {
+    absl::StrAppend(&out, "<th scope=\"col\">", HtmlEscape(m.label), "</th>");
+  }
+  absl::StrAppend(&out, "</tr></thead><tbody>");
+  for (const stats::TrendScan& scan : earlier) {
+    const stats::Tally& overall = scan.aggregate.overall();
+    absl::StrAppend(&out, "<tr><th scope=\"row\">", HtmlEscape(scan.label),
+                    "</th><td>", HtmlEscape(scan.when),
+                    "</td><td class=\"num\">", overall.domains, "</td>");
+    for (const stats::MetricInfo& m : headline) {
+      absl::StrAppend(&out, "<td class=\"num\">",
+                      HtmlEscape(stats::FigureText(overall, m.metric)),
+                      "</td>");
+    }
+    absl::StrAppend(&out, "</tr>");
+  }
+  absl::StrAppend(&out, "</tbody></table>");
+  return out;
+}
+
+void SiteBuilder::Finish(const stats::Aggregate& aggregate,
+                         std::vector<stats::TrendScan> earlier) {
+  // Organisations, best share first (ties by name); their domains by name,
+  // whatever order the result files gave them in.
   std::vector<const Organisation*> ranked;
-  for (const auto& [name, org] : organisations_) ranked.push_back(&org);
+  for (auto& [name, org] : organisations_) {
+    std::sort(org.domains.begin(), org.domains.end(),
+              [](const DomainRow& a, const DomainRow& b) {
+                return a.domain < b.domain;
+              });
+    ranked.push_back(&org);
+  }
   auto share = [](const Organisation* o) {
     return o->applicable == 0 ? -1.0 : 1.0 * o->passed / o->applicable;
   };
@@ -233,52 +445,22 @@ void SiteBuilder::Finish(const stats::Aggregate& aggregate) {
                      return share(a) > share(b);
                    });
 
+  // The previous scan's domains that this one lacks, by organisation.
+  std::set<std::string> current;
+  for (const auto& [name, org] : organisations_) {
+    for (const DomainRow& d : org.domains) current.insert(d.domain);
+  }
+  std::map<std::string, std::vector<std::string>> gone;
+  for (const auto& [domain, before] : previous_) {
+    if (current.count(domain) == 0) gone[before.organisation].push_back(domain);
+  }
+  const std::vector<std::string> none;
+
   // One page per organisation: its domains against the controls, the fixes.
   for (const Organisation* o : ranked) {
-    std::string body = absl::StrCat(
-        "<h1>", HtmlEscape(o->name), "</h1><p>",
-        o->sector.empty()
-            ? ""
-            : absl::StrCat("Sector: ", HtmlEscape(o->sector), ". "),
-        o->domains.size(),
-        " domains; controls met: ", Share(o->passed, o->applicable),
-        ".</p><h2>Domains against the controls</h2><table class=\"sortable\">"
-        "<thead><tr><th scope=\"col\">domain</th><th scope=\"col\">met</th>");
-    for (const std::string& title : control_titles_) {
-      absl::StrAppend(&body, "<th scope=\"col\">", HtmlEscape(title), "</th>");
-    }
-    absl::StrAppend(&body, "</tr></thead><tbody>");
-    for (const DomainRow& d : o->domains) {
-      absl::StrAppend(&body, "<tr><th scope=\"row\"><a href=\"../", d.page,
-                      "\">", HtmlEscape(d.domain),
-                      "</a></th><td class=\"num\" data-v=\"",
-                      ShareValue(d.passed, d.applicable), "\">",
-                      Share(d.passed, d.applicable), "</td>");
-      for (ControlState state : d.states) {
-        absl::StrAppend(&body, "<td class=\"", StateClass(state), "\">",
-                        StateText(state), "</td>");
-      }
-      absl::StrAppend(&body, "</tr>");
-    }
-    absl::StrAppend(&body, "</tbody></table><h2>What to fix</h2>");
-    bool any = false;
-    for (const DomainRow& d : o->domains) {
-      if (d.fixes.empty()) continue;
-      any = true;
-      absl::StrAppend(&body, "<h3><a href=\"../", d.page, "\">",
-                      HtmlEscape(d.domain), "</a></h3><ul>");
-      for (const auto& [fix, record] : d.fixes) {
-        absl::StrAppend(&body, "<li>", HtmlEscape(fix));
-        if (!record.empty()) {
-          absl::StrAppend(&body, "<pre><code>", HtmlEscape(record),
-                          "</code></pre>");
-        }
-        absl::StrAppend(&body, "</li>");
-      }
-      absl::StrAppend(&body, "</ul>");
-    }
-    if (!any) absl::StrAppend(&body, "<p>Nothing: every control is met.</p>");
-    Write(o->page, Page(o->name, "../", body));
+    auto its_gone = gone.find(o->name);
+    Write(o->page, OrganisationPage(
+                       *o, its_gone == gone.end() ? none : its_gone->second));
   }
 
   // One page per sector.
@@ -332,13 +514,33 @@ void SiteBuilder::Finish(const stats::Aggregate& aggregate) {
     }
     absl::StrAppend(&body, "</tr>");
   }
-  absl::StrAppend(&body, "</tbody></table><h2>Leading mail providers</h2><ul>");
+  absl::StrAppend(&body, "</tbody></table>",
+                  OverTime(aggregate, std::move(earlier)),
+                  "<h2>Who the sector depends on</h2><h3>Mail received by"
+                  "</h3><ul>");
+  const auto share_of = [&](uint64_t n) {
+    return absl::StrCat(n, " domains (", stats::PercentText(n, overall.domains),
+                        ")");
+  };
   for (const auto& [provider, n] : overall.TopProviders(10)) {
-    absl::StrAppend(&body, "<li>", HtmlEscape(provider), ": ", n,
-                    " domains</li>");
+    absl::StrAppend(&body, "<li>", HtmlEscape(provider), ": ", share_of(n),
+                    "</li>");
   }
-  absl::StrAppend(&body, "<li>self-hosted: ", overall.self_hosted,
-                  " domains</li></ul><h2>Organisations</h2><p>Ranked by the "
+  absl::StrAppend(&body, "<li>self-hosted: ", share_of(overall.self_hosted),
+                  "</li></ul>");
+  for (size_t k = 0; k < stats::Dependencies().size(); ++k) {
+    const auto top = overall.TopDependencies(k, 10);
+    if (top.empty()) continue;
+    absl::StrAppend(&body, "<h3>", HtmlEscape(stats::Dependencies()[k].label),
+                    "</h3><ul>");
+    for (const auto& [organisation, n] : top) {
+      absl::StrAppend(&body, "<li>", HtmlEscape(organisation), ": ",
+                      share_of(n), "</li>");
+    }
+    absl::StrAppend(&body, "</ul>");
+  }
+  absl::StrAppend(&body,
+                  "<h2>Organisations</h2><p>Ranked by the "
                   "share of controls their domains meet (",
                   control_titles_.size(),
                   " controls; those that do not apply are not counted).");

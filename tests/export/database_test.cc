@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "scanner/export/exporter.h"
 #include "scanner/export/open_database.h"
+#include "scanner/export/record_reader.h"
 #include "scanner/export/rows.h"
 #include "scanner/export/scan_id.h"
 #include "scanner/export/sqlite_database.h"
@@ -210,6 +211,43 @@ TEST_P(ExportTest, SummariesRoundTripExactly) {
     with_lists += !want.providers.empty() && !want.cert_problems.empty();
   }
   EXPECT_GT(with_lists, 10);  // the lists were exercised
+}
+
+// The whole records come back byte for byte (report cards are built from
+// them), one domain at a time or all of them in domain order.
+TEST_P(ExportTest, RecordsRoundTripExactly) {
+  ASSERT_TRUE(ExportScan(*db_, Options({rich_, certs_, gen_}, "week-1")).ok());
+  std::map<std::string, std::string> read;
+  std::string last;
+  absl::Status status = ReadRecords(url_, "week-1", [&](const DomainResult& r) {
+    EXPECT_LT(last, r.domain());
+    last = r.domain();
+    read[r.domain()] = r.SerializeAsString();
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  const std::vector<DomainResult> records = testing::ReadAll({rich_, gen_});
+  ASSERT_EQ(read.size(), records.size());
+  for (const DomainResult& r : records) {
+    EXPECT_EQ(read[r.domain()], r.SerializeAsString()) << r.domain();
+  }
+  int visits = 0;
+  status = ReadRecords(
+      url_, "week-1",
+      [&](const DomainResult& r) {
+        ++visits;
+        EXPECT_EQ(r.domain(), "nul.example");
+      },
+      "nul.example");
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(visits, 1);
+  status = ReadRecords(url_, "week-9", [](const DomainResult&) {});
+  EXPECT_TRUE(absl::IsNotFound(status)) << status;
+  // A scan exported before records were kept says how to get them.
+  ASSERT_TRUE(
+      db_->Execute("DELETE FROM domain_records WHERE scan_id = 'week-1'").ok());
+  status = ReadRecords(url_, "week-1", [](const DomainResult&) {});
+  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+  EXPECT_TRUE(absl::StrContains(status.message(), "--replace")) << status;
 }
 
 TEST_P(ExportTest, SameScanIsSkippedAndReplaceReplacesIt) {

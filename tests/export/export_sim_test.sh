@@ -3,8 +3,12 @@
 # zones, the project's farm the mail servers and MTA-STS policies, all on
 # loopback), exported into SQLite and into a real PostgreSQL server. In
 # both: the summaries read back equal stats::SummarizeDomain of the result
-# files (and `mxscan stats --from` prints the files' figures), every domain, probe, TLS session and certificate of the dump is
-# there once, and every certificate a chain names is stored with its DER.
+# files (and `mxscan stats --from` prints the files' figures), every
+# domain, probe, TLS session and certificate of the dump is there once,
+# every certificate a chain names is stored with its DER, and the report
+# cards (`mxscan site`, `mxscan explain`) built from the database equal
+# those built from the files; with a second scan the site and `mxscan
+# trend` show both.
 #
 # Run by hand after `bazel build //scanner:mxscan //tools/farm:smtp_farm
 # //tests/export:export_check`: tests/export/export_sim_test.sh
@@ -65,6 +69,13 @@ PY
 echo "$DOMAINS domains, $PROBES probes, $SESSIONS TLS sessions, $CERTS certificates"
 [[ $DOMAINS == "$N" && $SESSIONS -gt 0 && $CERTS -gt 0 ]] || fail "the scan found too little"
 
+echo "== the report cards from the result files"
+"$MXSCAN" site "$TMP/results" --psl-file "$PSL" --output "$TMP/site.files" 2>/dev/null
+EXPLAINED=$(python3 -c 'import json,sys; print(" ".join(json.loads(l)["domain"] for l in list(open(sys.argv[1]))[:5]))' "$TMP/results.jsonl")
+for domain in $EXPLAINED; do
+  "$MXSCAN" explain "$domain" --from "$TMP/results" --psl-file "$PSL" --format json >"$TMP/explain.$domain.files"
+done
+
 echo "== PostgreSQL server"
 PG_URL=$("$ROOT/tools/db/postgres_server.sh" start "$TMP/pg")
 
@@ -92,5 +103,28 @@ for url in "sqlite:$TMP/export.db" "$PG_URL"; do
   [[ $(q "SELECT COUNT(*) FROM tls_sessions t JOIN certificates c ON c.sha256 = t.leaf_sha256 WHERE c.not_after <> t.cert_not_after") == 0 ]] ||
     fail "a leaf's notAfter differs between the session and the certificate"
   q "SELECT tls_category, COUNT(*) FROM domains GROUP BY tls_category ORDER BY 1"
+  # The whole records are there too: the site and the cards built from the
+  # database equal those built from the files.
+  rm -rf "$TMP/site.db"
+  "$MXSCAN" site --from "$url" --scan-id "$id" --psl-file "$PSL" --output "$TMP/site.db" 2>/dev/null
+  diff -r "$TMP/site.files" "$TMP/site.db" >/dev/null ||
+    { diff -r "$TMP/site.files" "$TMP/site.db" | cut -c1-200 | head; fail "site --from $url"; }
+  for domain in $EXPLAINED; do
+    "$MXSCAN" explain "$domain" --from "$url" --scan-id "$id" --psl-file "$PSL" --format json >"$TMP/explain.db"
+    cmp -s "$TMP/explain.$domain.files" "$TMP/explain.db" || fail "explain $domain --from $url"
+  done
+  # A second scan (the same files again): the site shows the trend, and
+  # each organisation's page compares with the first scan and finds no
+  # change.
+  "$MXSCAN" export "$TMP/results" --to "$url" --psl-file "$PSL" --scan-name second >/dev/null
+  rm -rf "$TMP/site.db"
+  "$MXSCAN" site --from "$url" --psl-file "$PSL" --output "$TMP/site.db" 2>/dev/null
+  grep -q 'href="trend.html"' "$TMP/site.db/index.html" || fail "no trend on the index"
+  grep -q "<svg" "$TMP/site.db/trend.html" || fail "trend.html has no chart"
+  [[ $(grep -L "Compared with $id, .*No control gained or lost" "$TMP"/site.db/orgs/*.html | wc -l) == 0 ]] ||
+    fail "an organisation changed between two exports of the same scan"
+  "$MXSCAN" trend --from "$url" --psl-file "$PSL" --format json >"$TMP/trend.json"
+  python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); assert [s["label"] for s in t["scans"]] == [sys.argv[2], "second"], t["scans"]' "$TMP/trend.json" "$id" ||
+    fail "trend --from $url"
 done
 echo "PASS"

@@ -49,12 +49,15 @@ CollectingSink Map(const DomainResult& r) {
   return sink;
 }
 
-TEST(RowsTest, AMinimalRecordGivesOnlyItsDomainsRow) {
+TEST(RowsTest, AMinimalRecordGivesItsDomainsRowAndItsRecord) {
   DomainResult r;
   r.set_domain("bare.example");
   r.set_status(DomainResult::NXDOMAIN);
   CollectingSink sink = Map(r);
-  ASSERT_EQ(sink.rows.size(), 1u);
+  ASSERT_EQ(sink.rows.size(), 2u);
+  ASSERT_EQ(sink.rows["domain_records"].size(), 1u);
+  EXPECT_EQ(sink.rows["domain_records"][0]["record"],
+            "x'" + r.SerializeAsString() + "'");
   ASSERT_EQ(sink.rows["domains"].size(), 1u);
   Row& d = sink.rows["domains"][0];
   EXPECT_EQ(d["scan_id"], "scan-1");

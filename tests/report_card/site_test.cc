@@ -18,25 +18,39 @@ using stats::testing::LastTwoLabels;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Builds a site from `records` into a map path -> contents.
+// Builds a site from `records` into a map path -> contents; with
+// `previous` records, as the scan after them.
 std::map<std::string, std::string> BuildSite(
-    const std::vector<DomainResult>& records) {
+    const std::vector<DomainResult>& records,
+    const std::vector<DomainResult>& previous = {}) {
   std::map<std::string, std::string> pages;
   SiteOptions options;
   options.title = "Test <sector>";
   options.provenance = {"run 1: mxscan test"};
+  options.scan_label = "march";
+  options.scan_when = "2026-03-01T00:00:00Z";
+  if (!previous.empty()) options.previous_label = "february";
   SiteBuilder site(
       options, [&](const std::string& path, const std::string& html) {
         EXPECT_EQ(pages.count(path), 0u) << path << " written twice";
         pages[path] = html;
       });
+  std::vector<stats::TrendScan> earlier;
+  if (!previous.empty()) {
+    earlier.push_back({"february", "2026-02-01T00:00:00Z", {}});
+    for (const DomainResult& r : previous) {
+      const stats::DomainSummary s = stats::SummarizeDomain(r, LastTwoLabels);
+      earlier.back().aggregate.Add(s);
+      site.AddPrevious(r, s, LastTwoLabels(r.domain()));
+    }
+  }
   stats::Aggregate aggregate;
   for (const DomainResult& r : records) {
     const stats::DomainSummary s = stats::SummarizeDomain(r, LastTwoLabels);
     aggregate.Add(s);
     site.Add(r, s, LastTwoLabels(r.domain()));
   }
-  site.Finish(aggregate);
+  site.Finish(aggregate, std::move(earlier));
   EXPECT_EQ(site.pages(), pages.size());
   return pages;
 }
@@ -107,6 +121,56 @@ TEST(SiteTest, OrganisationsRankedWithTheirFixes) {
   // Tables carry real header cells and states in words.
   EXPECT_THAT(council, HasSubstr("<th scope=\"col\">"));
   EXPECT_THAT(council, HasSubstr(">pass</td>"));
+}
+
+TEST(SiteTest, OrganisationPagesSayWhatChangedSinceThePreviousScan) {
+  std::vector<DomainResult> before = Records();
+  // In February weak.example enforced DMARC and good.example had SPF ~all;
+  // a domain of the council has left the list since.
+  before[0].mutable_spf()->set_all("~all");
+  before[1].mutable_dmarc()->set_policy("reject");
+  before[1].mutable_dmarc()->set_record("v=DMARC1; p=reject");
+  DomainResult gone = GoodDomain("gone.example", "council", "mx.big.net");
+  gone.set_organization("Council of Good");
+  before.push_back(gone);
+  std::vector<DomainResult> now = Records();
+  DomainResult added = GoodDomain("new.example", "council", "mx.big.net");
+  added.set_organization("Council of Good");
+  now.push_back(added);
+  const auto pages = BuildSite(now, before);
+  const std::string& council = pages.at("orgs/council-of-good.html");
+  EXPECT_THAT(council, HasSubstr("<h2>Since the previous scan</h2>"
+                                 "<p>Compared with february"));
+  EXPECT_THAT(council, HasSubstr(">good.example</a>: gained SPF valid and "
+                                 "-all.</li>"));
+  EXPECT_THAT(council, HasSubstr(">weak.example</a>: <strong>lost</strong> "
+                                 "DMARC enforced.</li>"));
+  EXPECT_THAT(council, HasSubstr(">new.example</a>: new in this scan</li>"));
+  EXPECT_THAT(council, HasSubstr("<li>gone.example: in the previous scan, not "
+                                 "in this one</li>"));
+  EXPECT_THAT(pages.at("orgs/other.example.html"),
+              HasSubstr("<p>No control gained or lost.</p>"));
+  // The index's trend, oldest first, and the page of charts it links.
+  const std::string& index = pages.at("index.html");
+  EXPECT_THAT(index, HasSubstr("<h2>Over time</h2>"));
+  EXPECT_LT(index.find("<th scope=\"row\">february</th>"),
+            index.find("<th scope=\"row\">march</th>"));
+  ASSERT_EQ(pages.count("trend.html"), 1u);
+  EXPECT_THAT(pages.at("trend.html"), HasSubstr("<svg"));
+  // Without a previous scan, neither.
+  const auto alone = BuildSite(now);
+  EXPECT_EQ(alone.count("trend.html"), 0u);
+  EXPECT_THAT(alone.at("orgs/council-of-good.html"),
+              Not(HasSubstr("Since the previous scan")));
+}
+
+TEST(SiteTest, OrganisationPagesListWhoTheirDomainsDependOn) {
+  const auto pages = BuildSite(Records());
+  const std::string& council = pages.at("orgs/council-of-good.html");
+  EXPECT_THAT(council, HasSubstr("<h2>Who its domains depend on</h2>"));
+  EXPECT_THAT(council, HasSubstr("<li>Mail received by: big.net</li>"));
+  EXPECT_THAT(pages.at("index.html"),
+              HasSubstr("<li>big.net: 3 domains (75.0%)</li>"));
 }
 
 TEST(SiteTest, ANationalListKeepsTheIndexSmall) {

@@ -146,6 +146,32 @@ assert trend["rows"]["overall"]["dmarc_reject"][0] != trend["rows"]["overall"]["
 print("trend: equals each scan's stats, and shows the change")
 PY
 
+# site --earlier: each organisation's page names the controls its domains
+# gained and lost since the previous scan, exactly the domains diff lists.
+"$GEN" --out "$TMP/site_before" --records 3000 >/dev/null
+"$GEN" --out "$TMP/site_after" --records 3000 --changed 10 >/dev/null
+"$MXSCAN" site "$TMP/site_after" --earlier "$TMP/site_before" --output "$TMP/site" 2>/dev/null
+"$MXSCAN" diff "$TMP/site_before" "$TMP/site_after" --format json >"$TMP/site_diff.json"
+python3 - "$TMP/site" "$TMP/site_diff.json" <<'PY'
+import glob, json, re, sys
+site, diff = sys.argv[1], json.load(open(sys.argv[2]))
+said = {"gained": set(), "lost": set()}
+for page in glob.glob(f"{site}/orgs/*.html"):
+    html = open(page).read()
+    assert "<h2>Since the previous scan</h2>" in html, page
+    for domain, line in re.findall(r'<li><a href="../domains/[^"]*">([^<]*)</a>:([^\n]*?)</li>', html):
+        gained, _, lost = line.partition("<strong>lost</strong>")
+        if "DMARC enforced" in gained: said["gained"].add(domain)
+        if "DMARC enforced" in lost: said["lost"].add(domain)
+want = diff["domains"]["dmarc_enforced"]
+assert sorted(said["lost"]) == want["lost"], (len(said["lost"]), len(want["lost"]))
+assert sorted(said["gained"]) == want["gained"], (len(said["gained"]), len(want["gained"]))
+assert want["lost"] and want["gained"]
+index = open(f"{site}/index.html").read()
+assert 'href="trend.html"' in index and "<svg" in open(f"{site}/trend.html").read()
+print(f"site --earlier: DMARC enforced lost by {len(want['lost'])}, gained by {len(want['gained'])}, as diff says")
+PY
+
 # Bad input: clear errors, exit codes 1 (cannot read) and 2 (usage).
 expect_fail() {  # CODE PATTERN COMMAND...
   local code=$1 pattern=$2
@@ -164,6 +190,11 @@ expect_fail 2 "unknown metric" "$MXSCAN" stats "$TMP/whole" --metrics dmarc,nope
 expect_fail 2 "--by must be" "$MXSCAN" stats "$TMP/whole" --by city
 expect_fail 2 "name one or more" "$MXSCAN" stats
 expect_fail 2 "OLD NEW" "$MXSCAN" diff "$TMP/whole"
+expect_fail 2 "not both" "$MXSCAN" site "$TMP/whole" --from "sqlite:$TMP/none.db" --output "$TMP/s2"
+expect_fail 2 "with --from, the" "$MXSCAN" site --from "sqlite:$TMP/none.db" --earlier "$TMP/whole" --output "$TMP/s2"
+expect_fail 1 "none.db" "$MXSCAN" site --from "sqlite:$TMP/none.db" --output "$TMP/s2"
+expect_fail 2 "not both" "$MXSCAN" trend "$TMP/whole" --from "sqlite:$TMP/none.db"
+expect_fail 1 "none.db" "$MXSCAN" explain d1.example --from "sqlite:$TMP/none.db"
 mkdir "$TMP/corrupt"
 # A whole record (length 5) that is not a DomainResult (wire type 7).
 printf '\x05\xff\xff\xff\xff\xff' >"$TMP/corrupt/results-x-00000.pb"
