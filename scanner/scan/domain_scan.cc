@@ -474,6 +474,7 @@ class DomainScan {
     // Over IPv4 when the host has an IPv4 address, else over IPv6 (as a
     // sending MTA with both would reach it one way or the other).
     Ask(absl::StrCat(host, "."), rr::kA, [this, host](const LookupResult& a) {
+      NoteMtaStsHostCname(a);
       const std::string ip4 = FirstAddress(a);
       if (!ip4.empty() || !options_.probe_ipv6) {
         FetchMtaStsPolicy(
@@ -484,12 +485,33 @@ class DomainScan {
       }
       Ask(absl::StrCat(host, "."), rr::kAaaa,
           [this, host, a_status = a.status](const LookupResult& aaaa) {
+            NoteMtaStsHostCname(aaaa);
             FetchMtaStsPolicy(
                 host, FirstAddress(aaaa),
                 absl::StrCat("A ", dns::LookupStatusName(a_status), ", AAAA ",
                              dns::LookupStatusName(aaaa.status)));
           });
     });
+  }
+
+  // A policy host that is a CNAME is hosted by whoever owns its target.
+  void NoteMtaStsHostCname(const LookupResult& r) {
+    const std::string target = CnameTarget(r);
+    if (!target.empty()) {
+      result_.mutable_mta_sts()->set_policy_host_cname(target);
+    }
+  }
+
+  // The canonical name an answer's records were found at when the
+  // question's name is a CNAME; "" otherwise.
+  static std::string CnameTarget(const LookupResult& r) {
+    if (r.cname_chain.empty()) return "";
+    for (const dns::Answer& a : r.answers) {
+      if (a.type != rr::kCname) {
+        return std::string(absl::StripSuffix(a.name, "."));
+      }
+    }
+    return "";
   }
 
   // The first address of an A or AAAA answer; "" without one.
@@ -591,11 +613,13 @@ class DomainScan {
             }
             return;
           }
+          const std::string target = CnameTarget(r);
           for (const std::string& text : TxtRecords(r)) {
             if (!LooksLikeDkimKey(text)) continue;
             DkimKey* key = result_.add_dkim();
             checks::dkim::FillDkimKey(selector, text, key);
             key->set_dns_status(NOERROR);
+            key->set_cname_target(target);
           }
         });
   }

@@ -38,7 +38,8 @@ struct Tally {
   uint64_t self_hosted = 0;
   // Domains per organisation they depend on, per Dependencies() kind
   // (bounded like providers).
-  std::array<absl::flat_hash_map<std::string, uint64_t>, 3> dependencies;
+  std::array<absl::flat_hash_map<std::string, uint64_t>, kDependencyKinds>
+      dependencies;
 
   uint64_t Count(Metric m) const { return metrics[static_cast<size_t>(m)]; }
   // Domains whose mail a strict sender would not deliver.

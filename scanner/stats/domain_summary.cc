@@ -272,15 +272,19 @@ void SummarizeDependencies(const DomainResult& r, const OrgDomainOf& org_of,
   for (const std::string& uri : r.dmarc().rua()) add(1, UriHost(uri));
   for (const std::string& uri : r.dmarc().ruf()) add(1, UriHost(uri));
   for (const std::string& uri : r.tls_rpt().rua()) add(2, UriHost(uri));
+  for (const DkimKey& key : r.dkim()) add(3, key.cname_target());
+  add(4, r.mta_sts().policy_host_cname());
 }
 
 }  // namespace
 
-const std::array<DependencyKind, 3>& Dependencies() {
-  static const std::array<DependencyKind, 3> kKinds = {{
+const std::array<DependencyKind, kDependencyKinds>& Dependencies() {
+  static const std::array<DependencyKind, kDependencyKinds> kKinds = {{
       {"spf_include", "SPF includes (who may send as the domain)"},
       {"dmarc_reports", "DMARC report destinations"},
       {"tls_reports", "TLS-RPT report destinations"},
+      {"dkim_keys", "DKIM keys published by another (selector CNAMEs)"},
+      {"mta_sts_host", "MTA-STS policy hosts (CNAMEs)"},
   }};
   return kKinds;
 }

@@ -13,6 +13,9 @@
 
 namespace mxscan::stats {
 
+// The kinds of Dependencies().
+inline constexpr size_t kDependencyKinds = 5;
+
 // What the statistics need of one domain's record: its metrics and the
 // breakdowns, decided once here (scanner/stats/METRICS.md defines each).
 struct DomainSummary {
@@ -40,9 +43,11 @@ struct DomainSummary {
   bool self_hosted = false;
   // The organisations the domain depends on beyond its MX hosts, by kind
   // (Dependencies()): the distinct organisational domains of its SPF
-  // include/redirect targets, DMARC report destinations and TLS-RPT report
-  // destinations, its own organisational domain left out.
-  std::array<std::vector<std::string>, 3> dependencies;
+  // include/redirect targets, DMARC report destinations, TLS-RPT report
+  // destinations, DKIM keys published as CNAMEs to another name and the
+  // MTA-STS policy host's CNAME target, its own organisational domain
+  // left out.
+  std::array<std::vector<std::string>, kDependencyKinds> dependencies;
   // The leaf keys its answering mail servers present, distinct: "SPKI-SHA256
   // ORG", ORG the organisational domain of the MX host that presented it
   // (so that a provider's key on its own hosts is one organisation).
@@ -65,7 +70,7 @@ struct DependencyKind {
   const char* key;    // "spf_include"
   const char* label;  // "SPF includes (who may send as the domain)"
 };
-const std::array<DependencyKind, 3>& Dependencies();
+const std::array<DependencyKind, kDependencyKinds>& Dependencies();
 
 // The TLS categories in report order (best last).
 const std::vector<std::string>& TlsVersionCategories();

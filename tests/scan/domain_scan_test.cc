@@ -253,6 +253,28 @@ TEST_F(DomainScanTest, DkimSelectorsAndProofOfNoKeys) {
   EXPECT_TRUE(Scan("i.example").dkim_no_keys());
 }
 
+// A selector that is a CNAME is a key someone else publishes (the mail
+// provider, which rotates it): the record says where it was found.
+TEST_F(DomainScanTest, DkimKeysBehindACnameSayWhere) {
+  options_.dkim_selectors = {"selector1", "s1"};
+  dns_.AddRecord("j.example", rr::kMx, Mx(0, "."));
+  dns_.AddRecord("selector1._domainkey.j.example", rr::kCname,
+                 Name("selector1-j._domainkey.provider.example."));
+  dns_.AddRecord("selector1-j._domainkey.provider.example", rr::kTxt,
+                 Txt("v=DKIM1; k=rsa; p=MIIB"));
+  dns_.AddRecord("s1._domainkey.j.example", rr::kTxt,
+                 Txt("v=DKIM1; k=rsa; p=MIIC"));
+  DomainResult r = Scan("j.example");
+  ASSERT_EQ(r.dkim_size(), 2);
+  for (const DkimKey& key : r.dkim()) {
+    EXPECT_EQ(key.cname_target(),
+              key.selector() == "selector1"
+                  ? "selector1-j._domainkey.provider.example"
+                  : "")
+        << key.selector();
+  }
+}
+
 TEST_F(DomainScanTest, InvalidInputGetsARecordWithoutDns) {
   DomainInput input;
   input.domain = "bad..name";

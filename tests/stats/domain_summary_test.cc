@@ -434,11 +434,20 @@ TEST(DomainSummaryTest, DependenciesByOrganisation) {
   r.mutable_dmarc()->add_rua("mailto:dmarc@a.example");  // its own
   r.mutable_dmarc()->add_ruf("mailto:f@vendor.com!10m");
   r.mutable_tls_rpt()->add_rua("https://tls.collector.io/v1/report");
+  DkimKey* hosted = r.add_dkim();
+  hosted->set_selector("selector1");
+  hosted->set_cname_target("selector1-a._domainkey.mailhost.net");
+  r.add_dkim()->set_selector("own");  // published by the domain itself
+  r.mutable_mta_sts()->set_policy_host_cname("mta-sts.policies.org");
   const DomainSummary s = Summarize(r);
   EXPECT_THAT(s.dependencies[0], ElementsAre("sender.net", "bulk.org"));
   EXPECT_THAT(s.dependencies[1], ElementsAre("vendor.com"));
   EXPECT_THAT(s.dependencies[2], ElementsAre("collector.io"));
+  EXPECT_THAT(s.dependencies[3], ElementsAre("mailhost.net"));
+  EXPECT_THAT(s.dependencies[4], ElementsAre("policies.org"));
   EXPECT_EQ(std::string(Dependencies()[1].key), "dmarc_reports");
+  EXPECT_EQ(std::string(Dependencies()[3].key), "dkim_keys");
+  EXPECT_EQ(std::string(Dependencies()[4].key), "mta_sts_host");
 }
 
 }  // namespace

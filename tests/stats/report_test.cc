@@ -97,15 +97,15 @@ TEST(ReportTest, HtmlIsSelfContainedAndEscaped) {
                !absl::StrContains(html, "xmlns=\"http://www.w3.org/2000/svg\""));
   EXPECT_FALSE(absl::StrContains(html, "https://"));
   // The strict-sender chart, the overall chart, one per metric (two
-  // sectors), providers, three dependency kinds, TLS, two certificate
+  // sectors), providers, one per dependency kind, TLS, two certificate
   // charts and software.
   size_t charts = 0;
   for (size_t at = html.find("<svg"); at != std::string::npos;
        at = html.find("<svg", at + 1)) {
     ++charts;
   }
-  EXPECT_EQ(charts, 1 + 1 + MetricsOf(MetricGroup::kHeadline).size() + 1 + 3 +
-                        1 + 2 + 1);
+  EXPECT_EQ(charts, 1 + 1 + MetricsOf(MetricGroup::kHeadline).size() + 1 +
+                        kDependencyKinds + 1 + 2 + 1);
   EXPECT_TRUE(absl::StrContains(
       html,
       "would not be delivered by a sender that enforces DANE and "
