@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "scanner/export/record_reader.h"
 #include "scanner/scan/manifest.h"
 #include "scanner/scan/result_reader.h"
@@ -35,7 +36,15 @@ ScanSource FromDatabase(const std::string& url, db_export::ScanInfo info) {
 }  // namespace
 
 std::string ScanSource::Label() const {
-  return database_url.empty() ? absl::StrJoin(dirs, ",") : scan.scan_id;
+  if (!database_url.empty()) return scan.scan_id;
+  // The folders' own names: a label is published (the site's trend), the
+  // path to it on the scanning machine is not.
+  return absl::StrJoin(dirs, ",", [](std::string* out, absl::string_view dir) {
+    dir = absl::StripSuffix(dir, "/");
+    const size_t slash = dir.rfind('/');
+    absl::StrAppend(
+        out, slash == absl::string_view::npos ? dir : dir.substr(slash + 1));
+  });
 }
 
 bool IsDatabaseUrl(absl::string_view text) {

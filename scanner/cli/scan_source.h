@@ -24,8 +24,8 @@ struct ScanSource {
   std::string database_url;  // "" for result directories
   db_export::ScanInfo scan;  // with database_url
 
-  // The directories joined by ',' or the scan's id, for messages and
-  // trend labels.
+  // The directories' names (not their paths) joined by ',', or the scan's
+  // id: the scan's name in trends and on the site.
   std::string Label() const;
 };
 

@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "scanner/stats/metric_definitions.h"
 #include "scanner/stats/metrics.h"
 #include "scanner/stats/report.h"
 #include "scanner/stats/svg_chart.h"
@@ -25,7 +27,8 @@ body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:72em;paddin
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.93em}
 th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}
-th{background:#eee}th[aria-sort]{cursor:pointer}
+th{background:#eee}th.sort{cursor:pointer}
+.wide{overflow-x:auto}
 td.num{text-align:right}
 .pass{background:#dff0d8}.fail{background:#f8d7da;font-weight:bold}
 .na{color:#555}.nm{color:#555;font-style:italic}
@@ -35,8 +38,9 @@ input.filter{margin:.4em 0;padding:.2em .4em;width:20em}
 @media print{nav,input.filter{display:none}body{max-width:none}}
 )css";
 
-// Sorts a table by the clicked column (numbers by data-v) and filters
-// rows by the text typed above it. The pages read the same without it.
+// Sorts a table by the clicked column header (or Enter/Space on it:
+// headers take the focus; numbers by data-v) and filters rows by the text
+// typed above it. The pages read the same without it.
 constexpr char kScript[] = R"js(
 document.querySelectorAll('table.sortable').forEach(function(t){
  var f=document.createElement('input');f.className='filter';
@@ -45,16 +49,20 @@ document.querySelectorAll('table.sortable').forEach(function(t){
  f.addEventListener('input',function(){var q=f.value.toLowerCase();
   t.querySelectorAll('tbody tr').forEach(function(r){
    r.hidden=q&&r.textContent.toLowerCase().indexOf(q)<0;});});
- t.querySelectorAll('th').forEach(function(h,i){h.setAttribute('aria-sort','none');
-  h.addEventListener('click',function(){var b=t.tBodies[0],
+ var hs=[].slice.call(t.tHead.rows[0].cells);
+ hs.forEach(function(h,i){h.tabIndex=0;h.className='sort';
+  function sort(){var b=t.tBodies[0],
    up=h.getAttribute('aria-sort')!=='ascending',rs=[].slice.call(b.rows);
    rs.sort(function(x,y){var a=x.cells[i],c=y.cells[i],
     p=a.dataset.v!==undefined?+a.dataset.v:a.textContent,
     q=c.dataset.v!==undefined?+c.dataset.v:c.textContent;
     return (p<q?-1:p>q?1:0)*(up?1:-1);});
-   t.querySelectorAll('th').forEach(function(o){o.setAttribute('aria-sort','none');});
+   hs.forEach(function(o){o.removeAttribute('aria-sort');});
    h.setAttribute('aria-sort',up?'ascending':'descending');
-   rs.forEach(function(r){b.appendChild(r);});});});});
+   rs.forEach(function(r){b.appendChild(r);});}
+  h.addEventListener('click',sort);
+  h.addEventListener('keydown',function(e){
+   if(e.key==='Enter'||e.key===' '){e.preventDefault();sort();}});});});
 )js";
 
 // Every page links the one style sheet and script beside the index
@@ -115,7 +123,8 @@ std::string DomainPage(const Card& card, const std::string& org_page,
       "result</th><th scope=\"col\">what was found</th><th scope=\"col\">"
       "the fix</th></tr></thead><tbody>");
   for (const ControlResult& c : card.controls) {
-    absl::StrAppend(&body, "<tr><th scope=\"row\">", HtmlEscape(c.title),
+    absl::StrAppend(&body, "<tr><th scope=\"row\"><a href=\"../controls.html#",
+                    Slug(c.key), "\">", HtmlEscape(c.title), "</a>",
                     "</th><td class=\"", StateClass(c.state), "\">",
                     StateText(c.state), "</td><td>", HtmlEscape(c.why),
                     "</td><td>", HtmlEscape(c.fix));
@@ -139,6 +148,19 @@ std::string OrganisationOf(const Card& card, const std::string& org_domain) {
   return !card.organization.empty() ? card.organization
          : !org_domain.empty()      ? org_domain
                                     : card.domain;
+}
+
+// The inline markdown of a METRICS.md definition: `code` spans, the rest
+// escaped text.
+std::string MarkdownToHtml(absl::string_view markdown) {
+  std::string out;
+  bool code = false;
+  for (absl::string_view part : absl::StrSplit(markdown, '`')) {
+    absl::StrAppend(&out, code ? "<code>" : "", HtmlEscape(part),
+                    code ? "</code>" : "");
+    code = !code;
+  }
+  return out;
 }
 
 std::string PreviousShare(int passed, int applicable) {
@@ -186,9 +208,13 @@ void SiteBuilder::Add(const DomainResult& result,
                       const stats::DomainSummary& summary,
                       const std::string& org_domain) {
   const Card card = BuildCard(result, summary);
-  if (control_titles_.empty()) {
+  if (controls_.empty()) {
     for (const ControlResult& c : card.controls) {
-      control_titles_.push_back(c.title);
+      ControlResult control;
+      control.key = c.key;
+      control.title = c.title;
+      control.metric = c.metric;
+      controls_.push_back(std::move(control));
     }
   }
   const std::string org_name = OrganisationOf(card, org_domain);
@@ -259,17 +285,16 @@ std::string SiteBuilder::ChangesSincePrevious(
     applicable_now += d.applicable;
     std::vector<std::string> gained;
     std::vector<std::string> lost;
-    for (size_t i = 0;
-         i < d.states.size() && i < before->second.states.size() &&
-         i < control_titles_.size();
+    for (size_t i = 0; i < d.states.size() &&
+                       i < before->second.states.size() && i < controls_.size();
          ++i) {
       const ControlState was = before->second.states[i];
       const ControlState now = d.states[i];
       if (was == ControlState::kFail && now == ControlState::kPass) {
-        gained.push_back(HtmlEscape(control_titles_[i]));
+        gained.push_back(HtmlEscape(controls_[i].title));
       }
       if (was == ControlState::kPass && now == ControlState::kFail) {
-        lost.push_back(HtmlEscape(control_titles_[i]));
+        lost.push_back(HtmlEscape(controls_[i].title));
       }
     }
     if (gained.empty() && lost.empty()) continue;
@@ -308,7 +333,8 @@ std::string SiteBuilder::OrganisationTable(
   for (const Organisation* o : orgs) {
     absl::StrAppend(&out, "<tr><td><a href=\"", to_root, o->page, "\">",
                     HtmlEscape(o->name), "</a></td><td>", HtmlEscape(o->sector),
-                    "</td><td class=\"num\">", o->domains.size(),
+                    "</td><td class=\"num\" data-v=\"", o->domains.size(),
+                    "\">", o->domains.size(),
                     "</td><td class=\"num\" data-v=\"",
                     ShareValue(o->passed, o->applicable), "\">",
                     Share(o->passed, o->applicable), "</td></tr>");
@@ -328,8 +354,9 @@ std::string SiteBuilder::OrganisationPage(
       " domains; controls met: ", Share(org.passed, org.applicable),
       ".</p><h2>Domains against the controls</h2><table class=\"sortable\">"
       "<thead><tr><th scope=\"col\">domain</th><th scope=\"col\">met</th>");
-  for (const std::string& title : control_titles_) {
-    absl::StrAppend(&body, "<th scope=\"col\">", HtmlEscape(title), "</th>");
+  for (const ControlResult& c : controls_) {
+    absl::StrAppend(&body, "<th scope=\"col\"><a href=\"../controls.html#",
+                    Slug(c.key), "\">", HtmlEscape(c.title), "</a></th>");
   }
   absl::StrAppend(&body, "</tr></thead><tbody>");
   for (const DomainRow& d : org.domains) {
@@ -388,6 +415,26 @@ std::string SiteBuilder::OrganisationPage(
   return Page(org.name, "../", body);
 }
 
+std::string SiteBuilder::ControlsPage() const {
+  std::string body =
+      "<h1>The controls</h1><p>What each control checks. A control passes "
+      "when the metric it rests on holds for the domain; the definitions "
+      "are those of the figures (METRICS.md of mxscan).</p>";
+  for (const ControlResult& c : controls_) {
+    absl::StrAppend(&body, "<h2 id=\"", Slug(c.key), "\">", HtmlEscape(c.title),
+                    "</h2><dl>");
+    for (absl::string_view key : absl::StrSplit(c.metric, ", ")) {
+      const std::string& definition = stats::MetricDefinition(key);
+      absl::StrAppend(
+          &body, "<dt><code>", HtmlEscape(key), "</code></dt><dd>",
+          definition.empty() ? "(no definition)" : MarkdownToHtml(definition),
+          "</dd>");
+    }
+    absl::StrAppend(&body, "</dl>");
+  }
+  return Page("The controls", "", body);
+}
+
 std::string SiteBuilder::OverTime(const stats::Aggregate& aggregate,
                                   std::vector<stats::TrendScan> earlier) {
   if (earlier.empty()) return "";
@@ -397,13 +444,19 @@ std::string SiteBuilder::OverTime(const stats::Aggregate& aggregate,
   stats::OrderScans(&earlier);
   stats::ReportOptions trend_options;
   trend_options.title = absl::StrCat(options_.title, ": over time");
-  Write("trend.html", stats::RenderTrendHtml(earlier, trend_options));
+  // The report is self-contained; on the site it gets a way back.
+  std::string trend = stats::RenderTrendHtml(earlier, trend_options);
+  if (const size_t body = trend.find("<body>"); body != std::string::npos) {
+    trend.insert(body + 6, "<nav><a href=\"index.html\">Overview</a></nav>");
+  }
+  Write("trend.html", trend);
   const std::vector<stats::MetricInfo> headline =
       stats::MetricsOf(stats::MetricGroup::kHeadline);
   std::string out = absl::StrCat(
       "<h2>Over time</h2><p>The headline figures of the ", earlier.size(),
       " scans, oldest first; <a href=\"trend.html\">every sector over "
-      "time, with charts</a>.</p><table><thead><tr><th scope=\"col\">scan"
+      "time, with charts</a>.</p><div class=\"wide\"><table><thead><tr>"
+      "<th scope=\"col\">scan"
       "</th><th scope=\"col\">started</th><th scope=\"col\">domains</th>");
   for (const stats::MetricInfo& m : headline) {
     absl::StrAppend(&out, "<th scope=\"col\">", HtmlEscape(m.label), "</th>");
@@ -421,7 +474,7 @@ std::string SiteBuilder::OverTime(const stats::Aggregate& aggregate,
     }
     absl::StrAppend(&out, "</tr>");
   }
-  absl::StrAppend(&out, "</tbody></table>");
+  absl::StrAppend(&out, "</tbody></table></div>");
   return out;
 }
 
@@ -485,7 +538,7 @@ void SiteBuilder::Finish(const stats::Aggregate& aggregate,
       "<h1>", HtmlEscape(options_.title), "</h1><p>", overall.domains,
       " domains, ", organisations_.size(), " organisations, ", by_sector.size(),
       " sectors. ", HtmlEscape(stats::StrictSenderHeadline(overall)),
-      "</p><h2>Headline figures</h2><table>"
+      "</p><h2>Headline figures</h2><div class=\"wide\"><table>"
       "<thead><tr><th scope=\"col\">sector</th>"
       "<th scope=\"col\">domains</th>");
   const std::vector<stats::MetricInfo> headline =
@@ -514,7 +567,7 @@ void SiteBuilder::Finish(const stats::Aggregate& aggregate,
     }
     absl::StrAppend(&body, "</tr>");
   }
-  absl::StrAppend(&body, "</tbody></table>",
+  absl::StrAppend(&body, "</tbody></table></div>",
                   OverTime(aggregate, std::move(earlier)),
                   "<h2>Who the sector depends on</h2><h3>Mail received by"
                   "</h3><ul>");
@@ -542,8 +595,9 @@ void SiteBuilder::Finish(const stats::Aggregate& aggregate,
   absl::StrAppend(&body,
                   "<h2>Organisations</h2><p>Ranked by the "
                   "share of controls their domains meet (",
-                  control_titles_.size(),
-                  " controls; those that do not apply are not counted).");
+                  controls_.size(),
+                  " controls, <a href=\"controls.html\">defined here</a>; "
+                  "those that do not apply are not counted).");
   // A national list keeps the index small enough to open: past
   // kIndexOrganisations the index shows those with the most to fix, and
   // the sector pages rank them all.
@@ -566,6 +620,7 @@ void SiteBuilder::Finish(const stats::Aggregate& aggregate,
   }
   absl::StrAppend(&body, "</ul>");
   Write("index.html", Page(options_.title, "", body));
+  Write("controls.html", ControlsPage());
   Write("site.css", kStyle);
   Write("site.js", kScript);
 }

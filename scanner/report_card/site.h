@@ -30,6 +30,8 @@ namespace mxscan::report_card {
 //   domains/<slug>.html      a domain's card: controls, fixes, evidence
 //   trend.html               with earlier scans: every headline metric per
 //                            sector over the scans, line charts
+//   controls.html            what each control checks: the definitions of
+//                            its metrics (scanner/stats/METRICS.md)
 //   site.css, site.js        the style and the sorting script, shared
 // With the scan before this one (AddPrevious), each organisation's page
 // says what changed since: the controls each domain gained and lost, the
@@ -118,6 +120,8 @@ class SiteBuilder {
   // The organisation's page.
   std::string OrganisationPage(const Organisation& org,
                                const std::vector<std::string>& gone) const;
+  // controls.html: each control and the definitions of its metrics.
+  std::string ControlsPage() const;
   // The index's "over time" section (and trend.html) when there are
   // earlier scans.
   std::string OverTime(const stats::Aggregate& aggregate,
@@ -125,7 +129,8 @@ class SiteBuilder {
 
   SiteOptions options_;
   PageSink sink_;
-  std::vector<std::string> control_titles_;            // from the first card
+  // The controls (key, title, metric; no state), from the first card.
+  std::vector<ControlResult> controls_;
   std::map<std::string, Organisation> organisations_;  // by name
   std::map<std::string, PreviousDomain> previous_;     // by domain
   std::map<std::string, int> slugs_;  // "folder/slug" -> times used

@@ -71,7 +71,7 @@ echo "$DOMAINS domains, $PROBES probes, $SESSIONS TLS sessions, $CERTS certifica
 
 echo "== the report cards from the result files"
 "$MXSCAN" site "$TMP/results" --psl-file "$PSL" --output "$TMP/site.files" 2>/dev/null
-EXPLAINED=$(python3 -c 'import json,sys; print(" ".join(json.loads(l)["domain"] for l in list(open(sys.argv[1]))[:5]))' "$TMP/results.jsonl")
+EXPLAINED=$(python3 -c 'import json,sys; print(" ".join([r["domain"] for r in map(json.loads, open(sys.argv[1])) if r.get("status") == "OK"][:5]))' "$TMP/results.jsonl")
 for domain in $EXPLAINED; do
   "$MXSCAN" explain "$domain" --from "$TMP/results" --psl-file "$PSL" --format json >"$TMP/explain.$domain.files"
 done

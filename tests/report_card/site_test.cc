@@ -76,10 +76,10 @@ std::vector<DomainResult> Records() {
 TEST(SiteTest, EveryPageAndEveryLinkIsThere) {
   const auto pages = BuildSite(Records());
   for (const char* path :
-       {"index.html", "site.css", "site.js", "orgs/council-of-good.html",
-        "orgs/other.example.html", "domains/good.example.html",
-        "domains/weak.example.html", "sectors/council.html",
-        "sectors/health.html"}) {
+       {"index.html", "site.css", "site.js", "controls.html",
+        "orgs/council-of-good.html", "orgs/other.example.html",
+        "domains/good.example.html", "domains/weak.example.html",
+        "sectors/council.html", "sectors/health.html"}) {
     EXPECT_EQ(pages.count(path), 1u) << path;
   }
   // Every href and src is relative, stays inside the site and exists.
@@ -93,9 +93,19 @@ TEST(SiteTest, EveryPageAndEveryLinkIsThere) {
          it != end; ++it) {
       std::string target = (*it)[2];
       EXPECT_THAT(target, Not(HasSubstr(":"))) << path << ": " << target;
+      std::string fragment;
+      if (const size_t hash = target.find('#'); hash != std::string::npos) {
+        fragment = target.substr(hash + 1);
+        target.resize(hash);
+      }
       std::string resolved = folder + target;
       if (absl::StartsWith(target, "../")) resolved = target.substr(3);
-      EXPECT_EQ(pages.count(resolved), 1u) << path << " links " << target;
+      ASSERT_EQ(pages.count(resolved), 1u) << path << " links " << target;
+      if (!fragment.empty()) {
+        EXPECT_THAT(pages.at(resolved),
+                    HasSubstr(absl::StrCat(" id=\"", fragment, "\"")))
+            << path << " links " << target << "#" << fragment;
+      }
       ++links;
     }
   }
@@ -171,6 +181,22 @@ TEST(SiteTest, OrganisationPagesListWhoTheirDomainsDependOn) {
   EXPECT_THAT(council, HasSubstr("<li>Mail received by: big.net</li>"));
   EXPECT_THAT(pages.at("index.html"),
               HasSubstr("<li>big.net: 3 domains (75.0%)</li>"));
+}
+
+// Each control links to what it checks: the definitions of its metrics,
+// quoted from METRICS.md.
+TEST(SiteTest, EveryControlIsDefined) {
+  const auto pages = BuildSite(Records());
+  const std::string& controls = pages.at("controls.html");
+  EXPECT_THAT(controls, Not(HasSubstr("(no definition)")));
+  EXPECT_THAT(controls, HasSubstr("<h2 id=\"dmarc\">DMARC enforced</h2>"));
+  EXPECT_THAT(controls, HasSubstr("<dt><code>dmarc_enforced</code></dt><dd>a "
+                                  "DMARC policy applies"));
+  EXPECT_THAT(pages.at("orgs/council-of-good.html"),
+              HasSubstr("<a href=\"../controls.html#dmarc\">DMARC "
+                        "enforced</a>"));
+  EXPECT_THAT(pages.at("domains/good.example.html"),
+              HasSubstr("<a href=\"../controls.html#spf\">"));
 }
 
 TEST(SiteTest, ANationalListKeepsTheIndexSmall) {
