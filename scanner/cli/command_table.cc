@@ -45,6 +45,7 @@ const std::vector<CommandSpec>& CommandSpecs() {
                {"per-host-concurrency", "", {}},
                {"smtp-timeout-ms", "", {}},
                {"probe-tls-versions", "", {}},
+               {"probe-pq", "", {}},
                {"ca-file", "", {}},
                {"ehlo-name", "", {}},
                {"trust-anchor-zone", "", {}},

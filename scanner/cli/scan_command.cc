@@ -69,6 +69,11 @@ ABSL_FLAG(bool, probe_tls_versions, false,
           "extra handshakes capped at TLS 1.2, 1.1 and 1.0 (each below the "
           "version negotiated) to list every version each server accepts and "
           "the oldest: at most three per address");
+ABSL_FLAG(bool, probe_pq, false,
+          "the post-quantum selection probe: one more connection to each "
+          "address that negotiated TLS 1.3, whose ClientHello offers "
+          "X25519MLKEM768 with a key share (and X25519Kyber768Draft00); the "
+          "group the server selects is recorded and the handshake abandoned");
 ABSL_FLAG(std::string, trust_anchor_zone, ".",
           "the signed zone whose DNSKEY a validating resolver answers with "
           "the AD bit, asked before the scan (the root; a simulated sector's "
@@ -100,6 +105,7 @@ struct ScanCounts {
   std::atomic<uint64_t> records{0};
   std::atomic<uint64_t> probes{0};
   std::atomic<uint64_t> probe_requests{0};
+  std::atomic<uint64_t> pq_selection_probes{0};
 };
 
 // What every worker's SMTP probing shares (read-only).
@@ -245,6 +251,8 @@ class ScanJob : public PipelineJob {
     if (probes_) {
       counts_.probes.fetch_add(probes_->stats().probes);
       counts_.probe_requests.fetch_add(probes_->stats().requests);
+      counts_.pq_selection_probes.fetch_add(
+          probes_->stats().pq_selection_probes);
     }
     probes_.reset();
     verdicts_.reset();
@@ -434,6 +442,7 @@ int RunScanCommand(int argc, char** argv) {
     probes.scan_time_s = options.scan_time_s;
     probes.blocklist = blocklist ? &*blocklist : nullptr;
     smtp->probe_tls_versions = absl::GetFlag(FLAGS_probe_tls_versions);
+    probes.pq_selection = absl::GetFlag(FLAGS_probe_pq);
     ehlo = EhloNameFromFlags("mxscan scan");
     probes.probe.ehlo_name = ehlo.name;
     absl::Status ehlo_ok = smtp::ValidateEhloName(probes.probe.ehlo_name);
@@ -608,12 +617,13 @@ int RunScanCommand(int argc, char** argv) {
       "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
       "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
       "%llu queries sent (%llu timed out, %llu answers matched none); "
-      "%llu SMTP probes for %llu MX addresses; "
+      "%llu SMTP probes for %llu MX addresses%s; "
       "%llu records in %s; %llu input domains skipped (already in the output "
       "or repeated)\n",
       static_cast<unsigned long long>(stats->items), stats->seconds,
       stats->seconds > 0 ? stats->items / stats->seconds : 0.0,
-      static_cast<unsigned long long>(counts.by_status[DomainResult::OK].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::OK].load()),
       static_cast<unsigned long long>(
           counts.by_status[DomainResult::NXDOMAIN].load()),
       static_cast<unsigned long long>(
@@ -631,6 +641,11 @@ int RunScanCommand(int argc, char** argv) {
       static_cast<unsigned long long>(counts.unmatched_answers.load()),
       static_cast<unsigned long long>(counts.probes.load()),
       static_cast<unsigned long long>(counts.probe_requests.load()),
+      counts.pq_selection_probes.load() == 0
+          ? ""
+          : absl::StrCat(" (", counts.pq_selection_probes.load(),
+                         " of them post-quantum selection probes)")
+                .c_str(),
       static_cast<unsigned long long>(counts.records.load()), output.c_str(),
       static_cast<unsigned long long>(skipped));
   return stats->interrupted ? 130 : 0;

@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "scanner/core/deadline_timer.h"
 #include "scanner/core/tcp_connection.h"
+#include "scanner/tls/client_hello.h"
+#include "scanner/tls/group_selection.h"
 
 namespace mxscan::probe {
 namespace {
@@ -65,7 +67,13 @@ class SmtpProbeRun {
           WritePending();
           return;
         case Session::Action::kStartTls:
-          if (tls_ == nullptr) {
+          if (options_.group_selection && selection_ == nullptr) {
+            selection_ = std::make_unique<tls::ServerHelloReader>();
+            pending_ += tls::BuildClientHello(
+                tls::PostQuantumSelectionHello(server_name_));
+            continue;
+          }
+          if (!options_.group_selection && tls_ == nullptr) {
             tls_ = std::make_unique<tls::TlsConnection>(
                 context_, server_name_, options_.resume_session.get());
             StepHandshake();
@@ -109,7 +117,9 @@ class SmtpProbeRun {
   }
 
   void OnSocketBytes(absl::string_view bytes) {
-    if (tls_ == nullptr) {
+    if (selection_ != nullptr) {
+      ReadSelection(bytes);
+    } else if (tls_ == nullptr) {
       // Plain SMTP; after the 220 to STARTTLS the session itself refuses
       // bytes that arrive before the handshake.
       const uint64_t now = uv_hrtime();
@@ -128,6 +138,24 @@ class SmtpProbeRun {
       if (!s.ok() || tls_->peer_closed()) session_.OnPeerClosed();
     }
     Drive();
+  }
+
+  // The server's answer to the selection probe's ClientHello: once read
+  // (or unreadable) the handshake is abandoned, as it was meant to be.
+  void ReadSelection(absl::string_view bytes) {
+    if (selection_->state() != tls::ServerHelloReader::State::kNeedMore) return;
+    switch (selection_->Feed(bytes)) {
+      case tls::ServerHelloReader::State::kNeedMore:
+        return;
+      case tls::ServerHelloReader::State::kDone:
+        outcome_.selection = selection_->summary();
+        session_.OnTlsHandshakeDone(
+            false, "selection probe: ended at the server's first answer");
+        return;
+      case tls::ServerHelloReader::State::kError:
+        session_.OnTlsHandshakeDone(false, selection_->error());
+        return;
+    }
   }
 
   void StepHandshake() {
@@ -260,6 +288,8 @@ class SmtpProbeRun {
   sockaddr_storage address_{};
   TcpConnection* connection_ = nullptr;
   std::unique_ptr<tls::TlsConnection> tls_;
+  // The selection probe reads the server's answer instead of shaking hands.
+  std::unique_ptr<tls::ServerHelloReader> selection_;
   bool connect_started_ = false;
   bool handshake_done_ = false;
   bool finished_ = false;

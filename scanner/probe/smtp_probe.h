@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/functional/any_invocable.h"
 #include "scanner/probe/probe_times.h"
 #include "scanner/smtp/session.h"
 #include "scanner/smtp/session_result.h"
+#include "scanner/tls/server_hello.h"
 #include "scanner/tls/tls_client.h"
 
 namespace mxscan::probe {
@@ -32,6 +34,10 @@ struct SmtpProbeOptions {
   // Return the session to resume next time in SmtpProbeOutcome::tls_session
   // (give the probe a ClientContext with session_cache).
   bool keep_session = false;
+  // The post-quantum selection probe (tls/group_selection.h): after
+  // STARTTLS, mxscan's own ClientHello, and the connection ends at the
+  // server's first answer (SmtpProbeOutcome::selection).
+  bool group_selection = false;
 };
 
 // What one probe saw. The certificate chain in `tls` is not judged here.
@@ -45,6 +51,9 @@ struct SmtpProbeOutcome {
   // With SmtpProbeOptions::keep_session, after a handshake: the session to
   // offer next time.
   bssl::UniquePtr<SSL_SESSION> tls_session;
+  // With SmtpProbeOptions::group_selection: the server's answer to the
+  // ClientHello, or why there is none (in session.error too).
+  std::optional<tls::ServerHelloSummary> selection;
 };
 
 // ProbeSmtp connects to `address` (port included), runs the SMTP session

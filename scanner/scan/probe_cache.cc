@@ -9,6 +9,7 @@
 #include "scanner/scan/second_chance.h"
 #include "scanner/smtp/probe_proto.h"
 #include "scanner/tls/certificate_judge.h"
+#include "scanner/tls/tls_codepoints.h"
 #include "scanner/tls/tls_version.h"
 
 namespace mxscan::scan {
@@ -37,6 +38,32 @@ void AddAcceptedVersion(const std::string& version, TlsInfo* tls) {
             [](const std::string& a, const std::string& b) {
               return TlsVersionRank(a) > TlsVersionRank(b);
             });
+}
+
+// What the selection probe found (TlsInfo.pq_selection).
+void FillPqSelection(const probe::SmtpProbeOutcome& outcome, PqSelection* pq) {
+  pq->set_probed(true);
+  if (!outcome.selection.has_value()) {
+    pq->set_answer(outcome.session.error.has_value()
+                       ? outcome.session.error->message
+                       : "no answer");
+    return;
+  }
+  const tls::ServerHelloSummary& answer = *outcome.selection;
+  switch (answer.kind) {
+    case tls::ServerHelloSummary::Kind::kServerHello:
+      pq->set_answer("ServerHello");
+      break;
+    case tls::ServerHelloSummary::Kind::kHelloRetryRequest:
+      pq->set_answer("HelloRetryRequest");
+      break;
+    case tls::ServerHelloSummary::Kind::kAlert:
+      pq->set_answer(absl::StrCat("alert ", tls::AlertName(answer.alert)));
+      return;
+  }
+  pq->set_version(tls::VersionName(answer.version));
+  if (answer.group != 0) pq->set_selected_group(tls::GroupName(answer.group));
+  pq->set_hybrid(tls::IsPostQuantumHybrid(answer.group));
 }
 
 }  // namespace
@@ -229,11 +256,14 @@ void ProbeCache::OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome) {
   std::shared_ptr<ProbeRecord> record = ProbeRecordFrom(
       outcome, key.second, verdicts_, options_.scan_time_s, &verdict);
   if (verdict != nullptr && chain_sink_) chain_sink_(record->chain_der, *verdict);
-  if (outcome.tls_done && !options_.capped_contexts.empty()) {
-    // The address keeps its session slot while the capped probes run.
+  if (outcome.tls_done &&
+      (!options_.capped_contexts.empty() || options_.pq_selection)) {
+    // The address keeps its session slot while the extra probes run.
     ++address.active;
     ++active_total_;
-    record->probe.mutable_tls()->add_versions_accepted(outcome.tls.version);
+    if (!options_.capped_contexts.empty()) {
+      record->probe.mutable_tls()->add_versions_accepted(outcome.tls.version);
+    }
     ProbeOlderVersions(key, std::move(record), 0);
     return;
   }
@@ -274,13 +304,12 @@ void ProbeCache::ProbeOlderVersions(const Key& key,
     ++step;
   }
   if (step >= caps) {
-    tls->set_oldest_version(tls->versions_accepted().empty()
-                                ? tls->version()
-                                : *tls->versions_accepted().rbegin());
-    Address& address = addresses_[key.first];
-    --address.active;
-    --active_total_;
-    Finished(key, std::move(record));
+    if (caps > 0) {
+      tls->set_oldest_version(tls->versions_accepted().empty()
+                                  ? tls->version()
+                                  : *tls->versions_accepted().rbegin());
+    }
+    ProbeGroupSelection(key, std::move(record));
     return;
   }
   ++stats_.probes;
@@ -296,6 +325,35 @@ void ProbeCache::ProbeOlderVersions(const Key& key,
           AddAcceptedVersion(outcome.tls.version, record->probe.mutable_tls());
         }
         ProbeOlderVersions(key, std::move(record), step + 1);
+      });
+}
+
+void ProbeCache::ProbeGroupSelection(const Key& key,
+                                     std::shared_ptr<ProbeRecord> record) {
+  auto release = [this, key](std::shared_ptr<ProbeRecord> done) {
+    Address& address = addresses_[key.first];
+    --address.active;
+    --active_total_;
+    Finished(key, std::move(done));
+  };
+  if (!options_.pq_selection || record->probe.tls().version() != "TLSv1.3") {
+    release(std::move(record));
+    return;
+  }
+  ++stats_.probes;
+  ++stats_.pq_selection_probes;
+  probe::SmtpProbeOptions options = options_.probe;
+  options.group_selection = true;
+  const sockaddr_storage address =
+      core::SocketAddress(key.first, options_.smtp_port).value();
+  probe::ProbeSmtp(
+      loop_, reinterpret_cast<const sockaddr*>(&address), key.second, context_,
+      options,
+      [record = std::move(record),
+       release = std::move(release)](probe::SmtpProbeOutcome outcome) mutable {
+        FillPqSelection(outcome,
+                        record->probe.mutable_tls()->mutable_pq_selection());
+        release(std::move(record));
       });
 }
 

@@ -47,6 +47,9 @@ struct ProbeCacheOptions {
   // successful probe, to find the oldest version a server accepts. Each
   // needs a context whose newest version is that one; empty: off.
   std::vector<const tls::ClientContext*> capped_contexts;
+  // The post-quantum selection probe (TlsInfo.pq_selection): one more
+  // connection to each address that negotiated TLS 1.3.
+  bool pq_selection = false;
 };
 
 // ProbeRecord is one (address, SNI name) probe's outcome: the SmtpProbe of
@@ -64,6 +67,7 @@ struct ProbeCacheStats {
   uint64_t probes = 0;    // sessions run, retries included
   uint64_t blocked = 0;   // refused by the blocklist
   uint64_t deferred_retries = 0;
+  uint64_t pq_selection_probes = 0;  // among `probes`
 };
 
 // ProbeCache runs the SMTP probes of one worker loop: a big provider's MX
@@ -125,6 +129,9 @@ class ProbeCache {
   // completes the probe when all are done: at most one per cap.
   void ProbeOlderVersions(const Key& key, std::shared_ptr<ProbeRecord> record,
                           size_t step);
+  // Runs the post-quantum selection probe when asked for and the server
+  // negotiated TLS 1.3, then releases the address's slot and completes.
+  void ProbeGroupSelection(const Key& key, std::shared_ptr<ProbeRecord> record);
   void Finished(const Key& key, std::shared_ptr<ProbeRecord> record);
   void Complete(const Key& key, std::shared_ptr<const ProbeRecord> record);
   void Evict();

@@ -105,6 +105,28 @@ bool EveryMxHostHasIpv6(const DomainResult& r) {
   return true;
 }
 
+// The post-quantum selection probe (TlsInfo.pq_selection): a server
+// without TLS 1.3 was not probed and counts as not selecting a hybrid.
+void SummarizeKeyExchange(const DomainResult& r, DomainSummary* s) {
+  int answered_with_tls = 0;
+  int hybrid = 0;
+  bool probed = false;
+  for (const MxHost& host : r.mx()) {
+    for (const MxAddress& address : host.addresses()) {
+      if (!Answered(address) || !address.smtp().has_tls()) continue;
+      ++answered_with_tls;
+      const PqSelection& pq = address.smtp().tls().pq_selection();
+      probed = probed || pq.probed();
+      hybrid += pq.hybrid() ? 1 : 0;
+    }
+  }
+  if (probed) s->Set(Metric::kPqProbed);
+  if (s->Has(Metric::kStarttlsAllMx) && answered_with_tls > 0 &&
+      hybrid == answered_with_tls) {
+    s->Set(Metric::kPqHybridAllMx);
+  }
+}
+
 void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
   std::string weakest;
   for (const MxHost& host : r.mx()) {
@@ -150,6 +172,7 @@ void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
     if (all.with_scts == all.answered) s->Set(Metric::kSctAllMx);
     if (all.ocsp_stapled == all.answered) s->Set(Metric::kOcspStapledAllMx);
   }
+  SummarizeKeyExchange(r, s);
 
   // The same over each address family, and where IPv6 falls short.
   SetServerMetrics(CountServers(r, Family::kIpv4), kIpv4Servers, s);

@@ -61,6 +61,10 @@ const std::array<MetricInfo, kMetricCount>& Metrics() {
        MetricGroup::kCertificate},
       {Metric::kOcspStapledAllMx, "ocsp_stapled_all_mx", "OCSP stapled",
        MetricGroup::kCertificate},
+      {Metric::kPqProbed, "pq_probed", "post-quantum: probed",
+       MetricGroup::kCertificate},
+      {Metric::kPqHybridAllMx, "pq_hybrid_all_mx",
+       "post-quantum key exchange all MX", MetricGroup::kCertificate},
   }};
   return kMetrics;
 }

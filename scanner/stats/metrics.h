@@ -59,14 +59,17 @@ enum class Metric : int {
   // Certificate facts of the answering servers.
   kSctAllMx,
   kOcspStapledAllMx,
+  // Key exchange (the post-quantum selection probe, --probe-pq).
+  kPqProbed,
+  kPqHybridAllMx,
 };
-inline constexpr size_t kMetricCount = 43;
+inline constexpr size_t kMetricCount = 45;
 
 // Where a metric appears in the md and html reports.
 enum class MetricGroup {
   kHeadline,       // the headline table (unless --metrics says otherwise)
   kAddressFamily,  // "Mail servers by address family"
-  kCertificate,    // "Certificates"
+  kCertificate,    // "Certificate and key-exchange facts"
 };
 
 struct MetricInfo {

@@ -192,10 +192,12 @@ std::string RenderHtml(const Aggregate& aggregate,
                   "addresses of the MX hosts apart (METRICS.md).</p>");
   AppendMetricTable("address-families", rows, AddressFamilyMetrics(), &out);
   absl::StrAppend(&out,
-                  "<h2>Certificate facts</h2><p class=\"note\">Domains "
-                  "whose every answering mail server presents a "
-                  "certificate with Certificate Transparency SCTs, or "
-                  "staples an OCSP response (METRICS.md).</p>");
+                  "<h2>Certificate and key-exchange facts</h2><p "
+                  "class=\"note\">Domains whose every answering mail "
+                  "server presents a certificate with Certificate "
+                  "Transparency SCTs, staples an OCSP response, or selects "
+                  "a hybrid post-quantum key exchange when offered one "
+                  "(METRICS.md).</p>");
   AppendMetricTable("certificate-facts", rows,
                     MetricsOf(MetricGroup::kCertificate), &out);
   absl::StrAppend(&out, "<p>", aggregate.leaf_keys().SharedCount(),

@@ -108,6 +108,11 @@ bool NotMeasured(const Tally& tally, Metric metric) {
                                  metric == Metric::kValidCertAllMxIpv6 ||
                                  metric == Metric::kDaneValidIpv6 ||
                                  metric == Metric::kIpv6WeakerThanIpv4;
+  // The selection probe asked of no server (a scan without --probe-pq).
+  if (metric == Metric::kPqHybridAllMx && tally.Count(Metric::kPqProbed) == 0 &&
+      tally.Count(Metric::kStarttlsAllMx) > 0) {
+    return true;
+  }
   if (needs_ipv6_probes && tally.Count(Metric::kIpv6Probed) == 0 &&
       tally.Count(Metric::kMxIpv6) > 0 &&
       tally.Count(Metric::kSmtpReachable) > 0) {
@@ -225,7 +230,7 @@ std::string RenderMarkdown(const Aggregate& aggregate,
       &Tally::dnssec_statuses, &out);
   AppendBreakdown("Weakest TLS of the mail servers", TlsVersionCategories(),
                   rows, &Tally::tls_categories, &out);
-  AppendMetricBreakdown("Certificate facts (METRICS.md)",
+  AppendMetricBreakdown("Certificate and key-exchange facts (METRICS.md)",
                         MetricsOf(MetricGroup::kCertificate), rows, &out);
   absl::StrAppend(
       &out, "\n## Leaf keys shared across organisations\n\n",

@@ -143,6 +143,39 @@ TEST(ReportTest, Ipv6NotMeasuredWithoutIpv6Probes) {
   EXPECT_EQ(FigureText(v4.overall(), Metric::kSmtpReachableIpv6), "0.0% (0)");
 }
 
+TEST(ReportTest, PostQuantumKeyExchangeIsMeasuredOnlyWhereProbed) {
+  // A scan without --probe-pq: not measured, never 0%.
+  Aggregate a;
+  a.Add(SummarizeDomain(GoodDomain("a.example", "council", "mx.provider.net"),
+                        LastTwoLabels));
+  EXPECT_EQ(FigureText(a.overall(), Metric::kPqHybridAllMx), "not measured");
+  // Probed: one server selected X25519MLKEM768, one X25519.
+  DomainResult hybrid = GoodDomain("b.example", "council", "mx.provider.net");
+  PqSelection* pq = hybrid.mutable_mx(0)
+                        ->mutable_addresses(0)
+                        ->mutable_smtp()
+                        ->mutable_tls()
+                        ->mutable_pq_selection();
+  pq->set_probed(true);
+  pq->set_selected_group("X25519MLKEM768");
+  pq->set_hybrid(true);
+  DomainResult classic = GoodDomain("c.example", "council", "mx.other.net");
+  classic.mutable_mx(0)
+      ->mutable_addresses(0)
+      ->mutable_smtp()
+      ->mutable_tls()
+      ->mutable_pq_selection()
+      ->set_probed(true);
+  Aggregate probed;
+  for (const DomainResult& r : {hybrid, classic}) {
+    probed.Add(SummarizeDomain(r, LastTwoLabels));
+  }
+  EXPECT_EQ(FigureText(probed.overall(), Metric::kPqHybridAllMx), "50.0% (1)");
+  EXPECT_EQ(FigureText(probed.overall(), Metric::kPqProbed), "100.0% (2)");
+  EXPECT_THAT(RenderMarkdown(probed, ReportOptions()),
+              HasSubstr("| post-quantum key exchange all MX | 50.0% (1) |"));
+}
+
 TEST(ReportTest, DnssecNotMeasuredWithoutAValidatingResolver) {
   Aggregate a;
   for (const char* name : {"a.example", "b.example"}) {
@@ -169,9 +202,9 @@ TEST(ReportTest, DnssecNotMeasuredWithoutAValidatingResolver) {
                             .fields()
                             .at("not_measured")
                             .list_value();
-  // dnssec, dane_published, dane_valid, dane_effective, and DANE over each
-  // address family.
-  EXPECT_EQ(missing.values_size(), 6);
+  // dnssec, dane_published, dane_valid, dane_effective, DANE over each
+  // address family, and the post-quantum key exchange (no --probe-pq).
+  EXPECT_EQ(missing.values_size(), 7);
   // A domain that asked nothing (an invalid name) changes nothing.
   DomainResult invalid;
   invalid.set_domain("bad..example");
