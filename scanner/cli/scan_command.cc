@@ -617,7 +617,7 @@ int RunScanCommand(int argc, char** argv) {
       "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
       "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
       "%llu queries sent (%llu timed out, %llu answers matched none); "
-      "%llu SMTP probes for %llu MX addresses%s; "
+      "%llu SMTP probes%s for %llu MX addresses; "
       "%llu records in %s; %llu input domains skipped (already in the output "
       "or repeated)\n",
       static_cast<unsigned long long>(stats->items), stats->seconds,
@@ -640,12 +640,12 @@ int RunScanCommand(int argc, char** argv) {
       static_cast<unsigned long long>(counts.query_timeouts.load()),
       static_cast<unsigned long long>(counts.unmatched_answers.load()),
       static_cast<unsigned long long>(counts.probes.load()),
-      static_cast<unsigned long long>(counts.probe_requests.load()),
       counts.pq_selection_probes.load() == 0
           ? ""
           : absl::StrCat(" (", counts.pq_selection_probes.load(),
-                         " of them post-quantum selection probes)")
+                         " post-quantum selection probes among them)")
                 .c_str(),
+      static_cast<unsigned long long>(counts.probe_requests.load()),
       static_cast<unsigned long long>(counts.records.load()), output.c_str(),
       static_cast<unsigned long long>(skipped));
   return stats->interrupted ? 130 : 0;
