@@ -6,6 +6,8 @@
 #   start_sector NAME DOMAINS SEED   # sets TMP, DNS_PORT, RESOLVER_PORT,
 #                                    # SMTP_PORT, HTTPS_PORT, CA_FILE,
 #                                    # PSL_FILE; SCAN_FLAGS for the scan
+#   start_named_sector NAME NAMES_CSV SAMPLE SEED   # the same on real
+#                                    # names: a sample of a list (--names)
 # GEN_FLAGS (an array, optional) adds flags to gen_sector.py (with
 # --dnssec-share the scan goes through a validating Unbound:
 # sector_servers.sh).
@@ -19,10 +21,20 @@ export MXSCAN=${MXSCAN:-$ROOT/scanner/mxscan}
 [[ -x "$MXSCAN" ]] || MXSCAN=$CHECKOUT/bazel-bin/scanner/mxscan
 
 start_sector() {  # NAME DOMAINS SEED
-  TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/$1.XXXXXX")
+  start_generated_sector "$1" "$3" --domains "$2"
+}
+
+start_named_sector() {  # NAME NAMES_CSV SAMPLE SEED
+  start_generated_sector "$1" "$4" --names "$2" --names-sample "$3"
+}
+
+start_generated_sector() {  # NAME SEED GEN_SECTOR_FLAGS...
+  local name=$1 seed=$2
+  shift 2
+  TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/$name.XXXXXX")
   trap '"$SIM/sector_servers.sh" stop "$TMP" >/dev/null 2>&1 || true' EXIT
   trap 'exit 143' TERM INT
-  python3 "$SIM/gen_sector.py" --domains "$2" --seed "$3" --out "$TMP/sim" \
+  python3 "$SIM/gen_sector.py" "$@" --seed "$seed" --out "$TMP/sim" \
     --mta-sts-dir "$TMP/sim/mta-sts" ${GEN_FLAGS[@]+"${GEN_FLAGS[@]}"} >/dev/null
   "$SIM/sector_servers.sh" start "$TMP"
   source "$TMP/servers.env"

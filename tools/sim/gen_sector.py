@@ -4,6 +4,14 @@
     gen_sector.py --domains N --seed S --out DIR [--address-base 127]
                   [--mta-sts-dir POLICY_DIR] [--hostile-share S]
                   [--dnssec-share S]
+    gen_sector.py --names FILE [--names-sample N] --seed S --out DIR [...]
+
+--names FILE builds the sector on real names instead of invented ones: FILE
+is a CSV list "domain,sector,organization" with a header (such as
+tools/sectors/us-dotgov.csv); the postures are drawn as for invented names.
+The tree then has a root of its own (root.zone, the trust anchor) delegating
+sim (the mail providers) and the names' top-level domains (gov.zone), and
+psl.dat lists the names' public suffixes; see tools/sim/README.md.
 
 DIR/<zone>.zone    zone files for NSD: the sector zones gov.sim, council.sim,
                    nhs.sim, school.sim, the mail providers' provider.sim and
@@ -48,11 +56,37 @@ import gc
 import os
 
 from sector.generator import Sector
+from sector.names import NamesError, read_names, sample_names
+
+
+def named_lines(p, a):
+    """The NameLines of --names (a sample with --names-sample); a bad list
+    ends the run with the error that names the line."""
+    try:
+        names = read_names(a.names)
+    except OSError as e:
+        p.error(f"--names: {e}")
+    except NamesError as e:
+        p.exit(2, f"gen_sector: {e}\n")
+    if a.names_sample is None:
+        return names
+    if a.names_sample > len(names):
+        p.error(f"--names-sample {a.names_sample}: {a.names} has "
+                f"{len(names)} names")
+    return sample_names(names, a.names_sample, a.seed)
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--domains", type=int, required=True)
+    p.add_argument("--domains", type=int,
+                   help="invented names: this many input lines")
+    p.add_argument("--names", metavar="FILE",
+                   help="real names instead: a CSV list with the header "
+                        "domain,sector,organization (each line's sector and "
+                        "organisation go to domains.csv and the truth)")
+    p.add_argument("--names-sample", type=int, metavar="N",
+                   help="with --names: N names of the list chosen by the "
+                        "seed, by whole organisations where they fit")
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--address-base", type=int, default=127,
@@ -82,16 +116,21 @@ def main():
     a = p.parse_args()
     if a.dnssec_share is not None and not 0 <= a.dnssec_share <= 1:
         p.error("--dnssec-share must be in 0..1")
-    if a.domains < 1:
+    if (a.domains is None) == (a.names is None):
+        p.error("give either --domains or --names")
+    if a.domains is not None and a.domains < 1:
         p.error("--domains must be at least 1")
+    if a.names_sample is not None and (a.names is None or a.names_sample < 1):
+        p.error("--names-sample takes a number of at least 1, with --names")
     if a.hostile_share is not None and not 0 <= a.hostile_share <= 1:
         p.error("--hostile-share must be in 0..1")
     if not 1 <= a.address_base <= 223:
         p.error("--address-base must be in 1..223")
+    names = named_lines(p, a) if a.names else None
     gc.disable()  # millions of small acyclic objects
     os.makedirs(a.out, exist_ok=True)
-    s = Sector(a.domains, a.seed, a.address_base, a.hostile_share,
-               a.dnssec_share)
+    s = Sector(len(names) if names else a.domains, a.seed, a.address_base,
+               a.hostile_share, a.dnssec_share, names)
     s.build()
     counts = s.write(a.out)
     if a.mta_sts_dir:

@@ -10,8 +10,9 @@ zone files it names; writes to OUT_DIR:
   <zone files>   the zones as NSD serves them: signed ones through
                  ldns-signzone, with their DNSKEY and their children's DS
   zones.txt      "zone zonefile" per line, for nsd_server.sh --zones
-  trust-anchor   the DS of the sim's root, for a validating resolver
-                 (tools/resolver/resolver.sh TRUST_ANCHOR=)
+  trust-anchor   the DS of the plan's "anchor" zone (the sim's root: sim,
+                 or "." for a sector of real names), for a validating
+                 resolver (tools/resolver/resolver.sh TRUST_ANCHOR=)
 
 Kinds: "secure" (signed, DS in the parent), "insecure" (unsigned, no DS),
 "bogus-expired" (signatures that expired in 2020), "bogus-ds" (the parent's
@@ -38,6 +39,12 @@ import time
 ALGORITHM = 13  # ECDSAP256SHA256 (RFC 6605)
 # Signatures valid only in the past, for bogus-expired.
 EXPIRED = ("-i", "20200101000000", "-e", "20200201000000")
+
+
+def fqdn(zone):
+    """The zone's name with its trailing dot ("." is the root: a sector of
+    real names has one)."""
+    return zone if zone.endswith(".") else zone + "."
 
 
 def name_wire(name):
@@ -80,7 +87,7 @@ def ds_line(zone, rdata, wrong=False):
     digest = hashlib.sha256(name_wire(zone) + rdata).hexdigest()
     if wrong:
         digest = hashlib.sha256(digest.encode("ascii")).hexdigest()
-    return f"{zone}. IN DS {key_tag(rdata)} {ALGORITHM} 2 {digest}"
+    return f"{fqdn(zone)} IN DS {key_tag(rdata)} {ALGORITHM} 2 {digest}"
 
 
 def drop_signatures(path, keep):
@@ -112,9 +119,9 @@ def sign(zone, sim, out, key_base, dnskey, extra):
             f.write(text + "".join(l + "\n" for l in extra))
         return
     with open(unsigned, "w") as f:
-        f.write(text + f"{zone['zone']}. IN DNSKEY {dnskey}\n" +
+        f.write(text + f"{fqdn(zone['zone'])} IN DNSKEY {dnskey}\n" +
                 "".join(l + "\n" for l in extra))
-    args = ["ldns-signzone", "-f", served, "-o", zone["zone"] + "."]
+    args = ["ldns-signzone", "-f", served, "-o", fqdn(zone["zone"])]
     if zone["kind"] == "bogus-expired":
         args += EXPIRED
     done = subprocess.run(args + [unsigned, key_base], capture_output=True,

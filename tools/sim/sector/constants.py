@@ -17,8 +17,9 @@ PRIVATE_SUFFIXES = ("provider.sim",)
 PSL_SUFFIXES = ICANN_SUFFIXES + PRIVATE_SUFFIXES
 ZONES = ("sim", "gov.sim", "council.sim", "nhs.sim", "school.sim",
          "provider.sim")
-# Longest first, for zone_of().
-ZONES_BY_LENGTH = tuple(sorted(ZONES, key=len, reverse=True))
+# The DNS root, as a zone name: a sector of real names (--names) serves it,
+# delegating sim and the names' top-level domains.
+ROOT = "."
 
 # The selectors a scan asks about when --dkim-selectors is not given: a copy
 # of kDefaultDkimSelectors in scanner/checks/dkim/default_selectors.h. The

@@ -9,14 +9,17 @@ import functools
 import hashlib
 import os
 
-from sector.constants import FARM_KEYS, TTL, ZONES, ZONES_BY_LENGTH
+from sector.constants import FARM_KEYS, ROOT, TTL, ZONES
 
 
-def zone_of(name):
-    for z in ZONES_BY_LENGTH:
-        if name == z or name.endswith("." + z):
-            return z
-    return None
+def fqdn(name):
+    """A name as zone files write it: with its trailing dot."""
+    return name if name == ROOT else name + "."
+
+
+def zone_file_name(zone):
+    """The file a fixed zone is written to, relative to the output."""
+    return "root.zone" if zone == ROOT else zone + ".zone"
 
 
 @functools.lru_cache(maxsize=None)
@@ -39,7 +42,13 @@ class Dns:
     host or "" for the null MX), TXT the joined text (split into strings
     when written), TLSA (usage, selector, matching type, hex)."""
 
-    def __init__(self):
+    def __init__(self, zones=ZONES):
+        # The fixed zones: the sim's own, and with real names (--names) the
+        # root and the names' top-level domains (sector.names.Layout).
+        self.zones = zones
+        self.zones_by_length = tuple(sorted(
+            (z for z in zones if z != ROOT), key=len, reverse=True))
+        self.has_root = ROOT in zones
         self.db = {}
         self.ents = set()
         self.cnames = {}
@@ -51,6 +60,25 @@ class Dns:
         self.domain_zones = {}
         self.bogus_zones = set()
         self.bogus_rrsets = set()
+
+    def fixed_zone(self, name):
+        """The fixed zone under which `name` falls, or None when it is
+        outside the sim's tree."""
+        for z in self.zones_by_length:
+            if name == z or name.endswith("." + z):
+                return z
+        return ROOT if self.has_root else None
+
+    def parent_zone(self, zone):
+        """The fixed zone that delegates the fixed zone `zone` (None for the
+        top of the tree: the root, else sim)."""
+        if zone == ROOT:
+            return None
+        return self.fixed_zone(zone.partition(".")[2] or ROOT)
+
+    def top_zone(self):
+        """The zone whose key is the trust anchor."""
+        return next(z for z in self.zones if self.parent_zone(z) is None)
 
     def zone(self, name):
         """The zone that holds `name`: a domain's own zone, else a fixed
@@ -64,7 +92,7 @@ class Dns:
                 if i < 0:
                     break
                 n = n[i + 1:]
-        return zone_of(name)
+        return self.fixed_zone(name)
 
     def dnssec_status(self, name):
         """What a validating resolver says of an answer about `name`."""
@@ -119,7 +147,7 @@ class Dns:
             if recs is None:
                 if name in self.ents:
                     return "NOERROR", [], links
-                if not name.endswith(".sim"):  # every zone is under sim
+                if self.fixed_zone(name) is None:
                     raise ValueError(f"{name}: outside the sim's zones")
                 return "NXDOMAIN", [], links
             if rtype != "CNAME":
@@ -133,10 +161,10 @@ class Dns:
             return "NOERROR", [d for t, d in recs if t == rtype], links
 
     def write_zones(self, out):
-        lines = {z: [f"$TTL {TTL}"] for z in (*ZONES, *self.domain_zones)}
+        lines = {z: [f"$TTL {TTL}"] for z in (*self.zones, *self.domain_zones)}
         for owner, recs in self.db.items():
             zl = lines[self.zone(owner)]
-            o = owner + "."
+            o = fqdn(owner)
             for t, d in recs:
                 if t == "TXT":
                     d = " ".join(zone_quote(d[i:i + 255])
@@ -148,12 +176,15 @@ class Dns:
                 elif t in ("CNAME", "NS"):
                     d = d + "."
                 zl.append(f"{o} IN {t} {d}")
-        # Delegations of the child zones, in the parent zone sim (NSD serves
+        # Delegations of the child zones, in their parent zone (NSD serves
         # both, and answers from the closest zone it has).
-        lines["sim"] += [f"{z}. IN NS ns1.sim." for z in ZONES if z != "sim"]
+        for z in self.zones:
+            parent = self.parent_zone(z)
+            if parent is not None:
+                lines[parent].append(f"{z}. IN NS ns1.sim.")
         for d in self.domain_zones:
-            lines[zone_of(d)].append(f"{d}. IN NS ns1.sim.")
-        files = {z: z + ".zone" for z in ZONES}
+            lines[self.fixed_zone(d)].append(f"{d}. IN NS ns1.sim.")
+        files = {z: zone_file_name(z) for z in self.zones}
         if self.domain_zones:
             os.makedirs(os.path.join(out, "zones"), exist_ok=True)
             files.update((d, f"zones/{d}.zone") for d in self.domain_zones)

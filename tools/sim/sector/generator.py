@@ -4,6 +4,8 @@ the MTA-STS policies and the DNSSEC plan, from seeded random generators.
 Part of tools/sim/gen_sector.py (see its documentation).
 """
 
+import csv
+import io
 import json
 import os
 import random
@@ -19,7 +21,6 @@ from sector.constants import (
     ED25519_KEY,
     HOSTILE_POLICIES,
     HOSTILE_SMTP_BEHAVIOURS,
-    ICANN_SUFFIXES,
     IDN_SHARE,
     IDN_STEMS,
     IMPLICIT_MX_SHARE,
@@ -37,7 +38,6 @@ from sector.constants import (
     POLICY_HOST_ADDRESS,
     POLICY_IPV6_ONLY_SHARE,
     PRIVATE_DKIM_SELECTOR,
-    PRIVATE_SUFFIXES,
     PROVIDERS,
     PROVIDER_MTA_STS_MX,
     REPORTS_DEST,
@@ -58,10 +58,10 @@ from sector.constants import (
     TLSA_BOGUS_SHARE,
     TLSA_SHARE,
     TRAILING_DOT_SHARE,
-    ZONES,
     hostile_weights,
 )
-from sector.dns import Dns, farm_spki_sha256, zone_of
+from sector.dns import Dns, farm_spki_sha256, zone_file_name
+from sector.names import GENERATED_LAYOUT, names_layout, split_nested
 from sector.truth import Truth
 
 
@@ -72,8 +72,14 @@ def a_label(unicode_name):
 
 
 class Sector:
-    def __init__(self, n, seed, base, hostile_share=None, dnssec_share=None):
+    def __init__(self, n, seed, base, hostile_share=None, dnssec_share=None,
+                 names=None):
+        """`names`: the NameLines of a --names list (then `n` is their
+        number), or None for invented names."""
         self.n = n
+        self.names = names
+        self.layout = names_layout(names) if names else GENERATED_LAYOUT
+        self.organizations = {}  # domain -> organisation, from --names
         # None: no DNSSEC, nothing drawn (byte-identical output); else the
         # DNSSEC half draws from its own generator.
         self.dnssec_share = dnssec_share
@@ -88,7 +94,7 @@ class Sector:
                 MTA_STS_POLICIES, HOSTILE_POLICIES, hostile_share))
         self.rng = random.Random(seed)
         self.base = base
-        self.dns = Dns()
+        self.dns = Dns(self.layout.zones)
         self.next_address = 0
         self.next_tenant = 0
         self.addresses = {}  # MX address -> the host name it belongs to
@@ -141,7 +147,7 @@ class Sector:
 
     def build_infrastructure(self):
         d = self.dns
-        for z in ZONES:
+        for z in self.dns.zones:
             self.soa(z)
         d.add("ns1.sim", "A", "127.0.0.1")
         # The providers.
@@ -490,6 +496,54 @@ class Sector:
     def build(self):
         r = self.rng
         self.build_infrastructure()
+        if self.names:
+            self.build_named_lines()
+        else:
+            self.build_generated_lines()
+        keys = [r.getrandbits(48) for _ in self.lines]
+        self.lines = [self.lines[i] for i in
+                      sorted(range(len(keys)), key=keys.__getitem__)]
+        self.make_ipv6_only_hosts()
+        self.build_smtp()
+        if self.dnssec_share is not None:
+            self.build_dnssec()
+        self.dns.finish()
+
+    def build_named_lines(self):
+        """The lines of a --names list: each name's posture is drawn as for
+        an invented one; the same share as of invented names is left out
+        of DNS (NXDOMAIN), and a name under another name of the list is
+        built as its subdomain (NXDOMAIN too when that one is)."""
+        r = self.rng
+        registered, nested = split_nested(self.names)
+        missing = set(r.sample(range(len(registered)),
+                               round(len(registered) * NX_SHARE)))
+        built = set()
+        for i, name in enumerate(registered):
+            if i in missing:
+                tags = ["nxdomain"]
+            else:
+                tags = self.build_domain(name.domain)
+                built.add(name.domain)
+            self.add_named_line(name, tags)
+        for name, parent in nested:
+            if parent in built:
+                tags = self.build_domain(name.domain, subdomain=True)
+                built.add(name.domain)
+            else:
+                tags = ["nxdomain"]
+            self.add_named_line(name, tags)
+
+    def add_named_line(self, name, tags):
+        self.lines.append([name.raw, name.sector, name.domain, tags])
+        if name.organization:
+            self.organizations[name.domain] = name.organization
+
+    def build_generated_lines(self):
+        """The lines of invented names: registered domains, subdomains of
+        those with a DMARC record, NXDOMAIN names, spelling edge cases and
+        a few invalid names."""
+        r = self.rng
         n_invalid = min(len(INVALID_NAMES), max(2, self.n // 25000 + 2))
         n_invalid = min(n_invalid, self.n)
         n_sub = round(self.n * SUBDOMAIN_SHARE)
@@ -546,14 +600,6 @@ class Sector:
         for name in INVALID_NAMES[:n_invalid]:
             self.lines.append([name, zone_sector[".".join(name.split(".")[-2:])], None,
                                ["input:invalid"]])
-        keys = [r.getrandbits(48) for _ in self.lines]
-        self.lines = [self.lines[i] for i in
-                      sorted(range(len(keys)), key=keys.__getitem__)]
-        self.make_ipv6_only_hosts()
-        self.build_smtp()
-        if self.dnssec_share is not None:
-            self.build_dnssec()
-        self.dns.finish()
 
     def make_ipv6_only_hosts(self):
         """Some self-hosted MX hosts with IPv4 and IPv6 addresses lose
@@ -695,26 +741,27 @@ class Sector:
             f.write("// Public suffixes of the mxscan simulated sector "
                     "(tools/sim/gen_sector.py).\n"
                     "// ===BEGIN ICANN DOMAINS===\n" +
-                    "".join(s + "\n" for s in ICANN_SUFFIXES) +
+                    "".join(s + "\n" for s in self.layout.icann_suffixes) +
                     "// ===END ICANN DOMAINS===\n"
                     "// ===BEGIN PRIVATE DOMAINS===\n" +
-                    "".join(s + "\n" for s in PRIVATE_SUFFIXES) +
+                    "".join(s + "\n" for s in self.layout.private_suffixes) +
                     "// ===END PRIVATE DOMAINS===\n")
-        truth = Truth(self.dns, self)
-        csv, jsonl = ["domain,sector\n"], []
+        truth = Truth(self.dns, self, self.layout.icann_suffixes +
+                      self.layout.private_suffixes)
+        jsonl = []
         counts = {}
         for raw, sector, d, tags in self.lines:
-            csv.append(f"{raw},{sector}\n")
             if d is None:
                 jsonl.append(json.dumps({"domain": raw, "sector": sector,
                                          "status": "ERROR",
                                          "_posture": tags}) + "\n")
             else:
-                jsonl.append(truth.line(d, sector, tags))
+                jsonl.append(truth.line(d, sector, tags,
+                                        self.organizations.get(d)))
             for tag in tags:
                 counts[tag] = counts.get(tag, 0) + 1
         with open(os.path.join(out, "domains.csv"), "w", encoding="utf-8") as f:
-            f.write("".join(csv))
+            f.write(self.input_csv())
         with open(os.path.join(out, "truth.jsonl"), "w", encoding="utf-8") as f:
             f.write("".join(jsonl))
         entries = []
@@ -741,21 +788,36 @@ class Sector:
                 for d, body in self.policy_bodies.items()) + "\n}\n")
         return counts
 
+    def input_csv(self):
+        """domains.csv: "domain,sector", or with --names the list's three
+        columns (an organisation may hold commas: CSV quoting)."""
+        if not self.names:
+            return "domain,sector\n" + "".join(
+                f"{raw},{sector}\n" for raw, sector, _, _ in self.lines)
+        text = io.StringIO()
+        rows = csv.writer(text, lineterminator="\n")
+        rows.writerow(("domain", "sector", "organization"))
+        rows.writerows((raw, sector, self.organizations.get(d, ""))
+                       for raw, sector, d, _ in self.lines)
+        return text.getvalue()
+
     def write_dnssec_plan(self, out):
         """dnssec.json, for sign_sector.py: the trust anchor's zone, and
         every zone (children before parents) with its parent, its file
         (zones.txt's), its kind and the RRsets whose signatures go."""
+        dns = self.dns
         strip = {}
-        for owner, rtype in sorted(self.dns.bogus_rrsets):
-            strip.setdefault(self.dns.zone(owner), []).append([owner, rtype])
-        zones = [{"zone": d, "parent": zone_of(d), "file": f"zones/{d}.zone",
-                  "kind": kind, "strip": strip.get(d, [])}
-                 for d, kind in self.dns.domain_zones.items()]
-        zones += [{"zone": z, "parent": None if z == "sim" else "sim",
-                   "file": z + ".zone", "kind": "secure", "strip": []}
-                  for z in sorted(ZONES, key=len, reverse=True)]
+        for owner, rtype in sorted(dns.bogus_rrsets):
+            strip.setdefault(dns.zone(owner), []).append([owner, rtype])
+        zones = [{"zone": d, "parent": dns.fixed_zone(d),
+                  "file": f"zones/{d}.zone", "kind": kind,
+                  "strip": strip.get(d, [])}
+                 for d, kind in dns.domain_zones.items()]
+        zones += [{"zone": z, "parent": dns.parent_zone(z),
+                   "file": zone_file_name(z), "kind": "secure", "strip": []}
+                  for z in sorted(dns.zones, key=len, reverse=True)]
         with open(os.path.join(out, "dnssec.json"), "w") as f:
-            json.dump({"anchor": "sim", "zones": zones}, f, indent=1)
+            json.dump({"anchor": dns.top_zone(), "zones": zones}, f, indent=1)
             f.write("\n")
 
     def write_policy_dir(self, policies):

@@ -293,10 +293,13 @@ def parse_dmarc_uncached(text):
     return tags
 
 
-def psl_org_domain(name):
+def psl_org_domain(name, suffixes=PSL_SUFFIXES):
+    """The organisational domain of `name` under the public suffixes
+    `suffixes` (RFC 7489 section 3.2; no wildcards or exceptions in the
+    sim's lists)."""
     labels = name.split(".")
     for i in range(len(labels)):
-        if ".".join(labels[i:]) in PSL_SUFFIXES:
+        if ".".join(labels[i:]) in suffixes:
             return ".".join(labels[i - 1:]) if i > 0 else None
     return ".".join(labels[-2:])
 

@@ -10,6 +10,7 @@ from sector.constants import (
     DEFAULT_DKIM_SELECTORS,
     ED25519_KEY,
     POLICY_HOST_ADDRESS,
+    PSL_SUFFIXES,
     RSA1024_KEY,
     RSA2048_KEY,
 )
@@ -25,11 +26,15 @@ from sector.records import (
 from sector.smtp import mx_pattern_matches, parse_mta_sts_policy, smtp_truth
 
 class Truth:
-    def __init__(self, dns, farm=None):
+    def __init__(self, dns, farm=None, suffixes=PSL_SUFFIXES):
         self.dns = dns
         self.farm = farm  # the SMTP half (a Sector), or None
+        self.suffixes = frozenset(suffixes)  # those psl.dat lists
         self.dmarc_cache = {}
         self.host_cache = {}
+
+    def psl_org_domain(self, name):
+        return psl_org_domain(name, self.suffixes)
 
     def dmarc_records(self, name):
         got = self.dmarc_cache.get(name)
@@ -54,7 +59,7 @@ class Truth:
                     return None  # the sim publishes no psd tags
                 found.append(n)
         walk = found[-1] if found else name
-        return walk if walk == psl_org_domain(name) else None
+        return walk if walk == self.psl_org_domain(name) else None
 
     def dmarc(self, name):
         out = self.dmarc_record(name)
@@ -88,7 +93,7 @@ class Truth:
             else:
                 return {"present": False, "inherited": False, "policy": ""}
         tags = parse_dmarc(own[0])
-        if tags is None and psl_org_domain(name) != name:
+        if tags is None and self.psl_org_domain(name) != name:
             return None  # see build_dmarc
         out = {"present": True, "record": own[0], "valid": tags is not None,
                "inherited": inherited, "recordDomain": record_domain}
@@ -111,7 +116,7 @@ class Truth:
         if not uri.lower().startswith("mailto:"):
             return True  # the sim writes mailto: only
         host = uri[7:].split("!")[0].rsplit("@", 1)[-1].lower()
-        if psl_org_domain(host) == psl_org_domain(record_domain):
+        if self.psl_org_domain(host) == self.psl_org_domain(record_domain):
             return True
         _, txts, _ = self.dns.lookup(f"{record_domain}._report._dmarc.{host}", "TXT")
         return any(has_version(t, "v=DMARC1") for t in txts)
@@ -308,11 +313,15 @@ class Truth:
                                      tlsa_records, tlsa_authenticated)
         return out
 
-    def line(self, name, sector, tags):
-        """The truth line of a domain (JSON text)."""
+    def line(self, name, sector, tags, organization=None):
+        """The truth line of a domain (JSON text); `organization` as the
+        input's third column gives it, if any."""
         m, mx, hosts = self.mx(name)
         keys, no_keys = self.dkim(name)
-        head = {"domain": name, "sector": sector, "status": m.pop("status")}
+        head = {"domain": name, "sector": sector}
+        if organization:
+            head["organization"] = organization
+        head["status"] = m.pop("status")
         head.update(m)
         if head["status"] == "SERVFAIL":
             # A bogus zone: every answer fails; what the checks make of
