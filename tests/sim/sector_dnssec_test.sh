@@ -30,17 +30,7 @@ GEN_FLAGS=(--dnssec-share 0.7)
 start_sector sector_dnssec_test "$N" "${SECTOR_SEED:-11}"
 echo "== $N domains signed in $SIGN_SECONDS s; Unbound on $RESOLVER_PORT validates, NSD on $DNS_PORT"
 
-"$MXSCAN" scan --input "$TMP/sim/domains.csv" --output "$TMP/out" \
-  "${SCAN_FLAGS[@]}" --no-progress 2>"$TMP/scan.err" ||
-  { cat "$TMP/scan.err"; echo "FAIL: the scan failed"; exit 1; }
-if grep -q "is not validating" "$TMP/scan.err"; then
-  cat "$TMP/scan.err"; echo "FAIL: the validating Unbound was not recognised"; exit 1
-fi
-"$MXSCAN" dump "$TMP/out" --format jsonl >"$TMP/results.jsonl"
-
-echo "== the whole truth"
-python3 "$SIM/check_sector.py" --truth "$TMP/sim/truth.jsonl" \
-  --results "$TMP/results.jsonl" --smtp yes
+scan_validated_sector
 
 echo "== every kind of DNSSEC and DANE posture was there, and reads as it should"
 python3 - "$TMP/sim/truth.jsonl" "$TMP/results.jsonl" "$TMP/out/manifest.json" <<'PY'

@@ -8,6 +8,7 @@
 #                                    # PSL_FILE; SCAN_FLAGS for the scan
 #   start_named_sector NAME NAMES_CSV SAMPLE SEED   # the same on real
 #                                    # names: a sample of a list (--names)
+#   scan_validated_sector            # scans into $TMP/out, checks the truth
 # GEN_FLAGS (an array, optional) adds flags to gen_sector.py (with
 # --dnssec-share the scan goes through a validating Unbound:
 # sector_servers.sh).
@@ -42,4 +43,21 @@ start_generated_sector() {  # NAME SEED GEN_SECTOR_FLAGS...
               --trust-anchor-zone "$TRUST_ANCHOR_ZONE" --smtp-port "$SMTP_PORT"
               --https-port "$HTTPS_PORT" --ca-file "$CA_FILE" --psl-file "$PSL_FILE"
               --smtp-timeout-ms 2000 --concurrency 100)
+}
+
+# scan_validated_sector: scans the started sector through its validating
+# resolver into $TMP/out (refusing a resolver the scan finds not
+# validating), dumps $TMP/results.jsonl and checks every record against
+# the truth.
+scan_validated_sector() {
+  "$MXSCAN" scan --input "$TMP/sim/domains.csv" --output "$TMP/out" \
+    "${SCAN_FLAGS[@]}" --no-progress 2>"$TMP/scan.err" ||
+    { cat "$TMP/scan.err"; echo "FAIL: the scan failed"; exit 1; }
+  if grep -q "is not validating" "$TMP/scan.err"; then
+    cat "$TMP/scan.err"; echo "FAIL: the validating Unbound was not recognised"; exit 1
+  fi
+  "$MXSCAN" dump "$TMP/out" --format jsonl >"$TMP/results.jsonl"
+  echo "== the whole truth"
+  python3 "$SIM/check_sector.py" --truth "$TMP/sim/truth.jsonl" \
+    --results "$TMP/results.jsonl" --smtp yes
 }

@@ -57,17 +57,7 @@ grep -qx gov "$PSL_FILE" || { echo "FAIL: gov is not a public suffix of $PSL_FIL
 grep -q '^[^,]*[A-Z][^,]*,' "$TMP/sim/domains.csv" && grep -q '^[^,]*\.,' "$TMP/sim/domains.csv" ||
   { echo "FAIL: the sample has no name in capitals or with a trailing dot"; exit 1; }
 
-"$MXSCAN" scan --input "$TMP/sim/domains.csv" --output "$TMP/out" \
-  "${SCAN_FLAGS[@]}" --no-progress 2>"$TMP/scan.err" ||
-  { cat "$TMP/scan.err"; echo "FAIL: the scan failed"; exit 1; }
-if grep -q "is not validating" "$TMP/scan.err"; then
-  cat "$TMP/scan.err"; echo "FAIL: the validating Unbound was not recognised"; exit 1
-fi
-"$MXSCAN" dump "$TMP/out" --format jsonl >"$TMP/results.jsonl"
-
-echo "== the whole truth"
-python3 "$SIM/check_sector.py" --truth "$TMP/sim/truth.jsonl" \
-  --results "$TMP/results.jsonl" --smtp yes
+scan_validated_sector
 
 echo "== mxscan site: every organisation's page, complete, with its fixes"
 "$MXSCAN" site "$TMP/out" --output "$TMP/site" --psl-file "$PSL_FILE" 2>"$TMP/site.err" ||
