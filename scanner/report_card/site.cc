@@ -163,6 +163,22 @@ std::string MarkdownToHtml(absl::string_view markdown) {
   return out;
 }
 
+// "Sector: X. " or "Sectors: X, Y. " ("" for none).
+std::string SectorsText(const std::set<std::string>& sectors) {
+  std::vector<std::string> named;
+  for (const std::string& s : sectors) {
+    if (!s.empty()) named.push_back(s);
+  }
+  if (named.empty()) return "";
+  return absl::StrCat(named.size() == 1 ? "Sector: " : "Sectors: ",
+                      HtmlEscape(absl::StrJoin(named, ", ")), ". ");
+}
+
+// "1 domain", "3 domains".
+std::string Plural(size_t n, absl::string_view noun) {
+  return absl::StrCat(n, " ", noun, n == 1 ? "" : "s");
+}
+
 std::string PreviousShare(int passed, int applicable) {
   return applicable == 0
              ? "—"
@@ -218,12 +234,12 @@ void SiteBuilder::Add(const DomainResult& result,
     }
   }
   const std::string org_name = OrganisationOf(card, org_domain);
-  Organisation& org = organisations_[org_name];
+  Organisation& org = organisations_[absl::AsciiStrToLower(org_name)];
   if (org.page.empty()) {
     org.name = org_name;
-    org.sector = card.sector;
     org.page = Unique("orgs", org_name);
   }
+  org.sectors.insert(card.sector);
   DomainRow row;
   row.domain = card.domain;
   row.page = Unique("domains", card.domain);
@@ -332,7 +348,8 @@ std::string SiteBuilder::OrganisationTable(
       "<th scope=\"col\">controls met</th></tr></thead><tbody>";
   for (const Organisation* o : orgs) {
     absl::StrAppend(&out, "<tr><td><a href=\"", to_root, o->page, "\">",
-                    HtmlEscape(o->name), "</a></td><td>", HtmlEscape(o->sector),
+                    HtmlEscape(o->name), "</a></td><td>",
+                    HtmlEscape(absl::StrJoin(o->sectors, ", ")),
                     "</td><td class=\"num\" data-v=\"", o->domains.size(),
                     "\">", o->domains.size(),
                     "</td><td class=\"num\" data-v=\"",
@@ -346,12 +363,9 @@ std::string SiteBuilder::OrganisationTable(
 std::string SiteBuilder::OrganisationPage(
     const Organisation& org, const std::vector<std::string>& gone) const {
   std::string body = absl::StrCat(
-      "<h1>", HtmlEscape(org.name), "</h1><p>",
-      org.sector.empty()
-          ? ""
-          : absl::StrCat("Sector: ", HtmlEscape(org.sector), ". "),
-      org.domains.size(),
-      " domains; controls met: ", Share(org.passed, org.applicable),
+      "<h1>", HtmlEscape(org.name), "</h1><p>", SectorsText(org.sectors),
+      Plural(org.domains.size(), "domain"),
+      "; controls met: ", Share(org.passed, org.applicable),
       ".</p><h2>Domains against the controls</h2><table class=\"sortable\">"
       "<thead><tr><th scope=\"col\">domain</th><th scope=\"col\">met</th>");
   for (const ControlResult& c : controls_) {
@@ -505,20 +519,24 @@ void SiteBuilder::Finish(const stats::Aggregate& aggregate,
   }
   std::map<std::string, std::vector<std::string>> gone;
   for (const auto& [domain, before] : previous_) {
-    if (current.count(domain) == 0) gone[before.organisation].push_back(domain);
+    if (current.count(domain) == 0) {
+      gone[absl::AsciiStrToLower(before.organisation)].push_back(domain);
+    }
   }
   const std::vector<std::string> none;
 
   // One page per organisation: its domains against the controls, the fixes.
   for (const Organisation* o : ranked) {
-    auto its_gone = gone.find(o->name);
+    auto its_gone = gone.find(absl::AsciiStrToLower(o->name));
     Write(o->page, OrganisationPage(
                        *o, its_gone == gone.end() ? none : its_gone->second));
   }
 
   // One page per sector.
   std::map<std::string, std::vector<const Organisation*>> by_sector;
-  for (const Organisation* o : ranked) by_sector[o->sector].push_back(o);
+  for (const Organisation* o : ranked) {
+    for (const std::string& sector : o->sectors) by_sector[sector].push_back(o);
+  }
   std::map<std::string, std::string> sector_pages;
   for (const auto& [sector, orgs] : by_sector) {
     const std::string name = sector.empty() ? "(no sector)" : sector;

@@ -97,7 +97,9 @@ class SiteBuilder {
   };
   struct Organisation {
     std::string name;
-    std::string sector;
+    // The sectors of its domains (one organisation can be in several: a
+    // city and its election office).
+    std::set<std::string> sectors;
     std::string page;  // orgs/<slug>.html
     std::vector<DomainRow> domains;
     int passed = 0;
@@ -131,7 +133,9 @@ class SiteBuilder {
   PageSink sink_;
   // The controls (key, title, metric; no state), from the first card.
   std::vector<ControlResult> controls_;
-  std::map<std::string, Organisation> organisations_;  // by name
+  // By name, case folded: "Baker County" and "BAKER COUNTY" are one (the
+  // first spelling seen is shown).
+  std::map<std::string, Organisation> organisations_;
   std::map<std::string, PreviousDomain> previous_;     // by domain
   std::map<std::string, int> slugs_;  // "folder/slug" -> times used
   uint64_t pages_ = 0;

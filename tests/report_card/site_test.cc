@@ -199,6 +199,27 @@ TEST(SiteTest, EveryControlIsDefined) {
               HasSubstr("<a href=\"../controls.html#spf\">"));
 }
 
+// One organisation however its name is capitalised, listed under each
+// sector of its domains.
+TEST(SiteTest, OrganisationsAreOneWhateverTheCaseAndInEachOfTheirSectors) {
+  DomainResult city = GoodDomain("city.example", "City", "mx.big.net");
+  city.set_organization("City of Baker");
+  DomainResult election =
+      GoodDomain("vote.example", "City - Election", "mx.big.net");
+  election.set_organization("CITY OF BAKER");
+  const auto pages = BuildSite({city, election});
+  ASSERT_EQ(pages.count("orgs/city-of-baker.html"), 1u);
+  EXPECT_EQ(pages.count("orgs/city-of-baker~1.html"), 0u);
+  const std::string& org = pages.at("orgs/city-of-baker.html");
+  EXPECT_THAT(org, HasSubstr("<h1>City of Baker</h1><p>Sectors: City, City - "
+                             "Election. 2 domains;"));
+  for (const char* sector : {"sectors/city.html", "sectors/city---election.html"}) {
+    EXPECT_THAT(pages.at(sector), HasSubstr("orgs/city-of-baker.html")) << sector;
+  }
+  EXPECT_THAT(BuildSite({city}).at("orgs/city-of-baker.html"),
+              HasSubstr("Sector: City. 1 domain;"));
+}
+
 TEST(SiteTest, ANationalListKeepsTheIndexSmall) {
   std::vector<DomainResult> records;
   for (int i = 0; i < 5001; ++i) {

@@ -94,12 +94,14 @@ def read_page(root, page):
 
 
 def organisations_of(domains_csv):
-    """organisation -> set of its domains (normalised as a scan does)."""
+    """organisation (case folded, as the site groups them) -> set of its
+    domains (normalised as a scan does)."""
     orgs = {}
     with open(domains_csv, encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             domain = row["domain"].strip().rstrip(".").lower()
-            orgs.setdefault(row["organization"] or domain, set()).add(domain)
+            orgs.setdefault((row["organization"] or domain).lower(),
+                            set()).add(domain)
     return orgs
 
 
@@ -181,7 +183,7 @@ def main():
     problems = []
     org_pages = {}  # organisation name -> page
     for page in sorted(p for p in parsed if p.startswith("orgs/")):
-        name = parsed[page].h1
+        name = parsed[page].h1.lower()
         if name in org_pages:
             problems.append(f"{page} and {org_pages[name]}: both {name!r}")
         org_pages[name] = page

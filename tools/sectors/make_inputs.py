@@ -10,7 +10,8 @@ Writes:
   us-dotgov.csv              every .gov domain of the US registry (CISA);
                              sector = its "Domain type" (City, County,
                              Federal - Executive, ...), organization = its
-                             "Organization name"
+                             "Organization name" (with its state when
+                             several states' organisations share the name)
   uk-public-sector.csv       UK public-sector organisation domains
                              (GOV.UK ukps-domains); sector from
                              organisation_type_id; wildcard patterns
@@ -51,11 +52,23 @@ UK_2017_TYPES = {
 
 
 def us_dotgov():
+    """A non-federal organisation name that several states use ("City of
+    Aberdeen": four cities) gets its state, "City of Aberdeen (WA)", so
+    that each organisation stays one (mxscan site's pages)."""
     with open(os.path.join(SOURCE, "us-dotgov-current-full.csv"),
               encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            yield (row["Domain name"], row["Domain type"],
-                   row["Organization name"])
+        rows = list(csv.DictReader(f))
+    states = {}
+    for row in rows:
+        if not row["Domain type"].startswith("Federal"):
+            states.setdefault(row["Organization name"].lower(),
+                              set()).add(row["State"])
+    for row in rows:
+        name = row["Organization name"]
+        if (not row["Domain type"].startswith("Federal")
+                and len(states[name.lower()]) > 1 and row["State"]):
+            name = f"{name} ({row['State']})"
+        yield row["Domain name"], row["Domain type"], name
 
 
 def uk_public_sector():
