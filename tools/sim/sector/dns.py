@@ -160,6 +160,15 @@ class Dns:
                     continue
             return "NOERROR", [d for t, d in recs if t == rtype], links
 
+    def canonical(self, name):
+        """The name at the end of `name`'s CNAME chain (itself without)."""
+        for _ in range(9):
+            target = self.cnames.get(name)
+            if target is None:
+                return name
+            name = target
+        raise ValueError(f"{name}: CNAME chain too long")
+
     def write_zones(self, out):
         lines = {z: [f"$TTL {TTL}"] for z in (*self.zones, *self.domain_zones)}
         for owner, recs in self.db.items():

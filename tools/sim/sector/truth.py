@@ -211,13 +211,17 @@ class Truth:
         for sel in DEFAULT_DKIM_SELECTORS:
             if sel not in published:
                 continue  # NXDOMAIN (no ENTs at selector names in the sim)
-            for t in self.dns.lookup(f"{sel}._domainkey.{name}", "TXT")[1]:
+            owner = f"{sel}._domainkey.{name}"
+            _, texts, links = self.dns.lookup(owner, "TXT")
+            for t in texts:
                 tags = dict(p.strip(" \t").split("=", 1)
                             for p in t.split(";") if "=" in p)
                 tags = {k.strip(): v.strip() for k, v in tags.items()}
                 if "p" not in tags and not t.lower().startswith("v=dkim1"):
                     continue
                 key = {"selector": sel, "revoked": tags.get("p", "") == ""}
+                # A provider's key behind a CNAME: where it was found.
+                key["cnameTarget"] = self.dns.canonical(owner) if links else ""
                 bits = {RSA2048_KEY: 2048, RSA1024_KEY: 1024,
                         ED25519_KEY: 256}.get(tags.get("p"))
                 if bits:
