@@ -46,6 +46,7 @@ const std::vector<CommandSpec>& CommandSpecs() {
                {"smtp-timeout-ms", "", {}},
                {"probe-tls-versions", "", {}},
                {"probe-pq", "", {}},
+               {"tls-census", "", {}},
                {"ca-file", "", {}},
                {"ehlo-name", "", {}},
                {"trust-anchor-zone", "", {}},

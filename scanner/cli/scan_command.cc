@@ -74,6 +74,12 @@ ABSL_FLAG(bool, probe_pq, false,
           "address that negotiated TLS 1.3, whose ClientHello offers "
           "X25519MLKEM768 with a key share (and X25519Kyber768Draft00); the "
           "group the server selects is recorded and the handshake abandoned");
+ABSL_FLAG(bool, tls_census, false,
+          "the TLS census of each address that completed a handshake: the "
+          "versions (as --probe-tls-versions), the TLS 1.3 and 1.2 suites "
+          "and the TLS 1.3 groups it accepts, who orders the suites, and its "
+          "class after the NCSC-NL TLS guidelines; one connection per suite "
+          "or group accepted, at most 72 (plus 3) per address, one at a time");
 ABSL_FLAG(std::string, trust_anchor_zone, ".",
           "the signed zone whose DNSKEY a validating resolver answers with "
           "the AD bit, asked before the scan (the root; a simulated sector's "
@@ -106,7 +112,22 @@ struct ScanCounts {
   std::atomic<uint64_t> probes{0};
   std::atomic<uint64_t> probe_requests{0};
   std::atomic<uint64_t> pq_selection_probes{0};
+  std::atomic<uint64_t> census_probes{0};
 };
+
+// " (N post-quantum selection probes and M census handshakes among
+// them)" for the summary; "" without either.
+std::string ExtraProbesText(const ScanCounts& counts) {
+  std::vector<std::string> extra;
+  if (const uint64_t n = counts.pq_selection_probes.load(); n > 0) {
+    extra.push_back(absl::StrCat(n, " post-quantum selection probes"));
+  }
+  if (const uint64_t n = counts.census_probes.load(); n > 0) {
+    extra.push_back(absl::StrCat(n, " census handshakes"));
+  }
+  if (extra.empty()) return "";
+  return absl::StrCat(" (", absl::StrJoin(extra, " and "), " among them)");
+}
 
 // What every worker's SMTP probing shares (read-only).
 struct SmtpSettings {
@@ -253,6 +274,7 @@ class ScanJob : public PipelineJob {
       counts_.probe_requests.fetch_add(probes_->stats().requests);
       counts_.pq_selection_probes.fetch_add(
           probes_->stats().pq_selection_probes);
+      counts_.census_probes.fetch_add(probes_->stats().census_probes);
     }
     probes_.reset();
     verdicts_.reset();
@@ -441,8 +463,11 @@ int RunScanCommand(int argc, char** argv) {
     probes.connection_rate = absl::GetFlag(FLAGS_rate) / workers;
     probes.scan_time_s = options.scan_time_s;
     probes.blocklist = blocklist ? &*blocklist : nullptr;
-    smtp->probe_tls_versions = absl::GetFlag(FLAGS_probe_tls_versions);
     probes.pq_selection = absl::GetFlag(FLAGS_probe_pq);
+    probes.tls_census = absl::GetFlag(FLAGS_tls_census);
+    // The census classes the versions too.
+    smtp->probe_tls_versions =
+        absl::GetFlag(FLAGS_probe_tls_versions) || probes.tls_census;
     ehlo = EhloNameFromFlags("mxscan scan");
     probes.probe.ehlo_name = ehlo.name;
     absl::Status ehlo_ok = smtp::ValidateEhloName(probes.probe.ehlo_name);
@@ -640,11 +665,7 @@ int RunScanCommand(int argc, char** argv) {
       static_cast<unsigned long long>(counts.query_timeouts.load()),
       static_cast<unsigned long long>(counts.unmatched_answers.load()),
       static_cast<unsigned long long>(counts.probes.load()),
-      counts.pq_selection_probes.load() == 0
-          ? ""
-          : absl::StrCat(" (", counts.pq_selection_probes.load(),
-                         " post-quantum selection probes among them)")
-                .c_str(),
+      ExtraProbesText(counts).c_str(),
       static_cast<unsigned long long>(counts.probe_requests.load()),
       static_cast<unsigned long long>(counts.records.load()), output.c_str(),
       static_cast<unsigned long long>(skipped));

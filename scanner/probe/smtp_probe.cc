@@ -7,8 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "scanner/core/deadline_timer.h"
 #include "scanner/core/tcp_connection.h"
-#include "scanner/tls/client_hello.h"
-#include "scanner/tls/group_selection.h"
 
 namespace mxscan::probe {
 namespace {
@@ -67,13 +65,12 @@ class SmtpProbeRun {
           WritePending();
           return;
         case Session::Action::kStartTls:
-          if (options_.group_selection && selection_ == nullptr) {
+          if (!options_.own_client_hello.empty() && selection_ == nullptr) {
             selection_ = std::make_unique<tls::ServerHelloReader>();
-            pending_ += tls::BuildClientHello(
-                tls::PostQuantumSelectionHello(server_name_));
+            pending_ += options_.own_client_hello;
             continue;
           }
-          if (!options_.group_selection && tls_ == nullptr) {
+          if (options_.own_client_hello.empty() && tls_ == nullptr) {
             tls_ = std::make_unique<tls::TlsConnection>(
                 context_, server_name_, options_.resume_session.get());
             StepHandshake();

@@ -34,10 +34,11 @@ struct SmtpProbeOptions {
   // Return the session to resume next time in SmtpProbeOutcome::tls_session
   // (give the probe a ClientContext with session_cache).
   bool keep_session = false;
-  // The post-quantum selection probe (tls/group_selection.h): after
-  // STARTTLS, mxscan's own ClientHello, and the connection ends at the
-  // server's first answer (SmtpProbeOutcome::selection).
-  bool group_selection = false;
+  // Probes that read only the server's first answer (the post-quantum
+  // selection probe, the TLS census): after STARTTLS this ClientHello
+  // record (tls/client_hello.h) is sent instead of a handshake, and the
+  // connection ends at the server's answer (SmtpProbeOutcome::selection).
+  std::string own_client_hello;
 };
 
 // What one probe saw. The certificate chain in `tls` is not judged here.
@@ -51,7 +52,7 @@ struct SmtpProbeOutcome {
   // With SmtpProbeOptions::keep_session, after a handshake: the session to
   // offer next time.
   bssl::UniquePtr<SSL_SESSION> tls_session;
-  // With SmtpProbeOptions::group_selection: the server's answer to the
+  // With SmtpProbeOptions::own_client_hello: the server's answer to the
   // ClientHello, or why there is none (in session.error too).
   std::optional<tls::ServerHelloSummary> selection;
 };

@@ -9,6 +9,8 @@
 #include "scanner/scan/second_chance.h"
 #include "scanner/smtp/probe_proto.h"
 #include "scanner/tls/certificate_judge.h"
+#include "scanner/tls/client_hello.h"
+#include "scanner/tls/group_selection.h"
 #include "scanner/tls/tls_codepoints.h"
 #include "scanner/tls/tls_version.h"
 
@@ -64,6 +66,36 @@ void FillPqSelection(const probe::SmtpProbeOutcome& outcome, PqSelection* pq) {
   pq->set_version(tls::VersionName(answer.version));
   if (answer.group != 0) pq->set_selected_group(tls::GroupName(answer.group));
   pq->set_hybrid(tls::IsPostQuantumHybrid(answer.group));
+}
+
+// What the census found (TlsInfo.census), classed with the versions the
+// capped handshakes found.
+void FillCensus(const tls::CensusResult& result, TlsInfo* tls) {
+  TlsCensus* out = tls->mutable_census();
+  out->set_probed(true);
+  auto names = [](const std::vector<uint16_t>& suites,
+                  google::protobuf::RepeatedPtrField<std::string>* to) {
+    for (uint16_t code : suites) {
+      const tls::CipherSuite* suite = tls::FindCipherSuite(code);
+      to->Add(suite != nullptr ? std::string(suite->name)
+                               : tls::GroupName(code));
+    }
+  };
+  names(result.tls13_suites, out->mutable_tls13_suites());
+  names(result.tls12_suites, out->mutable_tls12_suites());
+  for (uint16_t group : result.tls13_groups) {
+    out->add_tls13_groups(tls::GroupName(group));
+  }
+  if (result.server_preference.has_value()) {
+    out->set_suite_order(*result.server_preference ? "server" : "client");
+  }
+  const tls::CensusClass klass = tls::ClassifyCensus(
+      result,
+      {tls->versions_accepted().begin(), tls->versions_accepted().end()});
+  out->set_tls_class(tls::TlsClassName(klass.worst));
+  for (const std::string& finding : klass.findings) out->add_findings(finding);
+  out->set_handshakes(static_cast<uint32_t>(result.handshakes));
+  out->set_error(result.error);
 }
 
 }  // namespace
@@ -256,8 +288,8 @@ void ProbeCache::OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome) {
   std::shared_ptr<ProbeRecord> record = ProbeRecordFrom(
       outcome, key.second, verdicts_, options_.scan_time_s, &verdict);
   if (verdict != nullptr && chain_sink_) chain_sink_(record->chain_der, *verdict);
-  if (outcome.tls_done &&
-      (!options_.capped_contexts.empty() || options_.pq_selection)) {
+  if (outcome.tls_done && (!options_.capped_contexts.empty() ||
+                           options_.pq_selection || options_.tls_census)) {
     // The address keeps its session slot while the extra probes run.
     ++address.active;
     ++active_total_;
@@ -330,31 +362,70 @@ void ProbeCache::ProbeOlderVersions(const Key& key,
 
 void ProbeCache::ProbeGroupSelection(const Key& key,
                                      std::shared_ptr<ProbeRecord> record) {
-  auto release = [this, key](std::shared_ptr<ProbeRecord> done) {
-    Address& address = addresses_[key.first];
-    --address.active;
-    --active_total_;
-    Finished(key, std::move(done));
+  auto then_census = [this, key](std::shared_ptr<ProbeRecord> done) {
+    std::shared_ptr<tls::TlsCensus> census;
+    if (options_.tls_census) {
+      census = std::make_shared<tls::TlsCensus>(
+          key.second, done->probe.tls().version() == "TLSv1.3");
+    }
+    RunCensus(key, std::move(done), std::move(census));
   };
   if (!options_.pq_selection || record->probe.tls().version() != "TLSv1.3") {
-    release(std::move(record));
+    then_census(std::move(record));
     return;
   }
   ++stats_.probes;
   ++stats_.pq_selection_probes;
   probe::SmtpProbeOptions options = options_.probe;
-  options.group_selection = true;
+  options.own_client_hello =
+      tls::BuildClientHello(tls::PostQuantumSelectionHello(key.second));
   const sockaddr_storage address =
       core::SocketAddress(key.first, options_.smtp_port).value();
   probe::ProbeSmtp(
       loop_, reinterpret_cast<const sockaddr*>(&address), key.second, context_,
       options,
-      [record = std::move(record),
-       release = std::move(release)](probe::SmtpProbeOutcome outcome) mutable {
+      [record = std::move(record), then_census = std::move(then_census)](
+          probe::SmtpProbeOutcome outcome) mutable {
         FillPqSelection(outcome,
                         record->probe.mutable_tls()->mutable_pq_selection());
-        release(std::move(record));
+        then_census(std::move(record));
       });
+}
+
+void ProbeCache::RunCensus(const Key& key, std::shared_ptr<ProbeRecord> record,
+                           std::shared_ptr<tls::TlsCensus> census) {
+  std::optional<std::string> hello;
+  if (census != nullptr) hello = census->NextHello();
+  if (!hello.has_value()) {
+    if (census != nullptr) {
+      FillCensus(census->result(), record->probe.mutable_tls());
+    }
+    Release(key, std::move(record));
+    return;
+  }
+  ++stats_.probes;
+  ++stats_.census_probes;
+  probe::SmtpProbeOptions options = options_.probe;
+  options.own_client_hello = *std::move(hello);
+  const sockaddr_storage address =
+      core::SocketAddress(key.first, options_.smtp_port).value();
+  probe::ProbeSmtp(
+      loop_, reinterpret_cast<const sockaddr*>(&address), key.second, context_,
+      options,
+      [this, key, record = std::move(record),
+       census = std::move(census)](probe::SmtpProbeOutcome outcome) mutable {
+        census->OnAnswer(outcome.selection, outcome.session.error.has_value()
+                                                ? outcome.session.error->message
+                                                : "no answer");
+        RunCensus(key, std::move(record), std::move(census));
+      });
+}
+
+void ProbeCache::Release(const Key& key, std::shared_ptr<ProbeRecord> record) {
+  Address& address = addresses_[key.first];
+  --address.active;
+  --active_total_;
+  Finished(key, std::move(record));
 }
 
 void ProbeCache::Complete(const Key& key,

@@ -18,6 +18,7 @@
 #include "scanner/core/uv_handle.h"
 #include "scanner/probe/smtp_probe.h"
 #include "scanner/scan/blocklist.h"
+#include "scanner/tls/census.h"
 #include "scanner/tls/tls_client.h"
 #include "scanner/tls/verdict_cache.h"
 
@@ -50,6 +51,10 @@ struct ProbeCacheOptions {
   // The post-quantum selection probe (TlsInfo.pq_selection): one more
   // connection to each address that negotiated TLS 1.3.
   bool pq_selection = false;
+  // The TLS census (TlsInfo.census): at most TlsCensus::kMaxHandshakes
+  // more connections to each address that completed a handshake, one at
+  // a time.
+  bool tls_census = false;
 };
 
 // ProbeRecord is one (address, SNI name) probe's outcome: the SmtpProbe of
@@ -68,6 +73,7 @@ struct ProbeCacheStats {
   uint64_t blocked = 0;   // refused by the blocklist
   uint64_t deferred_retries = 0;
   uint64_t pq_selection_probes = 0;  // among `probes`
+  uint64_t census_probes = 0;        // among `probes`
 };
 
 // ProbeCache runs the SMTP probes of one worker loop: a big provider's MX
@@ -130,8 +136,13 @@ class ProbeCache {
   void ProbeOlderVersions(const Key& key, std::shared_ptr<ProbeRecord> record,
                           size_t step);
   // Runs the post-quantum selection probe when asked for and the server
-  // negotiated TLS 1.3, then releases the address's slot and completes.
+  // negotiated TLS 1.3, then the census.
   void ProbeGroupSelection(const Key& key, std::shared_ptr<ProbeRecord> record);
+  // Runs the census's ClientHellos one after the other when asked for,
+  // then releases the address's slot and completes.
+  void RunCensus(const Key& key, std::shared_ptr<ProbeRecord> record,
+                 std::shared_ptr<tls::TlsCensus> census);
+  void Release(const Key& key, std::shared_ptr<ProbeRecord> record);
   void Finished(const Key& key, std::shared_ptr<ProbeRecord> record);
   void Complete(const Key& key, std::shared_ptr<const ProbeRecord> record);
   void Evict();

@@ -127,6 +127,35 @@ void SummarizeKeyExchange(const DomainResult& r, DomainSummary* s) {
   }
 }
 
+// The TLS census (TlsInfo.census): the domain's servers at their worst
+// class; a server without a census (it failed) counts as not good.
+void SummarizeTlsCensus(const DomainResult& r, DomainSummary* s) {
+  int answered_with_tls = 0;
+  int good = 0;
+  int sufficient = 0;
+  bool probed = false;
+  for (const MxHost& host : r.mx()) {
+    for (const MxAddress& address : host.addresses()) {
+      if (!Answered(address) || !address.smtp().has_tls()) continue;
+      ++answered_with_tls;
+      const TlsCensus& census = address.smtp().tls().census();
+      probed = probed || census.probed();
+      good += census.tls_class() == "good" ? 1 : 0;
+      sufficient +=
+          census.tls_class() == "good" || census.tls_class() == "sufficient"
+              ? 1
+              : 0;
+    }
+  }
+  if (!probed) return;
+  s->Set(Metric::kTlsCensusProbed);
+  if (!s->Has(Metric::kStarttlsAllMx) || answered_with_tls == 0) return;
+  if (good == answered_with_tls) s->Set(Metric::kTlsClassGoodAllMx);
+  if (sufficient == answered_with_tls) {
+    s->Set(Metric::kTlsClassSufficientAllMx);
+  }
+}
+
 void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
   std::string weakest;
   for (const MxHost& host : r.mx()) {
@@ -173,6 +202,7 @@ void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
     if (all.ocsp_stapled == all.answered) s->Set(Metric::kOcspStapledAllMx);
   }
   SummarizeKeyExchange(r, s);
+  SummarizeTlsCensus(r, s);
 
   // The same over each address family, and where IPv6 falls short.
   SetServerMetrics(CountServers(r, Family::kIpv4), kIpv4Servers, s);

@@ -65,6 +65,12 @@ const std::array<MetricInfo, kMetricCount>& Metrics() {
        MetricGroup::kCertificate},
       {Metric::kPqHybridAllMx, "pq_hybrid_all_mx",
        "post-quantum key exchange all MX", MetricGroup::kCertificate},
+      {Metric::kTlsCensusProbed, "tls_census_probed", "TLS census: probed",
+       MetricGroup::kCertificate},
+      {Metric::kTlsClassGoodAllMx, "tls_class_good_all_mx",
+       "TLS census: good all MX", MetricGroup::kCertificate},
+      {Metric::kTlsClassSufficientAllMx, "tls_class_sufficient_all_mx",
+       "TLS census: sufficient or good all MX", MetricGroup::kCertificate},
   }};
   return kMetrics;
 }

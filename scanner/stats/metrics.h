@@ -62,8 +62,12 @@ enum class Metric : int {
   // Key exchange (the post-quantum selection probe, --probe-pq).
   kPqProbed,
   kPqHybridAllMx,
+  // The TLS census (--tls-census), classed after the NCSC-NL guidelines.
+  kTlsCensusProbed,
+  kTlsClassGoodAllMx,
+  kTlsClassSufficientAllMx,
 };
-inline constexpr size_t kMetricCount = 45;
+inline constexpr size_t kMetricCount = 48;
 
 // Where a metric appears in the md and html reports.
 enum class MetricGroup {

@@ -113,6 +113,13 @@ bool NotMeasured(const Tally& tally, Metric metric) {
       tally.Count(Metric::kStarttlsAllMx) > 0) {
     return true;
   }
+  // Likewise the census (a scan without --tls-census).
+  if ((metric == Metric::kTlsClassGoodAllMx ||
+       metric == Metric::kTlsClassSufficientAllMx) &&
+      tally.Count(Metric::kTlsCensusProbed) == 0 &&
+      tally.Count(Metric::kStarttlsAllMx) > 0) {
+    return true;
+  }
   if (needs_ipv6_probes && tally.Count(Metric::kIpv6Probed) == 0 &&
       tally.Count(Metric::kMxIpv6) > 0 &&
       tally.Count(Metric::kSmtpReachable) > 0) {

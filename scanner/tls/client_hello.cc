@@ -1,6 +1,9 @@
 #include "scanner/tls/client_hello.h"
 
+#include <algorithm>
+
 #include "absl/strings/string_view.h"
+#include "scanner/tls/tls_codepoints.h"
 
 namespace mxscan::tls {
 namespace {
@@ -55,7 +58,11 @@ std::string BuildClientHello(const ClientHelloSpec& spec) {
   std::string versions;
   PutVector(1, List16(spec.versions), &versions);
   PutExtension(43, versions, &extensions);
-  if (!spec.key_shares.empty()) {
+  // TLS 1.3 needs the extension even empty (RFC 8446 section 9.2): an
+  // empty one asks the server to name its group in a HelloRetryRequest.
+  const bool tls13 = std::find(spec.versions.begin(), spec.versions.end(),
+                               kTls13) != spec.versions.end();
+  if (tls13 || !spec.key_shares.empty()) {
     std::string shares;
     for (const auto& [group, key] : spec.key_shares) {
       Put16(group, &shares);

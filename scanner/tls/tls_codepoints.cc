@@ -21,6 +21,8 @@ std::string GroupName(uint16_t group) {
       return "ffdhe2048";
     case kGroupFfdhe3072:
       return "ffdhe3072";
+    case kGroupFfdhe4096:
+      return "ffdhe4096";
     case kGroupX25519MlKem768:
       return "X25519MLKEM768";
     case kGroupX25519Kyber768Draft00:

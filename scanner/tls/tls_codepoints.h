@@ -25,6 +25,7 @@ inline constexpr uint16_t kGroupX25519 = 0x001d;
 inline constexpr uint16_t kGroupX448 = 0x001e;
 inline constexpr uint16_t kGroupFfdhe2048 = 0x0100;
 inline constexpr uint16_t kGroupFfdhe3072 = 0x0101;
+inline constexpr uint16_t kGroupFfdhe4096 = 0x0102;
 inline constexpr uint16_t kGroupX25519MlKem768 = 0x11ec;
 inline constexpr uint16_t kGroupX25519Kyber768Draft00 = 0x6399;
 

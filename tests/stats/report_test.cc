@@ -203,8 +203,9 @@ TEST(ReportTest, DnssecNotMeasuredWithoutAValidatingResolver) {
                             .at("not_measured")
                             .list_value();
   // dnssec, dane_published, dane_valid, dane_effective, DANE over each
-  // address family, and the post-quantum key exchange (no --probe-pq).
-  EXPECT_EQ(missing.values_size(), 7);
+  // address family, the post-quantum key exchange (no --probe-pq) and
+  // the two census classes (no --tls-census).
+  EXPECT_EQ(missing.values_size(), 9);
   // A domain that asked nothing (an invalid name) changes nothing.
   DomainResult invalid;
   invalid.set_domain("bad..example");

@@ -7,7 +7,6 @@
 
 #include "scanner/tls/group_selection.h"
 
-#include <openssl/bio.h>
 #include <openssl/ssl.h>
 
 #include <string>
@@ -16,36 +15,19 @@
 #include "scanner/tls/client_hello.h"
 #include "scanner/tls/server_hello.h"
 #include "scanner/tls/tls_codepoints.h"
-#include "tests/tls/test_pki.h"
+#include "tests/tls/hello_server.h"
 
 namespace mxscan::tls {
 namespace {
-
-using ::mxscan::tls::testing::TestPki;
 
 // The server's first answer to `hello`, read by ServerHelloReader in
 // pieces of `piece` bytes.
 ServerHelloReader AnswerOf(const std::string& hello, const char* groups,
                            uint16_t max_version, size_t piece = 7) {
-  bssl::UniquePtr<SSL_CTX> ctx(SSL_CTX_new(TLS_method()));
-  const TestPki& pki = TestPki::Shared();
-  static const certs::IssuedCert* const leaf =
-      new certs::IssuedCert(pki.Leaf({"mx.example.com"}));
-  EXPECT_TRUE(SSL_CTX_use_certificate(ctx.get(), leaf->x509()));
-  EXPECT_TRUE(SSL_CTX_use_PrivateKey(ctx.get(), leaf->key().get()));
-  EXPECT_TRUE(SSL_CTX_set1_curves_list(ctx.get(), groups));
-  EXPECT_TRUE(SSL_CTX_set_max_proto_version(ctx.get(), max_version));
-  bssl::UniquePtr<SSL> ssl(SSL_new(ctx.get()));
-  BIO* in = BIO_new(BIO_s_mem());
-  BIO* out = BIO_new(BIO_s_mem());
-  SSL_set_bio(ssl.get(), in, out);
-  SSL_set_accept_state(ssl.get());
-  BIO_write(in, hello.data(), static_cast<int>(hello.size()));
-  SSL_do_handshake(ssl.get());
-  const uint8_t* data = nullptr;
-  size_t length = 0;
-  BIO_mem_contents(out, &data, &length);
-  const std::string answer(reinterpret_cast<const char*>(data), length);
+  testing::HelloServerConfig config;
+  config.groups = groups;
+  config.max_version = max_version;
+  const std::string answer = testing::ServerAnswer(config, hello);
   ServerHelloReader reader;
   for (size_t at = 0; at < answer.size() &&
                       reader.state() == ServerHelloReader::State::kNeedMore;
