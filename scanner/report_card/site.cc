@@ -179,6 +179,20 @@ std::string Plural(size_t n, absl::string_view noun) {
   return absl::StrCat(n, " ", noun, n == 1 ? "" : "s");
 }
 
+// The headline figures of all domains as bars (those not measured left
+// out: a bar would read 0%).
+std::string HeadlineChart(const stats::Tally& overall) {
+  std::vector<stats::Bar> bars;
+  for (const stats::MetricInfo& m :
+       stats::MetricsOf(stats::MetricGroup::kHeadline)) {
+    if (stats::NotMeasured(overall, m.metric)) continue;
+    bars.push_back({std::string(m.label),
+                    stats::Percent(overall.Count(m.metric), overall.domains),
+                    stats::FigureText(overall, m.metric)});
+  }
+  return stats::SvgBarChart("The headline figures, all domains", bars);
+}
+
 std::string PreviousShare(int passed, int applicable) {
   return applicable == 0
              ? "—"
@@ -585,7 +599,9 @@ void SiteBuilder::Finish(const stats::Aggregate& aggregate,
     }
     absl::StrAppend(&body, "</tr>");
   }
-  absl::StrAppend(&body, "</tbody></table></div>",
+  absl::StrAppend(&body, "</tbody></table></div>", HeadlineChart(overall),
+                  "<p><a href=\"report.html\">Every metric per sector, "
+                  "with charts</a> (the sector report of mxscan stats).</p>",
                   OverTime(aggregate, std::move(earlier)),
                   "<h2>Who the sector depends on</h2><h3>Mail received by"
                   "</h3><ul>");
@@ -638,6 +654,16 @@ void SiteBuilder::Finish(const stats::Aggregate& aggregate,
   }
   absl::StrAppend(&body, "</ul>");
   Write("index.html", Page(options_.title, "", body));
+  stats::ReportOptions report;
+  report.title = options_.title;
+  report.provenance = options_.provenance;
+  std::string sector_report = stats::RenderHtml(aggregate, report);
+  if (const size_t at = sector_report.find("<body>");
+      at != std::string::npos) {
+    sector_report.insert(at + 6,
+                         "<nav><a href=\"index.html\">Overview</a></nav>");
+  }
+  Write("report.html", sector_report);
   Write("controls.html", ControlsPage());
   Write("site.css", kStyle);
   Write("site.js", kScript);

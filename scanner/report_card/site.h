@@ -30,6 +30,8 @@ namespace mxscan::report_card {
 //   domains/<slug>.html      a domain's card: controls, fixes, evidence
 //   trend.html               with earlier scans: every headline metric per
 //                            sector over the scans, line charts
+//   report.html              every metric per sector with charts (the
+//                            report of `mxscan stats --format html`)
 //   controls.html            what each control checks: the definitions of
 //                            its metrics (scanner/stats/METRICS.md)
 //   site.css, site.js        the style and the sorting script, shared

@@ -76,7 +76,7 @@ std::vector<DomainResult> Records() {
 TEST(SiteTest, EveryPageAndEveryLinkIsThere) {
   const auto pages = BuildSite(Records());
   for (const char* path :
-       {"index.html", "site.css", "site.js", "controls.html",
+       {"index.html", "site.css", "site.js", "controls.html", "report.html",
         "orgs/council-of-good.html", "orgs/other.example.html",
         "domains/good.example.html", "domains/weak.example.html",
         "sectors/council.html", "sectors/health.html"}) {
@@ -115,6 +115,10 @@ TEST(SiteTest, EveryPageAndEveryLinkIsThere) {
 TEST(SiteTest, OrganisationsRankedWithTheirFixes) {
   const auto pages = BuildSite(Records());
   const std::string& index = pages.at("index.html");
+  // The headline figures as a chart, and the sector report with charts.
+  EXPECT_THAT(index, HasSubstr("<svg"));
+  EXPECT_THAT(index, HasSubstr("href=\"report.html\""));
+  EXPECT_THAT(pages.at("report.html"), HasSubstr("<svg"));
   // other.example fails SPF only, the council fails DMARC on one of two:
   // both listed, linked, with their shares.
   EXPECT_THAT(index, HasSubstr(">Council of Good</a>"));
