@@ -43,6 +43,8 @@ const std::vector<CommandSpec>& CommandSpecs() {
                {"no-ipv6", "", {}},
                {"https-port", "", {}},
                {"per-host-concurrency", "", {}},
+               {"per-provider-concurrency", "", {}},
+               {"per-provider-rate", "", {}},
                {"smtp-timeout-ms", "", {}},
                {"probe-tls-versions", "", {}},
                {"probe-pq", "", {}},

@@ -63,6 +63,14 @@ ABSL_FLAG(bool, no_ipv6, false,
           "probed (they read 'not probed', not unreachable)");
 ABSL_FLAG(int, https_port, 443, "HTTPS port of the MTA-STS policy hosts");
 ABSL_FLAG(int, per_host_concurrency, 2, "SMTP sessions at once per address");
+ABSL_FLAG(int, per_provider_concurrency, 0,
+          "SMTP sessions at once per provider (the organisational domain of "
+          "the MX host) and per /24 or /48 of its addresses, over all "
+          "workers (each takes its share, at least one); 0 = no limit");
+ABSL_FLAG(double, per_provider_rate, 0,
+          "new SMTP connections per second per provider and per /24 or /48, "
+          "over all workers, the extra handshakes of --probe-tls-versions, "
+          "--probe-pq and --tls-census included; 0 = no limit");
 ABSL_FLAG(int, smtp_timeout_ms, 30000,
           "time allowed for each SMTP reply and for the TLS handshake");
 ABSL_FLAG(bool, probe_tls_versions, false,
@@ -113,6 +121,7 @@ struct ScanCounts {
   std::atomic<uint64_t> probe_requests{0};
   std::atomic<uint64_t> pq_selection_probes{0};
   std::atomic<uint64_t> census_probes{0};
+  std::atomic<uint64_t> provider_waits{0};
 };
 
 // " (N post-quantum selection probes and M census handshakes among
@@ -275,6 +284,7 @@ class ScanJob : public PipelineJob {
       counts_.pq_selection_probes.fetch_add(
           probes_->stats().pq_selection_probes);
       counts_.census_probes.fetch_add(probes_->stats().census_probes);
+      counts_.provider_waits.fetch_add(probes_->stats().provider_waits);
     }
     probes_.reset();
     verdicts_.reset();
@@ -461,6 +471,21 @@ int RunScanCommand(int argc, char** argv) {
       return Fail("--per-host-concurrency must be positive", 2);
     }
     probes.connection_rate = absl::GetFlag(FLAGS_rate) / workers;
+    const int per_provider = absl::GetFlag(FLAGS_per_provider_concurrency);
+    const double provider_rate = absl::GetFlag(FLAGS_per_provider_rate);
+    if (per_provider < 0 || provider_rate < 0) {
+      return Fail(
+          "--per-provider-concurrency and --per-provider-rate must not be "
+          "negative",
+          2);
+    }
+    if (per_provider > 0) {
+      probes.per_provider_sessions = std::max(1, per_provider / workers);
+    }
+    probes.per_provider_rate = provider_rate / workers;
+    probes.org_domain_of = [psl = &*psl](absl::string_view host) {
+      return psl->OrganizationalDomain(host);
+    };
     probes.scan_time_s = options.scan_time_s;
     probes.blocklist = blocklist ? &*blocklist : nullptr;
     probes.pq_selection = absl::GetFlag(FLAGS_probe_pq);
@@ -642,7 +667,7 @@ int RunScanCommand(int argc, char** argv) {
       "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
       "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
       "%llu queries sent (%llu timed out, %llu answers matched none); "
-      "%llu SMTP probes%s for %llu MX addresses; "
+      "%llu SMTP probes%s for %llu MX addresses%s; "
       "%llu records in %s; %llu input domains skipped (already in the output "
       "or repeated)\n",
       static_cast<unsigned long long>(stats->items), stats->seconds,
@@ -667,6 +692,11 @@ int RunScanCommand(int argc, char** argv) {
       static_cast<unsigned long long>(counts.probes.load()),
       ExtraProbesText(counts).c_str(),
       static_cast<unsigned long long>(counts.probe_requests.load()),
+      counts.provider_waits.load() == 0
+          ? ""
+          : absl::StrCat(" (", counts.provider_waits.load(),
+                         " connections waited for their provider's budget)")
+                .c_str(),
       static_cast<unsigned long long>(counts.records.load()), output.c_str(),
       static_cast<unsigned long long>(skipped));
   return stats->interrupted ? 130 : 0;

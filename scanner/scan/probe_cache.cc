@@ -134,10 +134,14 @@ ProbeCache::ProbeCache(uv_loop_t* loop, ProbeCacheOptions options,
       verdicts_(verdicts),
       rate_(options_.connection_rate,
             std::max(1.0, options_.connection_rate / 20),
-            static_cast<int64_t>(uv_now(loop))) {
+            static_cast<int64_t>(uv_now(loop))),
+      gate_(options_.per_provider_sessions, options_.per_provider_rate) {
   uv_timer_init(loop_, rate_timer_.get());
   rate_timer_.MarkInitialized();
   rate_timer_.get()->data = this;
+  uv_timer_init(loop_, provider_timer_.get());
+  provider_timer_.MarkInitialized();
+  provider_timer_.get()->data = this;
   uv_idle_init(loop_, deliverer_.get());
   deliverer_.MarkInitialized();
   deliverer_.get()->data = this;
@@ -188,6 +192,22 @@ void ProbeCache::Schedule(const Key& key) {
 void ProbeCache::StartNext(const std::string& ip) {
   Address& address = addresses_[ip];
   while (address.active < address.budget && !address.queued.empty()) {
+    if (gate_.enabled()) {
+      const std::vector<std::string> groups = GroupsOf(address.queued.front());
+      const int64_t now = static_cast<int64_t>(uv_now(loop_));
+      if (!gate_.TryStartSession(groups, now)) {
+        // Its provider or network is at its budget: on when a session of
+        // theirs ends or a token comes.
+        held_back_.insert(address.queued.front());
+        provider_blocked_.insert(ip);
+        ArmProviderTimer(gate_.MsUntilConnect(groups, now));
+        return;
+      }
+      stats_.provider_peak_sessions = gate_.peak_sessions();
+      if (held_back_.erase(address.queued.front()) > 0) {
+        ++stats_.provider_waits;
+      }
+    }
     Key key = std::move(address.queued.front());
     address.queued.pop_front();
     ++address.active;
@@ -281,6 +301,7 @@ void ProbeCache::OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome) {
         },
         static_cast<uint64_t>(options_.deferred_backoff_ms) << attempt, 0);
     retries_.push_back(std::move(retry));
+    EndProviderSession(key);
     StartNext(key.first);
     return;
   }
@@ -299,6 +320,7 @@ void ProbeCache::OnOutcome(const Key& key, probe::SmtpProbeOutcome outcome) {
     ProbeOlderVersions(key, std::move(record), 0);
     return;
   }
+  EndProviderSession(key);
   Finished(key, std::move(record));
 }
 
@@ -344,19 +366,23 @@ void ProbeCache::ProbeOlderVersions(const Key& key,
     ProbeGroupSelection(key, std::move(record));
     return;
   }
-  ++stats_.probes;
-  // The first probe of this address parsed it already.
-  const sockaddr_storage address =
-      core::SocketAddress(key.first, options_.smtp_port).value();
-  probe::ProbeSmtp(
-      loop_, reinterpret_cast<const sockaddr*>(&address), key.second,
-      *options_.capped_contexts[caps - 1 - step], options_.probe,
-      [this, key, record = std::move(record),
-       step](probe::SmtpProbeOutcome outcome) mutable {
-        if (outcome.tls_done) {
-          AddAcceptedVersion(outcome.tls.version, record->probe.mutable_tls());
-        }
-        ProbeOlderVersions(key, std::move(record), step + 1);
+  WhenProviderAllows(
+      key, [this, key, record = std::move(record), step, caps]() mutable {
+        ++stats_.probes;
+        // The first probe of this address parsed it already.
+        const sockaddr_storage address =
+            core::SocketAddress(key.first, options_.smtp_port).value();
+        probe::ProbeSmtp(loop_, reinterpret_cast<const sockaddr*>(&address),
+                         key.second, *options_.capped_contexts[caps - 1 - step],
+                         options_.probe,
+                         [this, key, record = std::move(record),
+                          step](probe::SmtpProbeOutcome outcome) mutable {
+                           if (outcome.tls_done) {
+                             AddAcceptedVersion(outcome.tls.version,
+                                                record->probe.mutable_tls());
+                           }
+                           ProbeOlderVersions(key, std::move(record), step + 1);
+                         });
       });
 }
 
@@ -374,22 +400,25 @@ void ProbeCache::ProbeGroupSelection(const Key& key,
     then_census(std::move(record));
     return;
   }
-  ++stats_.probes;
-  ++stats_.pq_selection_probes;
-  probe::SmtpProbeOptions options = options_.probe;
-  options.own_client_hello =
-      tls::BuildClientHello(tls::PostQuantumSelectionHello(key.second));
-  const sockaddr_storage address =
-      core::SocketAddress(key.first, options_.smtp_port).value();
-  probe::ProbeSmtp(
-      loop_, reinterpret_cast<const sockaddr*>(&address), key.second, context_,
-      options,
-      [record = std::move(record), then_census = std::move(then_census)](
-          probe::SmtpProbeOutcome outcome) mutable {
-        FillPqSelection(outcome,
-                        record->probe.mutable_tls()->mutable_pq_selection());
-        then_census(std::move(record));
-      });
+  WhenProviderAllows(key, [this, key, record = std::move(record),
+                           then_census = std::move(then_census)]() mutable {
+    ++stats_.probes;
+    ++stats_.pq_selection_probes;
+    probe::SmtpProbeOptions options = options_.probe;
+    options.own_client_hello =
+        tls::BuildClientHello(tls::PostQuantumSelectionHello(key.second));
+    const sockaddr_storage address =
+        core::SocketAddress(key.first, options_.smtp_port).value();
+    probe::ProbeSmtp(
+        loop_, reinterpret_cast<const sockaddr*>(&address), key.second,
+        context_, options,
+        [record = std::move(record), then_census = std::move(then_census)](
+            probe::SmtpProbeOutcome outcome) mutable {
+          FillPqSelection(outcome,
+                          record->probe.mutable_tls()->mutable_pq_selection());
+          then_census(std::move(record));
+        });
+  });
 }
 
 void ProbeCache::RunCensus(const Key& key, std::shared_ptr<ProbeRecord> record,
@@ -403,29 +432,107 @@ void ProbeCache::RunCensus(const Key& key, std::shared_ptr<ProbeRecord> record,
     Release(key, std::move(record));
     return;
   }
-  ++stats_.probes;
-  ++stats_.census_probes;
-  probe::SmtpProbeOptions options = options_.probe;
-  options.own_client_hello = *std::move(hello);
-  const sockaddr_storage address =
-      core::SocketAddress(key.first, options_.smtp_port).value();
-  probe::ProbeSmtp(
-      loop_, reinterpret_cast<const sockaddr*>(&address), key.second, context_,
-      options,
-      [this, key, record = std::move(record),
-       census = std::move(census)](probe::SmtpProbeOutcome outcome) mutable {
-        census->OnAnswer(outcome.selection, outcome.session.error.has_value()
-                                                ? outcome.session.error->message
-                                                : "no answer");
-        RunCensus(key, std::move(record), std::move(census));
-      });
+  WhenProviderAllows(key, [this, key, record = std::move(record),
+                           census = std::move(census),
+                           hello = *std::move(hello)]() mutable {
+    ++stats_.probes;
+    ++stats_.census_probes;
+    probe::SmtpProbeOptions options = options_.probe;
+    options.own_client_hello = std::move(hello);
+    const sockaddr_storage address =
+        core::SocketAddress(key.first, options_.smtp_port).value();
+    probe::ProbeSmtp(
+        loop_, reinterpret_cast<const sockaddr*>(&address), key.second,
+        context_, options,
+        [this, key, record = std::move(record),
+         census = std::move(census)](probe::SmtpProbeOutcome outcome) mutable {
+          census->OnAnswer(outcome.selection,
+                           outcome.session.error.has_value()
+                               ? outcome.session.error->message
+                               : "no answer");
+          RunCensus(key, std::move(record), std::move(census));
+        });
+  });
 }
 
 void ProbeCache::Release(const Key& key, std::shared_ptr<ProbeRecord> record) {
   Address& address = addresses_[key.first];
   --address.active;
   --active_total_;
+  EndProviderSession(key);
   Finished(key, std::move(record));
+}
+
+std::vector<std::string> ProbeCache::GroupsOf(const Key& key) const {
+  return ProviderGate::GroupsOf(
+      key.first,
+      options_.org_domain_of ? options_.org_domain_of(key.second) : "");
+}
+
+void ProbeCache::WhenProviderAllows(const Key& key,
+                                    absl::AnyInvocable<void()> connect) {
+  const int64_t now = static_cast<int64_t>(uv_now(loop_));
+  if (!gate_.enabled() ||
+      (provider_waiters_.empty() && gate_.TryConnect(GroupsOf(key), now))) {
+    connect();
+    return;
+  }
+  ++stats_.provider_waits;
+  ArmProviderTimer(
+      std::max<int64_t>(1, gate_.MsUntilConnect(GroupsOf(key), now)));
+  provider_waiters_.push_back({key, std::move(connect)});
+}
+
+void ProbeCache::EndProviderSession(const Key& key) {
+  if (!gate_.enabled()) return;
+  gate_.EndSession(GroupsOf(key), static_cast<int64_t>(uv_now(loop_)));
+  RetryProviderWaits();
+}
+
+void ProbeCache::RetryProviderWaits() {
+  if (retrying_providers_) {  // a session ended while retrying: once more
+    retry_providers_again_ = true;
+    return;
+  }
+  retrying_providers_ = true;
+  do {
+    retry_providers_again_ = false;
+    // Extra handshakes of open sessions first, in the order they waited.
+    const size_t waiting = provider_waiters_.size();
+    for (size_t i = 0; i < waiting; ++i) {
+      ProviderWaiter waiter = std::move(provider_waiters_.front());
+      provider_waiters_.pop_front();
+      const std::vector<std::string> groups = GroupsOf(waiter.key);
+      const int64_t now = static_cast<int64_t>(uv_now(loop_));
+      if (gate_.TryConnect(groups, now)) {
+        waiter.connect();
+      } else {
+        ArmProviderTimer(
+            std::max<int64_t>(1, gate_.MsUntilConnect(groups, now)));
+        provider_waiters_.push_back(std::move(waiter));
+      }
+    }
+    std::vector<std::string> blocked(provider_blocked_.begin(),
+                                     provider_blocked_.end());
+    provider_blocked_.clear();
+    for (const std::string& ip : blocked) StartNext(ip);
+  } while (retry_providers_again_);
+  retrying_providers_ = false;
+}
+
+void ProbeCache::ArmProviderTimer(int64_t wait_ms) {
+  if (wait_ms <= 0) return;  // a session's end wakes it
+  if (uv_is_active(provider_timer_.as_handle()) &&
+      static_cast<int64_t>(uv_timer_get_due_in(provider_timer_.get())) <=
+          wait_ms) {
+    return;
+  }
+  uv_timer_start(
+      provider_timer_.get(),
+      [](uv_timer_t* h) {
+        static_cast<ProbeCache*>(h->data)->RetryProviderWaits();
+      },
+      static_cast<uint64_t>(wait_ms), 0);
 }
 
 void ProbeCache::Complete(const Key& key,

@@ -5,19 +5,23 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/functional/any_invocable.h"
+#include "absl/strings/string_view.h"
 #include "proto/mxscan.pb.h"
 #include "scanner/base/token_bucket.h"
 #include "scanner/core/uv_handle.h"
 #include "scanner/probe/smtp_probe.h"
 #include "scanner/scan/blocklist.h"
+#include "scanner/scan/provider_gate.h"
 #include "scanner/tls/census.h"
 #include "scanner/tls/tls_client.h"
 #include "scanner/tls/verdict_cache.h"
@@ -55,6 +59,15 @@ struct ProbeCacheOptions {
   // more connections to each address that completed a handshake, one at
   // a time.
   bool tls_census = false;
+  // Politeness per provider (provider_gate.h): sessions at once and new
+  // connections per second per organisational domain of the MX host and
+  // per /24 or /48 of its address; 0 = no limit. Every connection counts,
+  // the extra handshakes above included.
+  int per_provider_sessions = 0;
+  double per_provider_rate = 0;
+  // The organisational domain of a host name ("" for none); needed with
+  // the budget above. Thread-safe.
+  std::function<std::string(absl::string_view)> org_domain_of;
 };
 
 // ProbeRecord is one (address, SNI name) probe's outcome: the SmtpProbe of
@@ -74,6 +87,10 @@ struct ProbeCacheStats {
   uint64_t deferred_retries = 0;
   uint64_t pq_selection_probes = 0;  // among `probes`
   uint64_t census_probes = 0;        // among `probes`
+  // Connections that waited for their provider's budget.
+  uint64_t provider_waits = 0;
+  // The most sessions one provider or network had at once.
+  int provider_peak_sessions = 0;
 };
 
 // ProbeCache runs the SMTP probes of one worker loop: a big provider's MX
@@ -151,6 +168,14 @@ class ProbeCache {
   void ForgetIfIdle(const std::string& ip);
   void Deliver(std::shared_ptr<const ProbeRecord> record, Callback done);
   void OnRateTimer();
+  // Politeness per provider: the groups of a probe, running `connect`
+  // once its groups have a connection token (an extra handshake of an
+  // open session), closing a session, and retrying what waited.
+  std::vector<std::string> GroupsOf(const Key& key) const;
+  void WhenProviderAllows(const Key& key, absl::AnyInvocable<void()> connect);
+  void EndProviderSession(const Key& key);
+  void RetryProviderWaits();
+  void ArmProviderTimer(int64_t wait_ms);
 
   uv_loop_t* loop_;
   ProbeCacheOptions options_;
@@ -163,6 +188,19 @@ class ProbeCache {
   UvHandle<uv_timer_t> rate_timer_;
   std::deque<Key> waiting_for_rate_;
   UvHandle<uv_idle_t> deliverer_;
+  ProviderGate gate_;
+  struct ProviderWaiter {
+    Key key;
+    absl::AnyInvocable<void()> connect;
+  };
+  std::deque<ProviderWaiter> provider_waiters_;
+  // Addresses whose next probe waits for its provider's budget, and the
+  // probes that waited (counted once each when they start).
+  absl::flat_hash_set<std::string> provider_blocked_;
+  absl::flat_hash_set<Key> held_back_;
+  UvHandle<uv_timer_t> provider_timer_;
+  bool retrying_providers_ = false;
+  bool retry_providers_again_ = false;
   std::vector<std::pair<std::shared_ptr<const ProbeRecord>, Callback>> ready_;
   std::vector<std::unique_ptr<RetryTimer>> retries_;
   size_t active_total_ = 0;

@@ -28,7 +28,17 @@ void AddUnique(const std::string& s, std::vector<std::string>* out) {
 Farm::Farm(uv_loop_t* loop, Options options)
     : loop_(loop), options_(std::move(options)) {}
 
-Farm::~Farm() { Stop(); }
+Farm::~Farm() {
+  Stop();
+  if (session_log_ != nullptr) std::fclose(session_log_);
+}
+
+void Farm::LogSession(const char* event, const std::string& address) {
+  if (session_log_ == nullptr) return;
+  std::fprintf(session_log_, "%s %llu %s\n", event,
+               static_cast<unsigned long long>(uv_hrtime() / 1000000),
+               address.c_str());
+}
 
 absl::StatusOr<std::unique_ptr<Farm>> Farm::Start(uv_loop_t* loop,
                                                   Options options) {
@@ -37,6 +47,14 @@ absl::StatusOr<std::unique_ptr<Farm>> Farm::Start(uv_loop_t* loop,
   if (o.smtp_port < 0 || o.smtp_port > 65535 || o.https_port < 0 ||
       o.https_port > 65535) {
     return absl::InvalidArgumentError("ports must be in 0..65535");
+  }
+  if (!o.session_log.empty()) {
+    farm->session_log_ = std::fopen(o.session_log.c_str(), "a");
+    if (farm->session_log_ == nullptr) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot open the session log ", o.session_log));
+    }
+    setvbuf(farm->session_log_, nullptr, _IOLBF, 0);  // whole lines
   }
   const int64_t now = o.now != 0 ? o.now : static_cast<int64_t>(time(nullptr));
   absl::StatusOr<std::unique_ptr<TlsContexts>> tls =
@@ -179,6 +197,12 @@ void Farm::OnConnection(Listener* listener) {
     settings.tls_context = tls_->SmtpContext(site.behaviour);
     settings.credential = credentials_[listener->site].get();
     settings.session_context = site.address;
+    if (session_log_ != nullptr) {
+      LogSession("open", site.address);
+      settings.on_closed = [this, address = site.address] {
+        LogSession("close", address);
+      };
+    }
   }
   FarmConnection::Accept(loop_, listener->tcp.as_stream(),
                          std::move(conversation), std::move(settings),

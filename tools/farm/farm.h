@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,10 @@ class Farm {
     size_t max_connections = 10000;         // then new ones are closed
     int64_t now = 0;  // seconds since the epoch for certificates; 0: now
     TlsContexts::FixedKeys keys;  // none: fresh keys
+    // Where each SMTP connection's opening and closing is logged, one line
+    // each: "open|close MONOTONIC_MS ADDRESS" (what a provider sees of a
+    // scan: sessions at once, connections per second); empty: not logged.
+    std::string session_log;
   };
 
   static absl::StatusOr<std::unique_ptr<Farm>> Start(uv_loop_t* loop,
@@ -84,8 +89,11 @@ class Farm {
                       int* port);
   void OnConnection(Listener* listener);
 
+  void LogSession(const char* event, const std::string& address);
+
   uv_loop_t* loop_;
   Options options_;
+  std::FILE* session_log_ = nullptr;
   std::unique_ptr<TlsContexts> tls_;
   std::unique_ptr<PolicyStore> policies_;
   // Per SMTP site (same index): the chain it presents, or null.

@@ -229,6 +229,7 @@ void FarmConnection::OnShutdown(int status) {
 void FarmConnection::CloseNow(bool reset) {
   if (closing_) return;
   closing_ = true;
+  if (settings_.on_closed) settings_.on_closed();
   if (set_ != nullptr) set_->erase(this);
   set_ = nullptr;
   conversation_.reset();

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,8 @@ class FarmConnection {
     std::string session_context;             // TLS resumption scope
     bool tls_from_start = false;             // HTTPS
     int64_t timeout_ms = 60000;
+    // Called once when the connection closes, however it closes.
+    std::function<void()> on_closed;
   };
 
   // Accept takes the pending connection of `server` and starts the

@@ -4,7 +4,7 @@
 //   smtp_farm --behaviours FILE [--smtp-port N] [--https-port N]
 //             [--mta-sts DIR] [--ca-out FILE] [--ready-file FILE]
 //             [--https-address ADDR]... [--timeout-ms MS]
-//             [--max-connections N] [--key-dir DIR]
+//             [--max-connections N] [--key-dir DIR] [--session-log FILE]
 //
 // --behaviours   the per-address JSON (tools/farm/behaviours.h)
 // --smtp-port    SMTP port on every address (default 0: a free port)
@@ -19,6 +19,8 @@
 // --max-connections  beyond this, new connections are closed at once
 //                (default 10000, lowered to what the descriptor limit
 //                leaves after the listeners)
+// --session-log  FILE: a line per SMTP connection opened and closed,
+//                "open|close MONOTONIC_MS ADDRESS" (politeness tests)
 // --key-dir      DIR/intermediate.pem (P-256) and DIR/leaf.pem: fixed keys
 //                for the intermediate CA and every leaf, so that TLSA
 //                records can match them (default: fresh keys)
@@ -107,6 +109,8 @@ int main(int argc, char** argv) {
       options.connection_timeout_ms = number;
     } else if (flag == "--key-dir") {
       key_dir = value;
+    } else if (flag == "--session-log") {
+      options.session_log = value;
     } else if (flag == "--max-connections" && numeric && number > 0) {
       options.max_connections = static_cast<size_t>(number);
     } else {

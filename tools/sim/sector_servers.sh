@@ -13,7 +13,9 @@
 # SMTP_PORT, HTTPS_PORT, CA_FILE (the farm's root, for mxscan --ca-file),
 # PSL_FILE, FARM_PID (FARM_PIDS: every farm's), SIGN_SECONDS. The farm
 # binary is $SMTP_FARM, else the Bazel-built one. NSD_WAIT_SECONDS as
-# nsd_server.sh.
+# nsd_server.sh. FARM_SESSION_LOG=1: each farm logs every SMTP connection
+# opened and closed to WORKDIR/farm/sessions*.log (smtp_farm
+# --session-log), what the providers see of a scan.
 #
 # The farm opens a socket per MX address: a sector with more addresses
 # than a process may open (ulimit -Hn, less FARM_SPARE_FDS (1000, at most
@@ -53,6 +55,7 @@ start_farm() {
   "$farm" --behaviours "$behaviours" --mta-sts "$work/sim/mta-sts" \
     --smtp-port "$port" --https-port 0 --ca-out "$work/farm/ca$suffix.pem" \
     --key-dir "$here/farm_keys" ${https[@]+"${https[@]}"} \
+    ${FARM_SESSION_LOG:+--session-log "$work/farm/sessions$suffix.log"} \
     --ready-file "$work/farm/ready$suffix" >"$work/farm/farm$suffix.log" 2>&1 &
   pid=$!
   farm_pids+=("$pid")
