@@ -127,6 +127,23 @@ void SummarizeKeyExchange(const DomainResult& r, DomainSummary* s) {
   }
 }
 
+// The versions its answering servers accept (TlsInfo.versions_accepted,
+// listed only when the capped handshakes ran).
+void SummarizeVersionsAccepted(const DomainResult& r, DomainSummary* s) {
+  for (const MxHost& host : r.mx()) {
+    for (const MxAddress& address : host.addresses()) {
+      if (!Answered(address) || !address.smtp().has_tls()) continue;
+      const TlsInfo& tls = address.smtp().tls();
+      if (tls.versions_accepted().empty()) continue;
+      s->Set(Metric::kTlsVersionsProbed);
+      for (const std::string& version : tls.versions_accepted()) {
+        if (version == "TLSv1") s->Set(Metric::kTls10AcceptedAnyMx);
+        if (version == "TLSv1.1") s->Set(Metric::kTls11AcceptedAnyMx);
+      }
+    }
+  }
+}
+
 // The TLS census (TlsInfo.census): the domain's servers at their worst
 // class; a server without a census (it failed) counts as not good.
 void SummarizeTlsCensus(const DomainResult& r, DomainSummary* s) {
@@ -147,6 +164,7 @@ void SummarizeTlsCensus(const DomainResult& r, DomainSummary* s) {
               : 0;
     }
   }
+  SummarizeVersionsAccepted(r, s);
   if (!probed) return;
   s->Set(Metric::kTlsCensusProbed);
   if (!s->Has(Metric::kStarttlsAllMx) || answered_with_tls == 0) return;

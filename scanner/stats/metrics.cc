@@ -71,6 +71,12 @@ const std::array<MetricInfo, kMetricCount>& Metrics() {
        "TLS census: good all MX", MetricGroup::kCertificate},
       {Metric::kTlsClassSufficientAllMx, "tls_class_sufficient_all_mx",
        "TLS census: sufficient or good all MX", MetricGroup::kCertificate},
+      {Metric::kTlsVersionsProbed, "tls_versions_probed",
+       "TLS versions: probed", MetricGroup::kCertificate},
+      {Metric::kTls10AcceptedAnyMx, "tls10_accepted_any_mx",
+       "TLS 1.0 accepted by some MX", MetricGroup::kCertificate},
+      {Metric::kTls11AcceptedAnyMx, "tls11_accepted_any_mx",
+       "TLS 1.1 accepted by some MX", MetricGroup::kCertificate},
   }};
   return kMetrics;
 }

@@ -66,8 +66,12 @@ enum class Metric : int {
   kTlsCensusProbed,
   kTlsClassGoodAllMx,
   kTlsClassSufficientAllMx,
+  // Versions accepted (--probe-tls-versions, --tls-census).
+  kTlsVersionsProbed,
+  kTls10AcceptedAnyMx,
+  kTls11AcceptedAnyMx,
 };
-inline constexpr size_t kMetricCount = 48;
+inline constexpr size_t kMetricCount = 51;
 
 // Where a metric appears in the md and html reports.
 enum class MetricGroup {

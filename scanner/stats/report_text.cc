@@ -113,6 +113,13 @@ bool NotMeasured(const Tally& tally, Metric metric) {
       tally.Count(Metric::kStarttlsAllMx) > 0) {
     return true;
   }
+  // The versions accepted (a scan without --probe-tls-versions).
+  if ((metric == Metric::kTls10AcceptedAnyMx ||
+       metric == Metric::kTls11AcceptedAnyMx) &&
+      tally.Count(Metric::kTlsVersionsProbed) == 0 &&
+      tally.Count(Metric::kStarttlsAllMx) > 0) {
+    return true;
+  }
   // Likewise the census (a scan without --tls-census).
   if ((metric == Metric::kTlsClassGoodAllMx ||
        metric == Metric::kTlsClassSufficientAllMx) &&

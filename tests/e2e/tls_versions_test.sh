@@ -63,3 +63,12 @@ assert seen["c.tv.test"] == (
     "TLSv1.3", "TLSv1", ["TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"]), seen
 print("tls_versions_test: oldest versions found:", seen)
 PY
+# The sector's figures: TLS 1.0 accepted by b and c, TLS 1.1 by c.
+"$RUNFILES/scanner/mxscan" stats "$TMP/out" --format json >"$TMP/stats.json"
+python3 - "$TMP/stats.json" <<'PY'
+import json, sys
+o = json.load(open(sys.argv[1]))["overall"]
+got = {k: o[k] for k in ("tls_versions_probed", "tls10_accepted_any_mx", "tls11_accepted_any_mx")}
+assert got == {"tls_versions_probed": 3, "tls10_accepted_any_mx": 2,
+               "tls11_accepted_any_mx": 1}, got
+PY

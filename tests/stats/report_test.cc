@@ -203,9 +203,10 @@ TEST(ReportTest, DnssecNotMeasuredWithoutAValidatingResolver) {
                             .at("not_measured")
                             .list_value();
   // dnssec, dane_published, dane_valid, dane_effective, DANE over each
-  // address family, the post-quantum key exchange (no --probe-pq) and
-  // the two census classes (no --tls-census).
-  EXPECT_EQ(missing.values_size(), 9);
+  // address family, the post-quantum key exchange (no --probe-pq), the
+  // two census classes (no --tls-census) and the old versions accepted
+  // (no --probe-tls-versions).
+  EXPECT_EQ(missing.values_size(), 11);
   // A domain that asked nothing (an invalid name) changes nothing.
   DomainResult invalid;
   invalid.set_domain("bad..example");
