@@ -66,7 +66,8 @@ class SmtpProbeRun {
           return;
         case Session::Action::kStartTls:
           if (!options_.own_client_hello.empty() && selection_ == nullptr) {
-            selection_ = std::make_unique<tls::ServerHelloReader>();
+            selection_ = std::make_unique<tls::ServerHelloReader>(
+                options_.read_key_exchange);
             pending_ += options_.own_client_hello;
             continue;
           }

@@ -39,6 +39,9 @@ struct SmtpProbeOptions {
   // record (tls/client_hello.h) is sent instead of a handshake, and the
   // connection ends at the server's answer (SmtpProbeOutcome::selection).
   std::string own_client_hello;
+  // ... and past a TLS 1.2 ServerHello, the ServerKeyExchange's group
+  // (ServerHelloReader(true)).
+  bool read_key_exchange = false;
 };
 
 // What one probe saw. The certificate chain in `tls` is not judged here.

@@ -86,6 +86,10 @@ void FillCensus(const tls::CensusResult& result, TlsInfo* tls) {
   for (uint16_t group : result.tls13_groups) {
     out->add_tls13_groups(tls::GroupName(group));
   }
+  for (uint16_t curve : result.tls12_curves) {
+    out->add_tls12_curves(tls::GroupName(curve));
+  }
+  out->set_dhe_bits(result.dhe_bits);
   if (result.server_preference.has_value()) {
     out->set_suite_order(*result.server_preference ? "server" : "client");
   }
@@ -423,7 +427,7 @@ void ProbeCache::ProbeGroupSelection(const Key& key,
 
 void ProbeCache::RunCensus(const Key& key, std::shared_ptr<ProbeRecord> record,
                            std::shared_ptr<tls::TlsCensus> census) {
-  std::optional<std::string> hello;
+  std::optional<tls::TlsCensus::Hello> hello;
   if (census != nullptr) hello = census->NextHello();
   if (!hello.has_value()) {
     if (census != nullptr) {
@@ -438,7 +442,8 @@ void ProbeCache::RunCensus(const Key& key, std::shared_ptr<ProbeRecord> record,
     ++stats_.probes;
     ++stats_.census_probes;
     probe::SmtpProbeOptions options = options_.probe;
-    options.own_client_hello = std::move(hello);
+    options.own_client_hello = std::move(hello.record);
+    options.read_key_exchange = hello.key_exchange;
     const sockaddr_storage address =
         core::SocketAddress(key.first, options_.smtp_port).value();
     probe::ProbeSmtp(

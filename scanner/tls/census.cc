@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "scanner/tls/client_hello.h"
 #include "scanner/tls/group_selection.h"
@@ -27,9 +28,9 @@ std::vector<uint16_t> AllGroups() {
 
 // The selection probe's hello (browser-like extensions, an X25519 share)
 // narrowed to one version and the suites and groups of a step.
-ClientHelloSpec Hello(const std::string& server_name, uint16_t version,
-                      std::vector<uint16_t> suites,
-                      std::vector<uint16_t> groups, bool x25519_share) {
+ClientHelloSpec HelloOf(const std::string& server_name, uint16_t version,
+                        std::vector<uint16_t> suites,
+                        std::vector<uint16_t> groups, bool x25519_share) {
   ClientHelloSpec spec = PostQuantumSelectionHello(server_name);
   spec.versions = {version};
   spec.cipher_suites = std::move(suites);
@@ -52,7 +53,18 @@ TlsCensus::TlsCensus(std::string server_name, bool tls13)
   remaining_ = SuitesOf(tls13 ? kTls13 : kTls12);
 }
 
-std::optional<std::string> TlsCensus::NextHello() {
+std::vector<uint16_t> TlsCensus::AcceptedWith(absl::string_view kind) const {
+  std::vector<uint16_t> out;
+  for (uint16_t code : result_.tls12_suites) {
+    const CipherSuite* suite = FindCipherSuite(code);
+    if (suite != nullptr && absl::StrContains(suite->name, kind)) {
+      out.push_back(code);
+    }
+  }
+  return out;
+}
+
+std::optional<TlsCensus::Hello> TlsCensus::NextHello() {
   if (step_ == Step::kDone) return std::nullopt;
   if (result_.handshakes >= kMaxHandshakes) {
     result_.error =
@@ -63,27 +75,46 @@ std::optional<std::string> TlsCensus::NextHello() {
   ClientHelloSpec spec;
   switch (step_) {
     case Step::kTls13Suites:
-      spec = Hello(server_name_, kTls13, remaining_, AllGroups(), true);
+      spec = HelloOf(server_name_, kTls13, remaining_, AllGroups(), true);
       break;
     case Step::kTls13Groups:
-      spec = Hello(server_name_, kTls13, SuitesOf(kTls13), remaining_, false);
+      spec = HelloOf(server_name_, kTls13, SuitesOf(kTls13), remaining_, false);
       break;
     case Step::kTls12Suites:
-      spec = Hello(server_name_, kTls12, remaining_, AllGroups(), false);
+      spec = HelloOf(server_name_, kTls12, remaining_, AllGroups(), false);
       break;
     case Step::kPreference: {
       std::vector<uint16_t> reversed(result_.tls12_suites.rbegin(),
                                      result_.tls12_suites.rend());
-      spec =
-          Hello(server_name_, kTls12, std::move(reversed), AllGroups(), false);
+      spec = HelloOf(server_name_, kTls12, std::move(reversed), AllGroups(),
+                     false);
       break;
     }
+    case Step::kTls12Curves: {
+      // The curves found stay on the list, last: in TLS 1.2 the list also
+      // names the curves an ECDSA certificate may be on (RFC 8422 section
+      // 5.1), and a server whose certificate's curve is missing refuses.
+      std::vector<uint16_t> curves = remaining_;
+      if (curves_found_last_) {
+        curves.insert(curves.end(), result_.tls12_curves.begin(),
+                      result_.tls12_curves.end());
+      }
+      spec = HelloOf(server_name_, kTls12, AcceptedWith("_ECDHE_"),
+                     std::move(curves), false);
+      break;
+    }
+    case Step::kTls12Dhe:
+      spec =
+          HelloOf(server_name_, kTls12, AcceptedWith("_DHE_"),
+                  {kGroupFfdhe2048, kGroupFfdhe3072, kGroupFfdhe4096}, false);
+      break;
     case Step::kDone:
       return std::nullopt;
   }
   ++result_.handshakes;
   awaiting_ = true;
-  return BuildClientHello(spec);
+  return Hello{BuildClientHello(spec),
+               step_ == Step::kTls12Curves || step_ == Step::kTls12Dhe};
 }
 
 void TlsCensus::OnAnswer(const std::optional<ServerHelloSummary>& answer,
@@ -98,33 +129,55 @@ void TlsCensus::OnAnswer(const std::optional<ServerHelloSummary>& answer,
   const bool refused = answer->kind == ServerHelloSummary::Kind::kAlert;
   // What the server picked from the offer, if it is one of ours.
   uint16_t picked = 0;
+  std::vector<uint16_t>* found = nullptr;
   switch (step_) {
     case Step::kTls13Suites:
-    case Step::kTls12Suites:
-    case Step::kPreference:
       picked = answer->cipher_suite;
+      found = &result_.tls13_suites;
+      break;
+    case Step::kTls12Suites:
+      picked = answer->cipher_suite;
+      found = &result_.tls12_suites;
       break;
     case Step::kTls13Groups:
       picked = answer->kind == ServerHelloSummary::Kind::kHelloRetryRequest
                    ? answer->group
                    : 0;
+      found = &result_.tls13_groups;
       break;
+    case Step::kTls12Curves:
+      picked = answer->group;
+      found = &result_.tls12_curves;
+      break;
+    case Step::kPreference:
+      if (!refused) {
+        result_.server_preference =
+            answer->cipher_suite == result_.tls12_suites.front();
+      }
+      Advance();
+      return;
+    case Step::kTls12Dhe:
+      if (!refused) result_.dhe_bits = answer->dhe_bits;
+      Advance();
+      return;
     case Step::kDone:
       return;
   }
-  if (step_ == Step::kPreference) {
-    if (!refused) {
-      result_.server_preference = picked == result_.tls12_suites.front();
-    }
-    step_ = Step::kDone;
-    return;
-  }
   auto offered = std::find(remaining_.begin(), remaining_.end(), picked);
+  if (step_ == Step::kTls12Curves) {
+    if (refused && !curves_found_last_ && !found->empty()) {
+      curves_found_last_ = true;  // once more, with the curves found last
+      return;
+    }
+    if (!refused &&
+        std::find(found->begin(), found->end(), picked) != found->end()) {
+      Advance();  // it prefers one found already: no new one to find
+      return;
+    }
+    curves_found_last_ = false;
+  }
   if (!refused && picked != 0 && offered != remaining_.end()) {
-    (step_ == Step::kTls13Suites   ? result_.tls13_suites
-     : step_ == Step::kTls13Groups ? result_.tls13_groups
-                                   : result_.tls12_suites)
-        .push_back(picked);
+    found->push_back(picked);
     remaining_.erase(offered);
     if (!remaining_.empty()) return;  // offer the rest
   } else if (!refused) {
@@ -147,10 +200,21 @@ void TlsCensus::Advance() {
       remaining_ = SuitesOf(kTls12);
       return;
     case Step::kTls12Suites:
-      step_ =
-          result_.tls12_suites.size() >= 2 ? Step::kPreference : Step::kDone;
-      return;
+      if (result_.tls12_suites.size() >= 2) {
+        step_ = Step::kPreference;
+        return;
+      }
+      [[fallthrough]];
     case Step::kPreference:
+      step_ = Step::kTls12Curves;
+      remaining_ = {kGroupX25519, kGroupSecp256r1, kGroupSecp384r1,
+                    kGroupSecp521r1, kGroupX448};
+      if (!AcceptedWith("_ECDHE_").empty()) return;
+      [[fallthrough]];
+    case Step::kTls12Curves:
+      step_ = AcceptedWith("_DHE_").empty() ? Step::kDone : Step::kTls12Dhe;
+      return;
+    case Step::kTls12Dhe:
     case Step::kDone:
       step_ = Step::kDone;
       return;
@@ -175,8 +239,14 @@ CensusClass ClassifyCensus(const CensusResult& census,
       if (suite != nullptr) note(suite->name, suite->klass);
     }
   }
-  for (uint16_t group : census.tls13_groups) {
-    note(GroupName(group), GroupClass(group));
+  for (const auto* groups : {&census.tls13_groups, &census.tls12_curves}) {
+    for (uint16_t group : *groups) note(GroupName(group), GroupClass(group));
+  }
+  if (census.dhe_bits > 0) {
+    note(absl::StrCat("DHE ", census.dhe_bits, " bits"),
+         census.dhe_bits >= 3072   ? TlsClass::kSufficient
+         : census.dhe_bits >= 2048 ? TlsClass::kPhaseOut
+                                   : TlsClass::kInsufficient);
   }
   return out;
 }

@@ -27,15 +27,27 @@ namespace mxscan::tls {
 //      server names the group it wants in a HelloRetryRequest;
 //   3. TLS 1.2 suites (and older ones a TLS 1.2 server still takes);
 //   4. once, the TLS 1.2 suites found in the reverse order: the server
-//      that picks its first choice again enforces its own order.
-// Each step costs one ClientHello per suite or group accepted, plus one
-// refused; the whole census at most kMaxHandshakes.
+//      that picks its first choice again enforces its own order;
+//   5. TLS 1.2 curves (a server with ECDHE suites): its ECDHE suites with
+//      the curves left, the curve read from the ServerKeyExchange; when
+//      the server refuses, once more with the curves found offered last
+//      (in TLS 1.2 the list also names the curves an ECDSA certificate
+//      may be on, RFC 8422 section 5.1); a curve found again ends the
+//      step (at most two ClientHellos per curve);
+//   6. once, a server with DHE suites: its DHE suites with the RFC 7919
+//      groups offered, and the size of the prime it sends.
+// Each step costs one ClientHello per suite or group accepted (two per
+// TLS 1.2 curve at most), plus one or two to end it; the whole census at
+// most kMaxHandshakes.
 
 struct CensusResult {
   // In the order the server picked them (its preference when it has one).
   std::vector<uint16_t> tls13_suites;
   std::vector<uint16_t> tls13_groups;
   std::vector<uint16_t> tls12_suites;
+  std::vector<uint16_t> tls12_curves;
+  // Bits of the prime a DHE key exchange uses (0: no DHE suite).
+  uint32_t dhe_bits = 0;
   // Whether the server enforces its own TLS 1.2 suite order; unknown with
   // fewer than two suites.
   std::optional<bool> server_preference;
@@ -51,8 +63,14 @@ class TlsCensus {
   // `tls13`: the server negotiated TLS 1.3 with our usual ClientHello.
   TlsCensus(std::string server_name, bool tls13);
 
-  // The next ClientHello record to send; nullopt when the census is done.
-  std::optional<std::string> NextHello();
+  struct Hello {
+    std::string record;  // the ClientHello record
+    // Read past a TLS 1.2 ServerHello to the key exchange
+    // (ServerHelloReader(true)).
+    bool key_exchange = false;
+  };
+  // The next ClientHello to send; nullopt when the census is done.
+  std::optional<Hello> NextHello();
   // The server's answer to it, or nullopt and why there was none (the
   // connection failed, the bytes were not a ServerHello). No answer ends
   // the census: a server that stops answering is not asked again.
@@ -67,14 +85,20 @@ class TlsCensus {
     kTls13Groups,
     kTls12Suites,
     kPreference,
+    kTls12Curves,
+    kTls12Dhe,
     kDone
   };
+  // The accepted TLS 1.2 suites whose name holds `kind` ("_ECDHE_").
+  std::vector<uint16_t> AcceptedWith(absl::string_view kind) const;
   void Advance();
 
   std::string server_name_;
   Step step_;
   std::vector<uint16_t> remaining_;  // what the current step still offers
   bool awaiting_ = false;
+  // The TLS 1.2 curves step offers the curves found too, last.
+  bool curves_found_last_ = false;
   CensusResult result_;
 };
 

@@ -2,7 +2,9 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "scanner/tls/cipher_suites.h"
 #include "scanner/tls/tls_codepoints.h"
 
 namespace mxscan::tls {
@@ -85,6 +87,10 @@ ServerHelloReader::State ServerHelloReader::Feed(absl::string_view bytes) {
         absl::string_view(records_).substr(5, length);
     if (type == kAlertRecord) {
       if (payload.size() < 2) return Fail("a truncated alert");
+      if (hello_read_) {  // the ServerHello stands; its key exchange is not
+        state_ = State::kDone;
+        return state_;
+      }
       summary_.kind = ServerHelloSummary::Kind::kAlert;
       summary_.alert = static_cast<uint8_t>(payload[1]);
       state_ = State::kDone;
@@ -98,6 +104,7 @@ ServerHelloReader::State ServerHelloReader::Feed(absl::string_view bytes) {
 }
 
 ServerHelloReader::State ServerHelloReader::ParseHandshake() {
+  if (hello_read_) return ParseKeyExchange();
   if (handshake_.size() < 4) return State::kNeedMore;
   const auto type = static_cast<uint8_t>(handshake_[0]);
   if (type != kServerHelloMessage) {
@@ -111,7 +118,79 @@ ServerHelloReader::State ServerHelloReader::ParseHandshake() {
     return Fail(absl::StrCat("a ServerHello of ", length, " bytes"));
   }
   if (handshake_.size() < 4 + length) return State::kNeedMore;
-  return ParseServerHello(absl::string_view(handshake_).substr(4, length));
+  const State state =
+      ParseServerHello(absl::string_view(handshake_).substr(4, length));
+  if (state != State::kDone || !key_exchange_ ||
+      summary_.kind != ServerHelloSummary::Kind::kServerHello ||
+      summary_.version >= kTls13) {
+    return state;
+  }
+  // TLS 1.2: the key exchange comes in the ServerKeyExchange.
+  handshake_.erase(0, 4 + length);
+  hello_read_ = true;
+  state_ = State::kNeedMore;
+  return ParseKeyExchange();
+}
+
+ServerHelloReader::State ServerHelloReader::ParseKeyExchange() {
+  constexpr uint8_t kCertificate = 11;
+  constexpr uint8_t kCertificateStatus = 22;
+  constexpr uint8_t kServerKeyExchange = 12;
+  constexpr uint8_t kServerHelloDone = 14;
+  while (handshake_.size() >= 4) {
+    const auto type = static_cast<uint8_t>(handshake_[0]);
+    const size_t length = (static_cast<unsigned char>(handshake_[1]) << 16) |
+                          (static_cast<unsigned char>(handshake_[2]) << 8) |
+                          static_cast<unsigned char>(handshake_[3]);
+    if (length > kMaxServerBytes) {
+      return Fail(absl::StrCat("a handshake message of ", length, " bytes"));
+    }
+    if (handshake_.size() < 4 + length) return State::kNeedMore;
+    const absl::string_view body =
+        absl::string_view(handshake_).substr(4, length);
+    if (type == kServerHelloDone) break;  // RSA key exchange: no group
+    if (type == kServerKeyExchange) {
+      Cursor in(body);
+      uint32_t curve_type = 0;
+      uint32_t curve = 0;
+      absl::string_view prime;
+      // An ECDHE key exchange starts with a named curve (RFC 8422 5.4),
+      // a DHE one with its prime (RFC 5246 7.4.3): the suite says which.
+      const CipherSuite* suite = FindCipherSuite(summary_.cipher_suite);
+      const bool finite_field =
+          suite != nullptr && (absl::StrContains(suite->name, "_DHE_") ||
+                               absl::StrContains(suite->name, "_DH_anon_"));
+      if (!finite_field) {
+        if (!in.U8(&curve_type) || !in.U16(&curve)) {
+          return Fail("a truncated ServerKeyExchange");
+        }
+        summary_.group = static_cast<uint16_t>(curve);
+      } else {
+        if (!in.Vector(2, &prime) || prime.empty()) {
+          return Fail("a malformed ServerKeyExchange");
+        }
+        size_t zeros = 0;
+        while (zeros < prime.size() && prime[zeros] == 0) ++zeros;
+        uint32_t bits = 8 * static_cast<uint32_t>(prime.size() - zeros);
+        if (zeros < prime.size()) {
+          for (uint8_t top = static_cast<uint8_t>(prime[zeros]);
+               (top & 0x80) == 0; top <<= 1) {
+            --bits;
+          }
+        }
+        summary_.dhe_bits = bits;
+      }
+      break;
+    }
+    if (type != kCertificate && type != kCertificateStatus) {
+      return Fail(absl::StrCat("handshake message ", static_cast<int>(type),
+                               " before the key exchange"));
+    }
+    handshake_.erase(0, 4 + length);
+  }
+  if (handshake_.size() < 4) return State::kNeedMore;
+  state_ = State::kDone;
+  return state_;
 }
 
 ServerHelloReader::State ServerHelloReader::ParseServerHello(

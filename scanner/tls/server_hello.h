@@ -26,10 +26,20 @@ struct ServerHelloSummary {
   // names it later); HelloRetryRequest: the group it asks a share for.
   uint16_t group = 0;
   uint8_t alert = 0;  // kAlert: the description
+  // With ServerHelloReader's key exchange reading, for TLS 1.2 and before:
+  // the named curve of an ECDHE ServerKeyExchange (in `group`), or the
+  // bits of a DHE one's prime; 0 when there is none (RSA key exchange).
+  uint32_t dhe_bits = 0;
 };
 
 class ServerHelloReader {
  public:
+  ServerHelloReader() = default;
+  // With `key_exchange`, a TLS 1.2 (or older) ServerHello is not the end:
+  // the reader goes on past the Certificate to the ServerKeyExchange (or
+  // the ServerHelloDone of RSA key exchange) and reports its group.
+  explicit ServerHelloReader(bool key_exchange) : key_exchange_(key_exchange) {}
+
   // Bytes read at most before the answer must be complete.
   static constexpr size_t kMaxServerBytes = 64 * 1024;
 
@@ -48,11 +58,15 @@ class ServerHelloReader {
   // Parses the first handshake message once `handshake_` holds it whole.
   State ParseHandshake();
   State ParseServerHello(absl::string_view body);
+  // After a TLS 1.2 ServerHello: the messages up to the key exchange.
+  State ParseKeyExchange();
 
   State state_ = State::kNeedMore;
   std::string records_;    // bytes not yet taken as whole records
   std::string handshake_;  // handshake bytes of the records so far
   size_t read_ = 0;
+  bool key_exchange_ = false;
+  bool hello_read_ = false;  // reading the messages after it
   ServerHelloSummary summary_;
   std::string error_;
 };

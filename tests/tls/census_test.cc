@@ -24,8 +24,9 @@ using ServerConfig = testing::HelloServerConfig;
 
 // The server's first answer to `hello`, as the census reads it.
 std::optional<ServerHelloSummary> Answer(const ServerConfig& config,
-                                         const std::string& hello) {
-  ServerHelloReader reader;
+                                         const std::string& hello,
+                                         bool key_exchange) {
+  ServerHelloReader reader(key_exchange);
   reader.Feed(testing::ServerAnswer(config, hello));
   if (reader.state() != ServerHelloReader::State::kDone) return std::nullopt;
   return reader.summary();
@@ -33,8 +34,9 @@ std::optional<ServerHelloSummary> Answer(const ServerConfig& config,
 
 CensusResult RunCensus(const ServerConfig& config, bool tls13) {
   TlsCensus census("mx.example.com", tls13);
-  while (std::optional<std::string> hello = census.NextHello()) {
-    const std::optional<ServerHelloSummary> answer = Answer(config, *hello);
+  while (std::optional<TlsCensus::Hello> hello = census.NextHello()) {
+    const std::optional<ServerHelloSummary> answer =
+        Answer(config, hello->record, hello->key_exchange);
     census.OnAnswer(answer, answer ? "" : "no ServerHello");
   }
   return census.result();
@@ -52,9 +54,14 @@ TEST(CensusTest, FindsExactlyWhatTheServerAccepts) {
   EXPECT_THAT(r.tls12_suites, ElementsAre(0xc02b, 0xc00a));
   ASSERT_TRUE(r.server_preference.has_value());
   EXPECT_FALSE(*r.server_preference);
+  // The TLS 1.2 curves, from the ServerKeyExchange.
+  EXPECT_THAT(r.tls12_curves,
+              UnorderedElementsAre(kGroupX25519, kGroupSecp384r1));
+  EXPECT_EQ(r.dhe_bits, 0u);
   // One ClientHello per suite or group found plus one refused per step,
   // and the order check.
-  EXPECT_EQ(r.handshakes, (3 + 1) + (2 + 1) + (2 + 1) + 1);
+  // (The curves step retries its refusal once with the curves found.)
+  EXPECT_EQ(r.handshakes, (3 + 1) + (2 + 1) + (2 + 1) + 1 + (2 + 2));
 
   const CensusClass c = ClassifyCensus(r, {"TLSv1.3", "TLSv1.2"});
   EXPECT_EQ(c.worst, TlsClass::kSufficient);

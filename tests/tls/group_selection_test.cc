@@ -80,6 +80,41 @@ TEST(GroupSelectionTest, NoCommonGroupIsAnAlert) {
   EXPECT_EQ(AlertName(r.summary().alert), "handshake_failure");
 }
 
+// A TLS 1.2 DHE key exchange: the prime's size, read past the
+// Certificate (RFC 5246 7.4.3).
+TEST(ServerHelloReaderTest, ReadsTheSizeOfADhePrime) {
+  auto message = [](uint8_t type, const std::string& body) {
+    return std::string(1, static_cast<char>(type)) + std::string(1, '\0') +
+           std::string(1, static_cast<char>(body.size() >> 8)) +
+           std::string(1, static_cast<char>(body.size() & 0xff)) + body;
+  };
+  std::string hello("\x03\x03", 2);
+  hello += std::string(32, 'r') + std::string(1, '\0');  // random, no id
+  hello += std::string("\x00\x9e\x00", 3);  // DHE_RSA_AES_128_GCM, null
+  std::string prime(256, '\x01');
+  prime[0] = '\xff';  // 2048 bits
+  const std::string key_exchange =
+      std::string("\x01\x00", 2) + prime + std::string("\x00\x01\x02", 3);
+  const std::string flight = message(2, hello) +
+                             message(11, std::string(3, '\0')) +
+                             message(12, key_exchange);
+  const std::string record =
+      std::string("\x16\x03\x03", 3) +
+      std::string(1, static_cast<char>(flight.size() >> 8)) +
+      std::string(1, static_cast<char>(flight.size() & 0xff)) + flight;
+  ServerHelloReader plain;
+  ASSERT_EQ(plain.Feed(record), ServerHelloReader::State::kDone);
+  EXPECT_EQ(plain.summary().dhe_bits, 0u);  // not asked to read on
+  ServerHelloReader reader(/*key_exchange=*/true);
+  ServerHelloReader::State state = ServerHelloReader::State::kNeedMore;
+  for (size_t at = 0; at < record.size(); at += 5) {
+    state = reader.Feed(absl::string_view(record).substr(at, 5));
+  }
+  ASSERT_EQ(state, ServerHelloReader::State::kDone) << reader.error();
+  EXPECT_EQ(reader.summary().cipher_suite, 0x009e);
+  EXPECT_EQ(reader.summary().dhe_bits, 2048u);
+}
+
 TEST(ServerHelloReaderTest, RefusesWhatIsNotAServerHello) {
   ServerHelloReader smtp;
   EXPECT_EQ(smtp.Feed("220 mx.example.com ESMTP\r\n"),
