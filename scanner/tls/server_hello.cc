@@ -54,6 +54,14 @@ class Cursor {
   absl::string_view data_;
 };
 
+// The 24-bit length of the handshake message at the start of `bytes` (at
+// least 4 of them).
+size_t MessageLength(absl::string_view bytes) {
+  return (static_cast<size_t>(static_cast<unsigned char>(bytes[1])) << 16) |
+         (static_cast<size_t>(static_cast<unsigned char>(bytes[2])) << 8) |
+         static_cast<unsigned char>(bytes[3]);
+}
+
 }  // namespace
 
 ServerHelloReader::State ServerHelloReader::Fail(std::string why) {
@@ -111,9 +119,7 @@ ServerHelloReader::State ServerHelloReader::ParseHandshake() {
     return Fail(absl::StrCat("handshake message ", static_cast<int>(type),
                              " where a ServerHello was expected"));
   }
-  const size_t length = (static_cast<unsigned char>(handshake_[1]) << 16) |
-                        (static_cast<unsigned char>(handshake_[2]) << 8) |
-                        static_cast<unsigned char>(handshake_[3]);
+  const size_t length = MessageLength(handshake_);
   if (length > kMaxServerBytes) {
     return Fail(absl::StrCat("a ServerHello of ", length, " bytes"));
   }
@@ -139,9 +145,7 @@ ServerHelloReader::State ServerHelloReader::ParseKeyExchange() {
   constexpr uint8_t kServerHelloDone = 14;
   while (handshake_.size() >= 4) {
     const auto type = static_cast<uint8_t>(handshake_[0]);
-    const size_t length = (static_cast<unsigned char>(handshake_[1]) << 16) |
-                          (static_cast<unsigned char>(handshake_[2]) << 8) |
-                          static_cast<unsigned char>(handshake_[3]);
+    const size_t length = MessageLength(handshake_);
     if (length > kMaxServerBytes) {
       return Fail(absl::StrCat("a handshake message of ", length, " bytes"));
     }
