@@ -75,6 +75,19 @@ EXPLAINED=$(python3 -c 'import json,sys; print(" ".join([r["domain"] for r in ma
 for domain in $EXPLAINED; do
   "$MXSCAN" explain "$domain" --from "$TMP/results" --psl-file "$PSL" --format json >"$TMP/explain.$domain.files"
 done
+# explain says what the domain's page says: every control, its state.
+python3 - "$TMP/site.files" "$TMP" $EXPLAINED <<'PY'
+import html, json, re, sys
+site, tmp, domains = sys.argv[1], sys.argv[2], sys.argv[3:]
+for domain in domains:
+    card = json.load(open(f"{tmp}/explain.{domain}.files"))
+    page = open(f"{site}/domains/{domain}.html", encoding="utf-8").read()
+    rows = re.findall(r'<tr><th scope="row"><a href="[^"]*">([^<]*)</a></th><td class="[^"]*">([^<]*)</td>', page)
+    shown = {html.unescape(title): ("fail" if state == "FAIL" else state) for title, state in rows}
+    told = {c["title"]: c["state"] for c in card["controls"]}
+    assert shown == told, (domain, shown, told)
+print(f"explain equals the domain page for {len(domains)} domains")
+PY
 
 echo "== PostgreSQL server"
 PG_URL=$("$ROOT/tools/db/postgres_server.sh" start "$TMP/pg")
