@@ -32,7 +32,8 @@ SUMMARY = re.compile(
     r"mxscan scan: (\d+) domains in ([\d.]+) s .*?; (\d+) DNS questions "
     r".*?, (\d+) answered from the cache, (\d+) coalesced, (\d+) queries sent"
     r"(?: \((\d+) timed out, (\d+) answers matched none\))?; "
-    r"(\d+) SMTP probes for (\d+) MX addresses; (\d+) records in")
+    r"(\d+) SMTP probes(?: \([^)]*\))? for (\d+) MX addresses(?: \([^)]*\))?; "
+    r"(\d+) records in")
 LOSSES = (("Udp.RcvbufErrors", "UDP datagrams dropped (receive buffer full)"),
           ("TcpExt.TCPSynRetrans", "SYN retransmissions"),
           ("TcpExt.ListenOverflows", "listen-queue overflows"),
