@@ -658,6 +658,9 @@ int RunScanCommand(int argc, char** argv) {
           static_cast<DomainResult::Status>(status))] = n;
     }
   }
+  run->set_smtp_connections(counts.probes.load());
+  run->set_pq_selection_probes(counts.pq_selection_probes.load());
+  run->set_census_handshakes(counts.census_probes.load());
   manifest_written = scan::WriteManifest(manifest_path, *manifest);
   if (!manifest_written.ok()) return Fail(manifest_written.message(), 1);
   const uint64_t questions = counts.questions.load();

@@ -37,6 +37,13 @@ printf "modern.census.test\nold.census.test\n" >"$TMP/in.txt"
   --tls-census --smtp-timeout-ms 5000 --no-progress 2>"$TMP/scan.err"
 grep -q "census handshakes among them" "$TMP/scan.err" ||
   { cat "$TMP/scan.err"; echo "FAIL: the summary does not count the census"; exit 1; }
+# The manifest says what the scan cost the servers.
+python3 - "$TMP/out/manifest.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][-1]
+assert int(run["censusHandshakes"]) == 15 + 9, run  # as counted below
+assert int(run["smtpConnections"]) > int(run["censusHandshakes"]), run
+PY
 "$MXSCAN" dump "$TMP/out" >"$TMP/results.jsonl"
 python3 - "$TMP/results.jsonl" <<'PY'
 import json, sys
