@@ -84,10 +84,11 @@ ABSL_FLAG(bool, probe_pq, false,
           "group the server selects is recorded and the handshake abandoned");
 ABSL_FLAG(bool, tls_census, false,
           "the TLS census of each address that completed a handshake: the "
-          "versions (as --probe-tls-versions), the TLS 1.3 and 1.2 suites "
-          "and the TLS 1.3 groups it accepts, who orders the suites, and its "
-          "class after the NCSC-NL TLS guidelines; one connection per suite "
-          "or group accepted, at most 72 (plus 3) per address, one at a time");
+          "versions (as --probe-tls-versions), the TLS 1.3 and 1.2 suites, "
+          "the TLS 1.3 groups, the TLS 1.2 curves and DHE prime size it "
+          "accepts, who orders the suites, and its class after the NCSC-NL "
+          "TLS guidelines; one connection per setting accepted (plus one or "
+          "two per step), at most 72 (plus 3) per address, one at a time");
 ABSL_FLAG(std::string, trust_anchor_zone, ".",
           "the signed zone whose DNSKEY a validating resolver answers with "
           "the AD bit, asked before the scan (the root; a simulated sector's "
