@@ -105,73 +105,68 @@ bool EveryMxHostHasIpv6(const DomainResult& r) {
   return true;
 }
 
-// The post-quantum selection probe (TlsInfo.pq_selection): a server
-// without TLS 1.3 was not probed and counts as not selecting a hybrid.
-void SummarizeKeyExchange(const DomainResult& r, DomainSummary* s) {
-  int answered_with_tls = 0;
-  int hybrid = 0;
-  bool probed = false;
+// The TLS facts of the answering servers that completed a handshake.
+std::vector<const TlsInfo*> AnsweredTls(const DomainResult& r) {
+  std::vector<const TlsInfo*> out;
   for (const MxHost& host : r.mx()) {
     for (const MxAddress& address : host.addresses()) {
-      if (!Answered(address) || !address.smtp().has_tls()) continue;
-      ++answered_with_tls;
-      const PqSelection& pq = address.smtp().tls().pq_selection();
-      probed = probed || pq.probed();
-      hybrid += pq.hybrid() ? 1 : 0;
+      if (Answered(address) && address.smtp().has_tls()) {
+        out.push_back(&address.smtp().tls());
+      }
     }
   }
+  return out;
+}
+
+// The post-quantum selection probe (TlsInfo.pq_selection): a server
+// without TLS 1.3 was not probed and counts as not selecting a hybrid.
+void SummarizeKeyExchange(const std::vector<const TlsInfo*>& servers,
+                          DomainSummary* s) {
+  size_t hybrid = 0;
+  bool probed = false;
+  for (const TlsInfo* tls : servers) {
+    probed = probed || tls->pq_selection().probed();
+    hybrid += tls->pq_selection().hybrid() ? 1 : 0;
+  }
   if (probed) s->Set(Metric::kPqProbed);
-  if (s->Has(Metric::kStarttlsAllMx) && answered_with_tls > 0 &&
-      hybrid == answered_with_tls) {
+  if (s->Has(Metric::kStarttlsAllMx) && !servers.empty() &&
+      hybrid == servers.size()) {
     s->Set(Metric::kPqHybridAllMx);
   }
 }
 
 // The versions its answering servers accept (TlsInfo.versions_accepted,
 // listed only when the capped handshakes ran).
-void SummarizeVersionsAccepted(const DomainResult& r, DomainSummary* s) {
-  for (const MxHost& host : r.mx()) {
-    for (const MxAddress& address : host.addresses()) {
-      if (!Answered(address) || !address.smtp().has_tls()) continue;
-      const TlsInfo& tls = address.smtp().tls();
-      if (tls.versions_accepted().empty()) continue;
-      s->Set(Metric::kTlsVersionsProbed);
-      for (const std::string& version : tls.versions_accepted()) {
-        if (version == "TLSv1") s->Set(Metric::kTls10AcceptedAnyMx);
-        if (version == "TLSv1.1") s->Set(Metric::kTls11AcceptedAnyMx);
-      }
+void SummarizeVersionsAccepted(const std::vector<const TlsInfo*>& servers,
+                               DomainSummary* s) {
+  for (const TlsInfo* tls : servers) {
+    if (tls->versions_accepted().empty()) continue;
+    s->Set(Metric::kTlsVersionsProbed);
+    for (const std::string& version : tls->versions_accepted()) {
+      if (version == "TLSv1") s->Set(Metric::kTls10AcceptedAnyMx);
+      if (version == "TLSv1.1") s->Set(Metric::kTls11AcceptedAnyMx);
     }
   }
 }
 
 // The TLS census (TlsInfo.census): the domain's servers at their worst
 // class; a server without a census (it failed) counts as not good.
-void SummarizeTlsCensus(const DomainResult& r, DomainSummary* s) {
-  int answered_with_tls = 0;
-  int good = 0;
-  int sufficient = 0;
+void SummarizeTlsCensus(const std::vector<const TlsInfo*>& servers,
+                        DomainSummary* s) {
+  size_t good = 0;
+  size_t sufficient = 0;
   bool probed = false;
-  for (const MxHost& host : r.mx()) {
-    for (const MxAddress& address : host.addresses()) {
-      if (!Answered(address) || !address.smtp().has_tls()) continue;
-      ++answered_with_tls;
-      const TlsCensus& census = address.smtp().tls().census();
-      probed = probed || census.probed();
-      good += census.tls_class() == "good" ? 1 : 0;
-      sufficient +=
-          census.tls_class() == "good" || census.tls_class() == "sufficient"
-              ? 1
-              : 0;
-    }
+  for (const TlsInfo* tls : servers) {
+    const std::string& klass = tls->census().tls_class();
+    probed = probed || tls->census().probed();
+    good += klass == "good" ? 1 : 0;
+    sufficient += klass == "good" || klass == "sufficient" ? 1 : 0;
   }
-  SummarizeVersionsAccepted(r, s);
   if (!probed) return;
   s->Set(Metric::kTlsCensusProbed);
-  if (!s->Has(Metric::kStarttlsAllMx) || answered_with_tls == 0) return;
-  if (good == answered_with_tls) s->Set(Metric::kTlsClassGoodAllMx);
-  if (sufficient == answered_with_tls) {
-    s->Set(Metric::kTlsClassSufficientAllMx);
-  }
+  if (!s->Has(Metric::kStarttlsAllMx) || servers.empty()) return;
+  if (good == servers.size()) s->Set(Metric::kTlsClassGoodAllMx);
+  if (sufficient == servers.size()) s->Set(Metric::kTlsClassSufficientAllMx);
 }
 
 void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
@@ -219,8 +214,10 @@ void SummarizeMailServers(const DomainResult& r, DomainSummary* s) {
     if (all.with_scts == all.answered) s->Set(Metric::kSctAllMx);
     if (all.ocsp_stapled == all.answered) s->Set(Metric::kOcspStapledAllMx);
   }
-  SummarizeKeyExchange(r, s);
-  SummarizeTlsCensus(r, s);
+  const std::vector<const TlsInfo*> servers = AnsweredTls(r);
+  SummarizeKeyExchange(servers, s);
+  SummarizeVersionsAccepted(servers, s);
+  SummarizeTlsCensus(servers, s);
 
   // The same over each address family, and where IPv6 falls short.
   SetServerMetrics(CountServers(r, Family::kIpv4), kIpv4Servers, s);

@@ -9,13 +9,8 @@
 set -euo pipefail
 source "$(dirname "$0")/tls_server_lib.sh"
 
-ZONE=$(mktemp "${TEST_TMPDIR:-/tmp}/pq.test.zone.XXXXXX")
+ZONE=$(mktemp "${TEST_TMPDIR:-/tmp}/pq.test.records.XXXXXX")
 cat >"$ZONE" <<'ZONE'
-$ORIGIN pq.test.
-$TTL 300
-@ IN SOA ns1 host 1 3600 600 86400 300
-@ NS ns1
-ns1 A 127.0.0.1
 mlkem MX 10 mx1
 classic MX 10 mx2
 retry MX 10 mx3

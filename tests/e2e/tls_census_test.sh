@@ -6,13 +6,8 @@
 set -euo pipefail
 source "$(dirname "$0")/tls_server_lib.sh"
 
-ZONE=$(mktemp "${TEST_TMPDIR:-/tmp}/census.test.zone.XXXXXX")
+ZONE=$(mktemp "${TEST_TMPDIR:-/tmp}/census.test.records.XXXXXX")
 cat >"$ZONE" <<'ZONE'
-$ORIGIN census.test.
-$TTL 300
-@ IN SOA ns1 host 1 3600 600 86400 300
-@ NS ns1
-ns1 A 127.0.0.1
 modern MX 10 mx1
 old MX 10 mx2
 mx1 A 127.68.0.1

