@@ -12,9 +12,8 @@ gen_sector.py --names writes it). Requires:
     fix under "What to fix" (the control's title, then a fix text), and no
     domain has fixes without a failure;
   - on each domain page, every failing control has a fix text, and the
-    page links to the page of its own organisation;
-  - every link and resource of every page resolves to a file of the site
-    (relative, nothing outside it), and a #fragment to an id on that page.
+    page links to the page of its own organisation.
+Links and resources are tests/report_card/check_site_links.py's to check.
 Prints what it checked; exits 1 with the first problems otherwise.
 """
 
@@ -34,8 +33,6 @@ class Page(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.h1 = None
-        self.targets = []   # every href and src
-        self.ids = set()    # every id: what a link's #fragment names
         self.links = []     # (href, text) of every <a>
         self.rows = []      # [(tag, class, text)] per <tr>
         self.fixes = {}     # domain (its <h3>) -> [<li> text]
@@ -46,11 +43,6 @@ class Page(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-        for key in ("href", "src"):
-            if attrs.get(key) is not None:
-                self.targets.append(attrs[key])
         if tag == "tr":
             self.row = []
         if tag in CAPTURED:
@@ -103,26 +95,6 @@ def organisations_of(domains_csv):
             orgs.setdefault((row["organization"] or domain).lower(),
                             set()).add(domain)
     return orgs
-
-
-def check_links(root, pages, parsed, problems):
-    links = 0
-    for page in sorted(pages):
-        if page not in parsed:
-            continue
-        for target in parsed[page].targets:
-            path, _, fragment = target.partition("#")
-            if ":" in path or path.startswith("/"):
-                problems.append(f"{page}: {target} leaves the site")
-                continue
-            resolved = (os.path.normpath(os.path.join(os.path.dirname(page), path))
-                        if path else page)
-            if resolved not in pages:
-                problems.append(f"{page}: broken link {target}")
-            elif fragment and fragment not in getattr(parsed.get(resolved), "ids", ()):
-                problems.append(f"{page}: {target}: no id {fragment!r} there")
-            links += 1
-    return links
 
 
 def control_titles(page):
@@ -209,7 +181,6 @@ def main():
             page, parsed[page], org_pages.get(org_of[domain]), problems)
     if domain_pages != len(org_of):
         problems.append(f"{domain_pages} domain pages for {len(org_of)} domains")
-    links = check_links(root, pages, parsed, problems)
     if problems:
         print(f"{len(problems)} problems; the first 20:")
         for p in problems[:20]:
@@ -218,8 +189,7 @@ def main():
     print(f"{len(org_pages)} organisation pages list their {len(org_of)} "
           f"domains, {org_failures} failures each with its fix; "
           f"{domain_pages} domain pages link to their organisation, "
-          f"{domain_failures} failures each with its fix; {len(pages)} files, "
-          f"{links} links, none broken")
+          f"{domain_failures} failures each with its fix")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ ROOT="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
 CHECKOUT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 [[ -f "$ROOT/tools/sim/gen_sector.py" ]] || ROOT=$CHECKOUT
 SIM="$ROOT/tools/sim"
+# The link checker of a site written by `mxscan site`.
+CHECK_SITE_LINKS="$ROOT/tests/report_card/check_site_links.py"
+[[ -f $CHECK_SITE_LINKS ]] || CHECK_SITE_LINKS=$CHECKOUT/tests/report_card/check_site_links.py
 export MXSCAN=${MXSCAN:-$ROOT/scanner/mxscan}
 [[ -x "$MXSCAN" ]] || MXSCAN=$CHECKOUT/bazel-bin/scanner/mxscan
 

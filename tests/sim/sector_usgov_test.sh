@@ -64,6 +64,7 @@ echo "== mxscan site: every organisation's page, complete, with its fixes"
   { cat "$TMP/site.err"; echo "FAIL: mxscan site"; exit 1; }
 cat "$TMP/site.err"
 python3 "$CHECK_SITE" "$TMP/site" "$TMP/sim/domains.csv"
+python3 "$CHECK_SITE_LINKS" "$TMP/site"
 
 echo "== the site check notices a missing organisation page and a missing fix"
 cp -r "$TMP/site" "$TMP/broken"
