@@ -97,19 +97,21 @@ int RunSiteCommand(const std::vector<std::string>& dirs) {
   if (!when.ok()) return Fail(when.status().message(), 1);
   options.scan_when = *when;
 
-  // The earlier scans' figures, and which of them ran last.
-  std::vector<stats::TrendScan> earlier;
-  const ScanSource* previous = nullptr;
-  for (const ScanSource& scan : scans->earlier) {
-    absl::StatusOr<stats::TrendScan> figures =
-        TrendScanOf(scan, *org_of, WorkerCount());
-    if (!figures.ok()) return Fail(figures.status().message(), 1);
-    if (previous == nullptr || figures->when >= earlier.back().when) {
-      previous = &scan;
+  // Which earlier scan ran last: "the previous scan".
+  std::vector<std::string> earlier_when;
+  size_t previous = scans->earlier.size();
+  for (size_t i = 0; i < scans->earlier.size(); ++i) {
+    absl::StatusOr<std::string> started_at = StartedAt(scans->earlier[i]);
+    if (!started_at.ok()) return Fail(started_at.status().message(), 1);
+    if (previous == scans->earlier.size() ||
+        *started_at >= earlier_when[previous]) {
+      previous = i;
     }
-    earlier.push_back(*std::move(figures));
+    earlier_when.push_back(*std::move(started_at));
   }
-  if (previous != nullptr) options.previous_label = previous->Label();
+  if (previous < scans->earlier.size()) {
+    options.previous_label = scans->earlier[previous].Label();
+  }
 
   for (const char* folder : {"", "/orgs", "/domains", "/sectors"}) {
     absl::Status made = core::MakeOutputDirectory(absl::StrCat(output, folder));
@@ -124,12 +126,26 @@ int RunSiteCommand(const std::vector<std::string>& dirs) {
         out.write(html.data(), static_cast<std::streamsize>(html.size()));
         if (!out) write_error = absl::StrCat("cannot write ", file);
       });
-  if (previous != nullptr) {
-    absl::Status read = ForEachRecord(*previous, [&](const DomainResult& r) {
-      site.AddPrevious(r, stats::SummarizeDomain(r, *org_of),
-                       (*org_of)(r.domain()));
+  // The earlier scans' figures; the previous one's records are read once,
+  // for its figures and its control states.
+  std::vector<stats::TrendScan> earlier;
+  for (size_t i = 0; i < scans->earlier.size(); ++i) {
+    const ScanSource& scan = scans->earlier[i];
+    if (i != previous) {
+      absl::StatusOr<stats::TrendScan> figures =
+          TrendScanOf(scan, *org_of, WorkerCount());
+      if (!figures.ok()) return Fail(figures.status().message(), 1);
+      earlier.push_back(*std::move(figures));
+      continue;
+    }
+    stats::TrendScan figures{scan.Label(), earlier_when[i], {}};
+    absl::Status read = ForEachRecord(scan, [&](const DomainResult& r) {
+      const stats::DomainSummary summary = stats::SummarizeDomain(r, *org_of);
+      figures.aggregate.Add(summary);
+      site.AddPrevious(r, summary, (*org_of)(r.domain()));
     });
     if (!read.ok()) return Fail(read.message(), 1);
+    earlier.push_back(std::move(figures));
   }
   stats::Aggregate aggregate;
   absl::Status read = ForEachRecord(scans->scan, [&](const DomainResult& r) {
