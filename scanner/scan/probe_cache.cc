@@ -476,16 +476,19 @@ std::vector<std::string> ProbeCache::GroupsOf(const Key& key) const {
 
 void ProbeCache::WhenProviderAllows(const Key& key,
                                     absl::AnyInvocable<void()> connect) {
+  if (!gate_.enabled()) {
+    connect();
+    return;
+  }
   const int64_t now = static_cast<int64_t>(uv_now(loop_));
-  if (!gate_.enabled() ||
-      (provider_waiters_.empty() && gate_.TryConnect(GroupsOf(key), now))) {
+  std::vector<std::string> groups = GroupsOf(key);
+  if (provider_waiters_.empty() && gate_.TryConnect(groups, now)) {
     connect();
     return;
   }
   ++stats_.provider_waits;
-  ArmProviderTimer(
-      std::max<int64_t>(1, gate_.MsUntilConnect(GroupsOf(key), now)));
-  provider_waiters_.push_back({key, std::move(connect)});
+  ArmProviderTimer(std::max<int64_t>(1, gate_.MsUntilConnect(groups, now)));
+  provider_waiters_.push_back({std::move(groups), std::move(connect)});
 }
 
 void ProbeCache::EndProviderSession(const Key& key) {
@@ -507,13 +510,12 @@ void ProbeCache::RetryProviderWaits() {
     for (size_t i = 0; i < waiting; ++i) {
       ProviderWaiter waiter = std::move(provider_waiters_.front());
       provider_waiters_.pop_front();
-      const std::vector<std::string> groups = GroupsOf(waiter.key);
       const int64_t now = static_cast<int64_t>(uv_now(loop_));
-      if (gate_.TryConnect(groups, now)) {
+      if (gate_.TryConnect(waiter.groups, now)) {
         waiter.connect();
       } else {
         ArmProviderTimer(
-            std::max<int64_t>(1, gate_.MsUntilConnect(groups, now)));
+            std::max<int64_t>(1, gate_.MsUntilConnect(waiter.groups, now)));
         provider_waiters_.push_back(std::move(waiter));
       }
     }

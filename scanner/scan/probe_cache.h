@@ -190,7 +190,7 @@ class ProbeCache {
   UvHandle<uv_idle_t> deliverer_;
   ProviderGate gate_;
   struct ProviderWaiter {
-    Key key;
+    std::vector<std::string> groups;  // GroupsOf its probe
     absl::AnyInvocable<void()> connect;
   };
   std::deque<ProviderWaiter> provider_waiters_;
