@@ -30,13 +30,9 @@ JSON
 start_tls_servers pq_selection_test pq.test "$ZONE" "$SERVERS" \
   mx1.pq.test mx2.pq.test mx3.pq.test mx4.pq.test
 
-printf "mlkem.pq.test\nclassic.pq.test\nretry.pq.test\ntls12.pq.test\n" >"$TMP/in.txt"
-"$MXSCAN" scan --input "$TMP/in.txt" --output "$TMP/out" \
-  --resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT" --ca-file "$CA_FILE" \
-  --probe-pq --smtp-timeout-ms 5000 --no-progress 2>"$TMP/scan.err"
+scan_tls_servers mlkem.pq.test classic.pq.test retry.pq.test tls12.pq.test -- --probe-pq
 grep -q "SMTP probes (3 post-quantum selection probes among them) for" "$TMP/scan.err" ||
   { cat "$TMP/scan.err"; echo "FAIL: the summary does not count the extra probes"; exit 1; }
-"$MXSCAN" dump "$TMP/out" >"$TMP/results.jsonl"
 python3 - "$TMP/results.jsonl" <<'PY'
 import json, sys
 seen = {}

@@ -26,10 +26,7 @@ cat >"$SERVERS" <<'JSON'
 JSON
 start_tls_servers tls_census_test census.test "$ZONE" "$SERVERS" mx1.census.test mx2.census.test
 
-printf "modern.census.test\nold.census.test\n" >"$TMP/in.txt"
-"$MXSCAN" scan --input "$TMP/in.txt" --output "$TMP/out" \
-  --resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT" --ca-file "$CA_FILE" \
-  --tls-census --smtp-timeout-ms 5000 --no-progress 2>"$TMP/scan.err"
+scan_tls_servers modern.census.test old.census.test -- --tls-census
 grep -q "census handshakes among them" "$TMP/scan.err" ||
   { cat "$TMP/scan.err"; echo "FAIL: the summary does not count the census"; exit 1; }
 # The manifest says what the scan cost the servers.
@@ -39,7 +36,6 @@ run = json.load(open(sys.argv[1]))["runs"][-1]
 assert int(run["censusHandshakes"]) == 15 + 9, run  # as counted below
 assert int(run["smtpConnections"]) > int(run["censusHandshakes"]), run
 PY
-"$MXSCAN" dump "$TMP/out" >"$TMP/results.jsonl"
 python3 - "$TMP/results.jsonl" <<'PY'
 import json, sys
 seen = {}

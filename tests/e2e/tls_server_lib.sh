@@ -8,6 +8,9 @@
 #       # serves ZONE with the RECORDS file's lines (relative names); the
 #       # servers' certificate names every HOST; SERVERS_JSON as
 #       # tls_smtp_server.js reads it
+#   scan_tls_servers DOMAIN... -- FLAG...
+#       # scans the domains through them into $TMP/out (stderr in
+#       # $TMP/scan.err) with the flags given, and dumps $TMP/results.jsonl
 # Everything started is stopped when the test exits.
 
 RUNFILES="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-}"
@@ -43,4 +46,15 @@ start_tls_servers() {  # NAME ZONE RECORDS SERVERS_JSON HOST...
   SERVER_PID=$!
   for _ in $(seq 200); do [[ -s "$TMP/ready" ]] && break; sleep 0.05; done
   [[ -s "$TMP/ready" ]] || { cat "$TMP/server.log"; echo "FAIL: the Node.js server did not start"; exit 1; }
+}
+
+scan_tls_servers() {  # DOMAIN... -- FLAG...
+  : >"$TMP/in.txt"
+  while [[ $# -gt 0 && $1 != "--" ]]; do echo "$1" >>"$TMP/in.txt"; shift; done
+  [[ ${1:-} == "--" ]] && shift
+  "$MXSCAN" scan --input "$TMP/in.txt" --output "$TMP/out" \
+    --resolver "127.0.0.1:$DNS_PORT" --smtp-port "$SMTP_PORT" --ca-file "$CA_FILE" \
+    --smtp-timeout-ms 5000 --no-progress "$@" 2>"$TMP/scan.err" ||
+    { cat "$TMP/scan.err"; echo "FAIL: the scan failed"; exit 1; }
+  "$MXSCAN" dump "$TMP/out" >"$TMP/results.jsonl"
 }
