@@ -8,6 +8,10 @@ Question MakeQuestion(absl::string_view raw_name, uint16_t type) {
   return {CanonicalName(PresentationName(raw_name)), type};
 }
 
+Question NameQuestion(absl::string_view presentation_name, uint16_t type) {
+  return {CanonicalName(presentation_name), type};
+}
+
 const dns::LookupResult* AnswerCache::Find(const Question& question) const {
   auto it = answers_.find(question);
   return it == answers_.end() ? nullptr : &it->second;

@@ -18,6 +18,10 @@ using Question = std::pair<std::string, uint16_t>;
 // MakeQuestion builds the question for a raw name (escaped to presentation
 // form, lowercased, trailing dot dropped).
 Question MakeQuestion(absl::string_view raw_name, uint16_t type);
+// NameQuestion builds the question for a name already in presentation form
+// (an MX exchange, a PTR name, a reverse name): lowercased, trailing dot
+// dropped, not escaped again.
+Question NameQuestion(absl::string_view presentation_name, uint16_t type);
 
 // AnswerCache holds the answers one analysis has received, by question,
 // so that each distinct question is asked once. A value type; not shared
