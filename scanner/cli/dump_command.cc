@@ -1,15 +1,15 @@
 #include "scanner/cli/dump_command.h"
 
+#include <google/protobuf/util/json_util.h>
+
 #include <cstdio>
 #include <string>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/cli/org_domain_flag.h"
-#include "scanner/scan/result_reader.h"
+#include "scanner/results/result_reader.h"
 #include "scanner/stats/domain_row.h"
 
 ABSL_FLAG(bool, certificates, false,
@@ -35,7 +35,7 @@ int RunDumpCommand(const std::vector<std::string>& paths) {
   std::vector<std::string> files;
   for (const std::string& path : paths) {
     absl::StatusOr<std::vector<std::string>> found =
-        scan::ResultFiles(path, certificates ? ".certs" : ".pb");
+        results::ResultFiles(path, certificates ? ".certs" : ".pb");
     if (!found.ok()) {
       std::fprintf(stderr, "mxscan dump: %s\n",
                    std::string(found.status().message()).c_str());
@@ -64,8 +64,8 @@ int RunDumpCommand(const std::vector<std::string>& paths) {
   google::protobuf::Message* record =
       certificates ? static_cast<google::protobuf::Message*>(&certificate_record)
                    : &domain_record;
-  absl::StatusOr<scan::ReadStats> stats =
-      scan::ReadRecords(files, record, [&](const google::protobuf::Message& m) {
+  absl::StatusOr<results::ReadStats> stats = results::ReadRecords(
+      files, record, [&](const google::protobuf::Message& m) {
         // Each worker stores a certificate once; print it once overall.
         if (certificates &&
             !printed_certificates.insert(certificate_record.sha256()).second) {

@@ -27,6 +27,11 @@
 #include "scanner/core/uv_handle.h"
 #include "scanner/dns/client.h"
 #include "scanner/dns/rr_type.h"
+#include "scanner/results/manifest_file.h"
+#include "scanner/results/result_writer.h"
+#include "scanner/results/resume.h"
+#include "scanner/results/shard.h"
+#include "scanner/results/valid_utf8.h"
 #include "scanner/scan/blocklist.h"
 #include "scanner/scan/client_dns_source.h"
 #include "scanner/scan/dns_cache.h"
@@ -36,11 +41,7 @@
 #include "scanner/scan/manifest.h"
 #include "scanner/scan/probe_cache.h"
 #include "scanner/scan/resolver_check.h"
-#include "scanner/scan/result_writer.h"
-#include "scanner/scan/resume.h"
 #include "scanner/scan/scan_options.h"
-#include "scanner/scan/shard.h"
-#include "scanner/scan/valid_utf8.h"
 #include "scanner/smtp/ehlo_name.h"
 #include "scanner/smtp/session.h"
 #include "scanner/tls/certificate_judge.h"
@@ -185,9 +186,9 @@ scan::DnsCacheOptions CacheOptions() {
 class ScanJob : public PipelineJob {
  public:
   ScanJob(std::unique_ptr<dns::Client> client,
-          std::unique_ptr<scan::ResultWriter> writer,
-          const scan::ScanOptions& options, uv_loop_t* loop,
-          ScanCounts& counts, const SmtpSettings* smtp)
+          std::unique_ptr<results::ResultWriter> writer,
+          const scan::ScanOptions& options, uv_loop_t* loop, ScanCounts& counts,
+          const SmtpSettings* smtp)
       : client_(std::move(client)),
         client_source_(*client_),
         cache_(std::make_unique<scan::DnsCache>(loop, client_source_,
@@ -242,7 +243,7 @@ class ScanJob : public PipelineJob {
   // Certificates go to their own files, each distinct one once per worker:
   // a big provider's chain would otherwise be repeated in thousands of
   // domain records (which carry the SHA-256 only).
-  void set_certificate_writer(std::unique_ptr<scan::ResultWriter> writer) {
+  void set_certificate_writer(std::unique_ptr<results::ResultWriter> writer) {
     certificate_writer_ = std::move(writer);
   }
 
@@ -252,7 +253,7 @@ class ScanJob : public PipelineJob {
         *cache_, options_, &services_, DecodeItem(item),
         [this, done = std::move(done)](DomainResult result) mutable {
           counts_.by_status[std::min<int>(result.status(), 5)].fetch_add(1);
-          scan::MakeStringsValidUtf8(&result);
+          results::MakeStringsValidUtf8(&result);
           FlushCertificates();
           absl::Status s = writer_->Write(result);
           if (!s.ok() && status_.ok()) status_ = s;
@@ -319,7 +320,7 @@ class ScanJob : public PipelineJob {
   std::unique_ptr<dns::Client> client_;
   scan::ClientDnsSource client_source_;
   std::unique_ptr<scan::DnsCache> cache_;
-  std::unique_ptr<scan::ResultWriter> writer_;
+  std::unique_ptr<results::ResultWriter> writer_;
   const scan::ScanOptions& options_;
   ScanCounts& counts_;
   void StoreCertificates(const std::vector<std::string>& chain,
@@ -329,14 +330,14 @@ class ScanJob : public PipelineJob {
     tls::FillCertificates(verdict, chain, &certificates);
     for (Certificate& certificate : certificates) {
       if (!stored_certificates_.insert(certificate.sha256()).second) continue;
-      scan::MakeStringsValidUtf8(&certificate);
+      results::MakeStringsValidUtf8(&certificate);
       absl::Status s = certificate_writer_->Write(certificate);
       if (!s.ok() && status_.ok()) status_ = s;
       certificates_pending_ = true;
     }
   }
 
-  std::unique_ptr<scan::ResultWriter> certificate_writer_;
+  std::unique_ptr<results::ResultWriter> certificate_writer_;
   absl::flat_hash_set<std::string> stored_certificates_;
   bool certificates_pending_ = false;  // written but not handed to the kernel
   std::unique_ptr<tls::ClientContext> tls_;
@@ -423,7 +424,8 @@ int RunScanCommand(int argc, char** argv) {
       checks::org_domain::PublicSuffixList::Load(absl::GetFlag(FLAGS_psl_file));
   if (!psl.ok()) return Fail(psl.status().message(), 2);
   options.psl = &*psl;
-  absl::StatusOr<scan::Shard> shard = scan::ParseShard(absl::GetFlag(FLAGS_shard));
+  absl::StatusOr<results::Shard> shard =
+      results::ParseShard(absl::GetFlag(FLAGS_shard));
   if (!shard.ok()) return Fail(shard.status().message(), 2);
   const int workers = WorkerCount();
   const int concurrency = absl::GetFlag(FLAGS_concurrency);
@@ -533,9 +535,10 @@ int RunScanCommand(int argc, char** argv) {
   if (!dir.ok()) return Fail(dir.message(), 1);
   // Domains already scanned (--resume) and domains seen in the input:
   // each input domain gets exactly one record in the output directory.
-  scan::DomainSet seen;
+  results::DomainSet seen;
   if (absl::GetFlag(FLAGS_resume)) {
-    absl::StatusOr<scan::ResumePoint> point = scan::LoadResumePoint(output);
+    absl::StatusOr<results::ResumePoint> point =
+        results::LoadResumePoint(output);
     if (!point.ok()) {
       return Fail(absl::StrCat("cannot resume: ", point.status().message()), 1);
     }
@@ -546,7 +549,8 @@ int RunScanCommand(int argc, char** argv) {
                  static_cast<unsigned long long>(point->files),
                  static_cast<unsigned long long>(point->repaired));
     seen = std::move(point->done);
-  } else if (const uint64_t files = scan::CountResultFiles(output); files > 0) {
+  } else if (const uint64_t files = results::CountResultFiles(output);
+             files > 0) {
     return Fail(absl::StrCat("output directory ", output, " already holds ",
                              files,
                              " result files: --resume continues that scan, "
@@ -554,13 +558,13 @@ int RunScanCommand(int argc, char** argv) {
                 2);
   }
   uint64_t skipped = 0;
-  const std::string run_id = scan::UniqueRunId();
+  const std::string run_id = results::UniqueRunId();
 
   // Provenance: written before the first record and again at the end, so
   // that even a killed run says what produced its records.
-  const std::string manifest_path = scan::ManifestPath(output, *shard);
+  const std::string manifest_path = results::ManifestPath(output, *shard);
   absl::StatusOr<ScanManifest> manifest =
-      absl::GetFlag(FLAGS_resume) ? scan::ReadManifest(manifest_path)
+      absl::GetFlag(FLAGS_resume) ? results::ReadManifest(manifest_path)
                                   : ScanManifest();
   if (!manifest.ok()) return Fail(manifest.status().message(), 1);
   ScanManifest::Run* run = manifest->add_runs();
@@ -594,7 +598,8 @@ int RunScanCommand(int argc, char** argv) {
   run->set_shard(absl::StrCat(shard->index, "/", shard->count));
   run->set_smtp(smtp != nullptr);
   run->set_resumed(absl::GetFlag(FLAGS_resume));
-  absl::Status manifest_written = scan::WriteManifest(manifest_path, *manifest);
+  absl::Status manifest_written =
+      results::WriteManifest(manifest_path, *manifest);
   if (!manifest_written.ok()) return Fail(manifest_written.message(), 1);
 
   PipelineOptions pipeline;
@@ -631,8 +636,8 @@ int RunScanCommand(int argc, char** argv) {
         absl::StatusOr<std::unique_ptr<dns::Client>> client =
             dns::Client::Create(w.loop(), *client_options);
         if (!client.ok()) return client.status();
-        absl::StatusOr<std::unique_ptr<scan::ResultWriter>> writer =
-            scan::ResultWriter::Open(
+        absl::StatusOr<std::unique_ptr<results::ResultWriter>> writer =
+            results::ResultWriter::Open(
                 output, absl::StrCat("part-", run_id, "-w", w.index()));
         if (!writer.ok()) return writer.status();
         auto job = std::make_unique<ScanJob>(*std::move(client),
@@ -640,9 +645,10 @@ int RunScanCommand(int argc, char** argv) {
                                              w.loop(), counts, smtp.get());
         job->StartFlushTimer(w.loop());
         if (smtp) {
-          absl::StatusOr<std::unique_ptr<scan::ResultWriter>> certificates =
-              scan::ResultWriter::Open(
-                  output, absl::StrCat("certificates-", run_id, "-w", w.index()),
+          absl::StatusOr<std::unique_ptr<results::ResultWriter>> certificates =
+              results::ResultWriter::Open(
+                  output,
+                  absl::StrCat("certificates-", run_id, "-w", w.index()),
                   64ull << 20, ".certs");
           if (!certificates.ok()) return certificates.status();
           job->set_certificate_writer(*std::move(certificates));
@@ -662,7 +668,7 @@ int RunScanCommand(int argc, char** argv) {
   run->set_smtp_connections(counts.probes.load());
   run->set_pq_selection_probes(counts.pq_selection_probes.load());
   run->set_census_handshakes(counts.census_probes.load());
-  manifest_written = scan::WriteManifest(manifest_path, *manifest);
+  manifest_written = results::WriteManifest(manifest_path, *manifest);
   if (!manifest_written.ok()) return Fail(manifest_written.message(), 1);
   const uint64_t questions = counts.questions.load();
   std::fprintf(

@@ -9,8 +9,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "scanner/export/record_reader.h"
-#include "scanner/scan/manifest.h"
-#include "scanner/scan/result_reader.h"
+#include "scanner/results/manifest_file.h"
+#include "scanner/results/result_reader.h"
 
 namespace mxscan::cli {
 namespace {
@@ -19,7 +19,7 @@ absl::StatusOr<std::vector<std::string>> FilesOf(
     const std::vector<std::string>& dirs) {
   std::vector<std::string> files;
   for (const std::string& dir : dirs) {
-    absl::StatusOr<std::vector<std::string>> found = scan::ResultFiles(dir);
+    absl::StatusOr<std::vector<std::string>> found = results::ResultFiles(dir);
     if (!found.ok()) return found.status();
     files.insert(files.end(), found->begin(), found->end());
   }
@@ -83,7 +83,8 @@ absl::StatusOr<std::vector<ScanManifest>> ManifestsOf(const ScanSource& scan) {
   std::vector<ScanManifest> all;
   if (scan.database_url.empty()) {
     for (const std::string& dir : scan.dirs) {
-      absl::StatusOr<std::vector<ScanManifest>> found = scan::ManifestsIn(dir);
+      absl::StatusOr<std::vector<ScanManifest>> found =
+          results::ManifestsIn(dir);
       if (!found.ok()) return found.status();
       for (ScanManifest& m : *found) all.push_back(std::move(m));
     }
@@ -124,8 +125,8 @@ absl::Status ForEachRecord(
   }
   absl::StatusOr<std::vector<std::string>> files = FilesOf(scan.dirs);
   if (!files.ok()) return files.status();
-  absl::StatusOr<scan::ReadStats> read =
-      scan::ReadResults(*files, [&](const DomainResult& r) {
+  absl::StatusOr<results::ReadStats> read =
+      results::ReadResults(*files, [&](const DomainResult& r) {
         if (only_domain.empty() ||
             absl::EqualsIgnoreCase(r.domain(), only_domain)) {
           visit(r);

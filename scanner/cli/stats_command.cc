@@ -11,7 +11,6 @@
 #include "scanner/cli/org_domain_flag.h"
 #include "scanner/cli/scan_source.h"
 #include "scanner/core/output_sink.h"
-#include "scanner/scan/manifest.h"
 #include "scanner/stats/diff.h"
 #include "scanner/stats/provenance.h"
 #include "scanner/stats/report.h"

@@ -17,8 +17,8 @@
 #include "scanner/export/rows.h"
 #include "scanner/export/scan_id.h"
 #include "scanner/export/schema_setup.h"
-#include "scanner/scan/manifest.h"
-#include "scanner/scan/result_reader.h"
+#include "scanner/results/manifest_file.h"
+#include "scanner/results/result_reader.h"
 
 namespace mxscan::db_export {
 namespace {
@@ -38,9 +38,9 @@ absl::StatusOr<Files> FindFiles(const std::vector<std::string>& paths) {
   absl::Status no_records;
   for (const std::string& path : paths) {
     absl::StatusOr<std::vector<std::string>> records =
-        scan::ResultFiles(path, ".pb");
+        results::ResultFiles(path, ".pb");
     absl::StatusOr<std::vector<std::string>> certs =
-        scan::ResultFiles(path, ".certs");
+        results::ResultFiles(path, ".certs");
     if (!records.ok() && !absl::IsNotFound(records.status())) {
       return records.status();
     }
@@ -73,8 +73,8 @@ absl::StatusOr<Files> FindFiles(const std::vector<std::string>& paths) {
 absl::StatusOr<int64_t> EarliestStart(const std::vector<std::string>& files) {
   int64_t earliest = std::numeric_limits<int64_t>::max();
   uint64_t records = 0;
-  absl::StatusOr<scan::ReadStats> read =
-      scan::ReadResults(files, [&](const DomainResult& r) {
+  absl::StatusOr<results::ReadStats> read =
+      results::ReadResults(files, [&](const DomainResult& r) {
         ++records;
         if (r.scan_started_at() > 0) {
           earliest = std::min(earliest, r.scan_started_at());
@@ -163,7 +163,8 @@ absl::StatusOr<std::string> ManifestsJson(
     const std::vector<std::string>& paths) {
   ScanManifestList list;
   for (const std::string& path : paths) {
-    absl::StatusOr<std::vector<ScanManifest>> found = scan::ManifestsIn(path);
+    absl::StatusOr<std::vector<ScanManifest>> found =
+        results::ManifestsIn(path);
     if (!found.ok()) return found.status();
     for (ScanManifest& m : *found) *list.add_manifests() = std::move(m);
   }
@@ -207,9 +208,8 @@ absl::Status ExportRows(Database& db, const ExportOptions& options,
 
   InsertSink sink(db);
   Certificate certificate;
-  absl::StatusOr<scan::ReadStats> certs = scan::ReadRecords(
-      files.certificates, &certificate,
-      [&](const google::protobuf::Message&) {
+  absl::StatusOr<results::ReadStats> certs = results::ReadRecords(
+      files.certificates, &certificate, [&](const google::protobuf::Message&) {
         sink.AddCertificate(certificate);
       });
   if (!certs.ok()) return certs.status();
@@ -217,8 +217,8 @@ absl::Status ExportRows(Database& db, const ExportOptions& options,
 
   absl::flat_hash_set<std::string> domains;
   int64_t started = std::numeric_limits<int64_t>::max(), finished = 0;
-  absl::StatusOr<scan::ReadStats> read =
-      scan::ReadResults(files.records, [&](const DomainResult& r) {
+  absl::StatusOr<results::ReadStats> read =
+      results::ReadResults(files.records, [&](const DomainResult& r) {
         if (!sink.status().ok()) return;
         if (!domains.insert(r.domain()).second) {
           ++report.duplicates;

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
-#include "scanner/scan/result_reader.h"
+#include "scanner/results/result_reader.h"
 
 namespace mxscan::stats {
 
@@ -19,8 +19,8 @@ absl::StatusOr<Collected> CollectFiles(const std::vector<std::string>& files,
   absl::Status failure;
   auto work = [&](Collected* mine) {
     for (size_t i = next++; i < files.size(); i = next++) {
-      absl::StatusOr<scan::ReadStats> read =
-          scan::ReadResults({files[i]}, [&](const DomainResult& r) {
+      absl::StatusOr<results::ReadStats> read =
+          results::ReadResults({files[i]}, [&](const DomainResult& r) {
             mine->aggregate.Add(SummarizeDomain(r, org_domain_of));
           });
       if (!read.ok()) {

@@ -21,7 +21,7 @@
 #include "scanner/checks/org_domain/public_suffix_list.h"
 #include "scanner/export/open_database.h"
 #include "scanner/export/summary_reader.h"
-#include "scanner/scan/result_reader.h"
+#include "scanner/results/result_reader.h"
 #include "scanner/stats/domain_summary.h"
 
 namespace mxscan::db_export {
@@ -73,9 +73,9 @@ int Summaries(const std::string& url, const std::string& scan_id,
   if (!list.ok()) return Fail(list.status());
   std::map<std::string, std::string> want;
   for (const std::string& dir : dirs) {
-    auto files = scan::ResultFiles(dir, ".pb");
+    auto files = results::ResultFiles(dir, ".pb");
     if (!files.ok()) return Fail(files.status());
-    auto read = scan::ReadResults(*files, [&](const DomainResult& r) {
+    auto read = results::ReadResults(*files, [&](const DomainResult& r) {
       want.emplace(r.domain(),
                    Describe(stats::SummarizeDomain(
                        r, [&](absl::string_view h) {

@@ -6,14 +6,14 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "scanner/scan/result_reader.h"
-#include "scanner/scan/result_writer.h"
+#include "scanner/results/result_reader.h"
+#include "scanner/results/result_writer.h"
 
 namespace mxscan::db_export::testing {
 namespace {
@@ -216,7 +216,7 @@ void WriteRecords(
     const std::vector<const google::protobuf::MessageLite*>& records,
     const std::string& suffix) {
   mkdir(dir.c_str(), 0755);
-  auto writer = scan::ResultWriter::Open(dir, prefix, 64ull << 20, suffix);
+  auto writer = results::ResultWriter::Open(dir, prefix, 64ull << 20, suffix);
   ASSERT_TRUE(writer.ok()) << writer.status();
   for (const google::protobuf::MessageLite* r : records) {
     ASSERT_TRUE((*writer)->Write(*r).ok());
@@ -260,10 +260,10 @@ std::string NewTempDir(absl::string_view name) {
 std::vector<DomainResult> ReadAll(const std::vector<std::string>& dirs) {
   std::vector<DomainResult> out;
   for (const std::string& dir : dirs) {
-    auto files = scan::ResultFiles(dir, ".pb");
+    auto files = results::ResultFiles(dir, ".pb");
     EXPECT_TRUE(files.ok()) << files.status();
     if (!files.ok()) continue;
-    auto read = scan::ReadResults(
+    auto read = results::ReadResults(
         *files, [&](const DomainResult& r) { out.push_back(r); });
     EXPECT_TRUE(read.ok()) << read.status();
   }

@@ -21,8 +21,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "proto/mxscan.pb.h"
-#include "scanner/scan/result_writer.h"
-#include "scanner/scan/shard.h"
+#include "scanner/results/result_writer.h"
+#include "scanner/results/shard.h"
 
 ABSL_FLAG(std::string, out, "", "output directory (created)");
 ABSL_FLAG(int64_t, records, 1000, "domains to write");
@@ -183,7 +183,8 @@ DomainResult MakeDomain(int64_t number, uint64_t seed) {
 
 int Run() {
   const std::string out = absl::GetFlag(FLAGS_out);
-  absl::StatusOr<scan::Shard> shard = scan::ParseShard(absl::GetFlag(FLAGS_shard));
+  absl::StatusOr<results::Shard> shard =
+      results::ParseShard(absl::GetFlag(FLAGS_shard));
   if (out.empty() || !shard.ok()) {
     std::fprintf(stderr, "gen_results: --out DIR and a valid --shard I/N\n");
     return 2;
@@ -192,9 +193,9 @@ int Run() {
   const int changed = absl::GetFlag(FLAGS_changed);
   const int files = std::max(1, absl::GetFlag(FLAGS_files));
   mkdir(out.c_str(), 0755);  // an existing directory is fine
-  std::vector<std::unique_ptr<scan::ResultWriter>> writers;
+  std::vector<std::unique_ptr<results::ResultWriter>> writers;
   for (int i = 0; i < files; ++i) {
-    auto writer = scan::ResultWriter::Open(
+    auto writer = results::ResultWriter::Open(
         out, absl::StrCat("results-gen", seed, "-s", shard->index, "-w", i));
     if (!writer.ok()) {
       std::fprintf(stderr, "gen_results: %s\n",

@@ -28,8 +28,8 @@
 #include "scanner/export/rows.h"
 #include "scanner/export/schema.h"
 #include "scanner/export/value.h"
+#include "scanner/results/result_reader.h"
 #include "scanner/scan/domain_input.h"
-#include "scanner/scan/result_reader.h"
 #include "scanner/stats/aggregate.h"
 #include "scanner/stats/domain_row.h"
 #include "scanner/stats/domain_summary.h"
@@ -113,16 +113,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mxscan::stats::Aggregate aggregate;
   CheckingSink sink;
   uint64_t visited = 0;
-  const absl::StatusOr<mxscan::scan::ReadStats> read = mxscan::scan::ReadResults(
-      files, [&](const mxscan::DomainResult& result) {
-        ++visited;
-        const mxscan::stats::DomainSummary summary =
-            mxscan::stats::SummarizeDomain(result, OrgDomainOf);
-        aggregate.Add(summary);
-        const std::string row = mxscan::stats::DomainCsvRow(result, summary);
-        Require(mxscan::scan::SplitCsvLine(row).size() == header_fields);
-        mxscan::db_export::MapDomainRows(result, summary, "fuzz@0", sink);
-      });
+  const absl::StatusOr<mxscan::results::ReadStats> read =
+      mxscan::results::ReadResults(
+          files, [&](const mxscan::DomainResult& result) {
+            ++visited;
+            const mxscan::stats::DomainSummary summary =
+                mxscan::stats::SummarizeDomain(result, OrgDomainOf);
+            aggregate.Add(summary);
+            const std::string row =
+                mxscan::stats::DomainCsvRow(result, summary);
+            Require(mxscan::scan::SplitCsvLine(row).size() == header_fields);
+            mxscan::db_export::MapDomainRows(result, summary, "fuzz@0", sink);
+          });
   if (read.ok()) {
     Require(read->records == visited);
     Require(read->torn <= 1 && read->torn_files.size() == read->torn);
@@ -134,8 +136,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   mxscan::Certificate certificate;
-  const absl::StatusOr<mxscan::scan::ReadStats> certs =
-      mxscan::scan::ReadRecords(
+  const absl::StatusOr<mxscan::results::ReadStats> certs =
+      mxscan::results::ReadRecords(
           files, &certificate, [&](const google::protobuf::Message& m) {
             mxscan::db_export::MapCertificateRow(
                 static_cast<const mxscan::Certificate&>(m), sink);

@@ -28,13 +28,14 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "proto/mxscan.pb.h"
+#include "scanner/results/valid_utf8.h"
 #include "scanner/scan/blocklist.h"
 #include "scanner/scan/domain_input.h"
-#include "scanner/scan/valid_utf8.h"
 
 namespace {
 
 using namespace mxscan::scan;  // NOLINT: a fuzz target's brevity
+using mxscan::results::MakeStringsValidUtf8;
 
 void Require(bool condition) {
   if (!condition) std::abort();

@@ -10,17 +10,17 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "scanner/scan/result_reader.h"
-#include "scanner/scan/result_writer.h"
-#include "scanner/scan/resume.h"
+#include "scanner/results/result_reader.h"
+#include "scanner/results/result_writer.h"
+#include "scanner/results/resume.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 namespace {
 
 std::string TempDir() {
-  std::string dir = std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR")
-                                                      : "/tmp") +
-                    "/results.XXXXXX";
+  std::string dir =
+      std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
+      "/results.XXXXXX";
   EXPECT_NE(mkdtemp(dir.data()), nullptr);
   return dir;
 }
@@ -38,9 +38,8 @@ std::vector<std::string> ReadDomains(const std::string& dir, ReadStats* out) {
   std::vector<std::string> domains;
   auto files = ResultFiles(dir);
   EXPECT_TRUE(files.ok()) << files.status();
-  auto stats = ReadResults(*files, [&](const DomainResult& r) {
-    domains.push_back(r.domain());
-  });
+  auto stats = ReadResults(
+      *files, [&](const DomainResult& r) { domains.push_back(r.domain()); });
   EXPECT_TRUE(stats.ok()) << stats.status();
   if (out != nullptr) *out = *stats;
   return domains;
@@ -162,4 +161,4 @@ TEST(ResultFilesTest, RefusesToOverwrite) {
 }
 
 }  // namespace
-}  // namespace mxscan::scan
+}  // namespace mxscan::results

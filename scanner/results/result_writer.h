@@ -1,16 +1,16 @@
-#ifndef MXSCAN_SCANNER_SCAN_RESULT_WRITER_H_
-#define MXSCAN_SCANNER_SCAN_RESULT_WRITER_H_
+#ifndef MXSCAN_SCANNER_RESULTS_RESULT_WRITER_H_
+#define MXSCAN_SCANNER_RESULTS_RESULT_WRITER_H_
+
+#include <google/protobuf/message_lite.h>
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
-#include <google/protobuf/message_lite.h>
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 // ResultWriter writes one worker's records into a series of files in the
 // output directory, "<prefix>-<seq><suffix>", each in the protobuf library's
@@ -59,6 +59,6 @@ class ResultWriter {
 // UniqueRunId names one run's files: UTC time, process id.
 std::string UniqueRunId();
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results
 
-#endif  // MXSCAN_SCANNER_SCAN_RESULT_WRITER_H_
+#endif  // MXSCAN_SCANNER_RESULTS_RESULT_WRITER_H_

@@ -1,4 +1,4 @@
-#include "scanner/scan/resume.h"
+#include "scanner/results/resume.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "scanner/scan/result_reader.h"
+#include "scanner/results/result_reader.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 uint64_t CountResultFiles(const std::string& directory) {
   absl::StatusOr<std::vector<std::string>> files = ResultFiles(directory);
@@ -24,10 +24,8 @@ absl::StatusOr<ResumePoint> LoadResumePoint(const std::string& directory) {
     return files.status();
   }
   point.files = files->size();
-  absl::StatusOr<ReadStats> read =
-      ReadResults(*files, [&](const DomainResult& r) {
-        point.done.Insert(r.domain());
-      });
+  absl::StatusOr<ReadStats> read = ReadResults(
+      *files, [&](const DomainResult& r) { point.done.Insert(r.domain()); });
   if (!read.ok()) return read.status();
   point.records = read->records;
   std::vector<TornFile> torn_files = read->torn_files;
@@ -36,21 +34,21 @@ absl::StatusOr<ResumePoint> LoadResumePoint(const std::string& directory) {
       ResultFiles(directory, ".certs");
   if (certificate_files.ok()) {
     Certificate certificate;
-    absl::StatusOr<ReadStats> certificates = ReadRecords(
-        *certificate_files, &certificate,
-        [](const google::protobuf::Message&) {});
+    absl::StatusOr<ReadStats> certificates =
+        ReadRecords(*certificate_files, &certificate,
+                    [](const google::protobuf::Message&) {});
     if (!certificates.ok()) return certificates.status();
     torn_files.insert(torn_files.end(), certificates->torn_files.begin(),
                       certificates->torn_files.end());
   }
   for (const TornFile& torn : torn_files) {
     if (truncate(torn.path.c_str(), torn.whole_bytes) != 0) {
-      return absl::InternalError(absl::StrCat("cannot repair ", torn.path,
-                                              ": ", strerror(errno)));
+      return absl::InternalError(
+          absl::StrCat("cannot repair ", torn.path, ": ", strerror(errno)));
     }
     ++point.repaired;
   }
   return point;
 }
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results

@@ -1,5 +1,5 @@
-#ifndef MXSCAN_SCANNER_SCAN_RESULT_READER_H_
-#define MXSCAN_SCANNER_SCAN_RESULT_READER_H_
+#ifndef MXSCAN_SCANNER_RESULTS_RESULT_READER_H_
+#define MXSCAN_SCANNER_RESULTS_RESULT_READER_H_
 
 #include <functional>
 #include <string>
@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "proto/mxscan.pb.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 // ResultFiles lists the result files of a path: the file itself, or every
 // file of a directory whose name ends with `suffix` ("*.pb": domain
@@ -45,6 +45,6 @@ absl::StatusOr<ReadStats> ReadRecords(
     const std::vector<std::string>& files, google::protobuf::Message* record,
     const std::function<void(const google::protobuf::Message&)>& visit);
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results
 
-#endif  // MXSCAN_SCANNER_SCAN_RESULT_READER_H_
+#endif  // MXSCAN_SCANNER_RESULTS_RESULT_READER_H_

@@ -1,10 +1,10 @@
-#include "scanner/scan/shard.h"
+#include "scanner/results/shard.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 namespace {
 
 TEST(ShardTest, ParsesAndRejects) {
@@ -32,4 +32,4 @@ TEST(ShardTest, HashIsStableAcrossRunsAndMachines) {
 }
 
 }  // namespace
-}  // namespace mxscan::scan
+}  // namespace mxscan::results

@@ -1,20 +1,20 @@
-#ifndef MXSCAN_SCANNER_SCAN_RESUME_H_
-#define MXSCAN_SCANNER_SCAN_RESUME_H_
+#ifndef MXSCAN_SCANNER_RESULTS_RESUME_H_
+#define MXSCAN_SCANNER_RESULTS_RESUME_H_
 
 #include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "scanner/scan/domain_set.h"
+#include "scanner/results/domain_set.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 // What an earlier run of a scan left in its output directory.
 struct ResumePoint {
-  DomainSet done;           // domains with a whole record
-  uint64_t records = 0;     // whole records found
-  uint64_t files = 0;       // result files found
-  uint64_t repaired = 0;    // files truncated after their last whole record
+  DomainSet done;         // domains with a whole record
+  uint64_t records = 0;   // whole records found
+  uint64_t files = 0;     // result files found
+  uint64_t repaired = 0;  // files truncated after their last whole record
 };
 
 // LoadResumePoint reads every result file (*.pb) of `directory`. A file
@@ -30,6 +30,6 @@ absl::StatusOr<ResumePoint> LoadResumePoint(const std::string& directory);
 // (0 when it does not exist).
 uint64_t CountResultFiles(const std::string& directory);
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results
 
-#endif  // MXSCAN_SCANNER_SCAN_RESUME_H_
+#endif  // MXSCAN_SCANNER_RESULTS_RESUME_H_

@@ -1,5 +1,5 @@
-#ifndef MXSCAN_SCANNER_SCAN_DOMAIN_SET_H_
-#define MXSCAN_SCANNER_SCAN_DOMAIN_SET_H_
+#ifndef MXSCAN_SCANNER_RESULTS_DOMAIN_SET_H_
+#define MXSCAN_SCANNER_RESULTS_DOMAIN_SET_H_
 
 #include <cstddef>
 
@@ -7,7 +7,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/string_view.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 // DomainSet remembers which domains a scan has seen: 16 bytes a domain (a
 // 128-bit fingerprint from two independent 64-bit hashes) rather than the
@@ -26,6 +26,6 @@ class DomainSet {
   absl::flat_hash_set<absl::uint128> fingerprints_;
 };
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results
 
-#endif  // MXSCAN_SCANNER_SCAN_DOMAIN_SET_H_
+#endif  // MXSCAN_SCANNER_RESULTS_DOMAIN_SET_H_

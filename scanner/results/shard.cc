@@ -1,4 +1,4 @@
-#include "scanner/scan/shard.h"
+#include "scanner/results/shard.h"
 
 #include <vector>
 
@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 uint64_t StableHash(absl::string_view text) {
   uint64_t hash = 14695981039346656037ull;
@@ -34,4 +34,4 @@ absl::StatusOr<Shard> ParseShard(absl::string_view text) {
   return shard;
 }
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results

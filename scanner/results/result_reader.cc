@@ -1,27 +1,26 @@
-#include "scanner/scan/result_reader.h"
+#include "scanner/results/result_reader.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl.h>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 // Records larger than this are corruption, not results.
 constexpr uint32_t kMaxRecordBytes = 64u << 20;
 
-absl::StatusOr<std::vector<std::string>> ResultFiles(const std::string& path,
-                                                     const std::string& suffix) {
+absl::StatusOr<std::vector<std::string>> ResultFiles(
+    const std::string& path, const std::string& suffix) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     return absl::NotFoundError(
@@ -55,10 +54,9 @@ absl::StatusOr<ReadStats> ReadResults(
     const std::vector<std::string>& files,
     const std::function<void(const DomainResult&)>& visit) {
   DomainResult record;
-  return ReadRecords(files, &record,
-                     [&](const google::protobuf::Message& m) {
-                       visit(static_cast<const DomainResult&>(m));
-                     });
+  return ReadRecords(files, &record, [&](const google::protobuf::Message& m) {
+    visit(static_cast<const DomainResult&>(m));
+  });
 }
 
 absl::StatusOr<ReadStats> ReadRecords(
@@ -86,16 +84,16 @@ absl::StatusOr<ReadStats> ReadRecords(
       uint32_t size = 0;
       if (!in.ReadVarint32(&size)) {
         if (raw.GetErrno() != 0) {
-          return absl::DataLossError(absl::StrCat(
-              "cannot read ", file, ": ", strerror(raw.GetErrno())));
+          return absl::DataLossError(absl::StrCat("cannot read ", file, ": ",
+                                                  strerror(raw.GetErrno())));
         }
         // A clean end, or a length prefix cut short by a crash.
         if (record_start != file_size) torn(record_start);
         break;
       }
       if (size > kMaxRecordBytes) {
-        return absl::DataLossError(absl::StrCat(
-            file, ": record of ", size, " bytes: not a result file"));
+        return absl::DataLossError(absl::StrCat(file, ": record of ", size,
+                                                " bytes: not a result file"));
       }
       bytes.clear();
       if (!in.ReadString(&bytes, static_cast<int>(size))) {
@@ -103,9 +101,8 @@ absl::StatusOr<ReadStats> ReadRecords(
         break;
       }
       if (!record->ParseFromString(bytes)) {
-        return absl::DataLossError(
-            absl::StrCat(file, ": corrupt record after ", stats.records,
-                         " records"));
+        return absl::DataLossError(absl::StrCat(file, ": corrupt record after ",
+                                                stats.records, " records"));
       }
       ++stats.records;
       visit(*record);
@@ -114,4 +111,4 @@ absl::StatusOr<ReadStats> ReadRecords(
   return stats;
 }
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results

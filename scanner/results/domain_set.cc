@@ -1,18 +1,18 @@
-#include "scanner/scan/domain_set.h"
+#include "scanner/results/domain_set.h"
 
 #include <functional>
 #include <string_view>
 
-#include "scanner/scan/shard.h"
+#include "scanner/results/shard.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 absl::uint128 DomainSet::Fingerprint(absl::string_view domain) {
   // FNV-1a and libstdc++'s Murmur-based string hash: unrelated functions,
   // both fixed across runs.
   const uint64_t high = StableHash(domain);
-  const uint64_t low =
-      std::hash<std::string_view>()(std::string_view(domain.data(), domain.size()));
+  const uint64_t low = std::hash<std::string_view>()(
+      std::string_view(domain.data(), domain.size()));
   return absl::MakeUint128(high, low);
 }
 
@@ -24,4 +24,4 @@ bool DomainSet::Contains(absl::string_view domain) const {
   return fingerprints_.contains(Fingerprint(domain));
 }
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results

@@ -1,9 +1,9 @@
-#ifndef MXSCAN_SCANNER_SCAN_VALID_UTF8_H_
-#define MXSCAN_SCANNER_SCAN_VALID_UTF8_H_
+#ifndef MXSCAN_SCANNER_RESULTS_VALID_UTF8_H_
+#define MXSCAN_SCANNER_RESULTS_VALID_UTF8_H_
 
 #include <google/protobuf/message.h>
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 // MakeStringsValidUtf8 rewrites every string field of `message` (nested
 // and repeated ones included; bytes fields untouched) that is not valid
@@ -13,6 +13,6 @@ namespace mxscan::scan {
 // making its whole result file unreadable. Returns how many fields changed.
 int MakeStringsValidUtf8(google::protobuf::Message* message);
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results
 
-#endif  // MXSCAN_SCANNER_SCAN_VALID_UTF8_H_
+#endif  // MXSCAN_SCANNER_RESULTS_VALID_UTF8_H_

@@ -1,14 +1,14 @@
-#include "scanner/scan/valid_utf8.h"
-
-#include <string>
-#include <vector>
+#include "scanner/results/valid_utf8.h"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/reflection.h>
 
+#include <string>
+#include <vector>
+
 #include "scanner/checks/mta_sts/utf8.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 using google::protobuf::FieldDescriptor;
 
@@ -24,8 +24,8 @@ int MakeStringsValidUtf8(google::protobuf::Message* message) {
           const std::string value =
               reflection->GetRepeatedString(*message, field, i);
           if (checks::mta_sts::FirstInvalidUtf8(value) != std::string::npos) {
-            reflection->SetRepeatedString(
-                message, field, i, checks::mta_sts::TextForProto(value));
+            reflection->SetRepeatedString(message, field, i,
+                                          checks::mta_sts::TextForProto(value));
             ++changed;
           }
         }
@@ -52,4 +52,4 @@ int MakeStringsValidUtf8(google::protobuf::Message* message) {
   return changed;
 }
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results

@@ -1,12 +1,12 @@
-#ifndef MXSCAN_SCANNER_SCAN_SHARD_H_
-#define MXSCAN_SCANNER_SCAN_SHARD_H_
+#ifndef MXSCAN_SCANNER_RESULTS_SHARD_H_
+#define MXSCAN_SCANNER_RESULTS_SHARD_H_
 
 #include <cstdint>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 
 // Shard is `--shard I/N`: this run scans the domains whose stable hash
 // modulo N is I, so that N runs on N machines split an input between them
@@ -25,6 +25,6 @@ absl::StatusOr<Shard> ParseShard(absl::string_view text);
 // absl::Hash, which is seeded per process.
 uint64_t StableHash(absl::string_view text);
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results
 
-#endif  // MXSCAN_SCANNER_SCAN_SHARD_H_
+#endif  // MXSCAN_SCANNER_RESULTS_SHARD_H_

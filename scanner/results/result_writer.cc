@@ -1,4 +1,4 @@
-#include "scanner/scan/result_writer.h"
+#include "scanner/results/result_writer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "scanner/base/delimited.h"
 
-namespace mxscan::scan {
+namespace mxscan::results {
 namespace {
 constexpr size_t kFlushBytes = 1 << 20;
 }  // namespace
@@ -30,8 +30,8 @@ absl::StatusOr<std::unique_ptr<ResultWriter>> ResultWriter::Open(
     std::string directory, std::string prefix, uint64_t max_file_bytes,
     std::string suffix) {
   std::unique_ptr<ResultWriter> writer(
-      new ResultWriter(std::move(directory), std::move(prefix),
-                       max_file_bytes, std::move(suffix)));
+      new ResultWriter(std::move(directory), std::move(prefix), max_file_bytes,
+                       std::move(suffix)));
   absl::Status s = writer->OpenNext();
   if (!s.ok()) return s;
   return writer;
@@ -47,8 +47,8 @@ ResultWriter::ResultWriter(std::string directory, std::string prefix,
 ResultWriter::~ResultWriter() { Close().IgnoreError(); }
 
 absl::Status ResultWriter::OpenNext() {
-  path_ = absl::StrFormat("%s/%s-%05d%s", directory_, prefix_, sequence_,
-                          suffix_);
+  path_ =
+      absl::StrFormat("%s/%s-%05d%s", directory_, prefix_, sequence_, suffix_);
   fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     status_ = absl::PermissionDeniedError(
@@ -112,4 +112,4 @@ absl::Status ResultWriter::Close() {
   return CloseFile();
 }
 
-}  // namespace mxscan::scan
+}  // namespace mxscan::results
