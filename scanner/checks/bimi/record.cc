@@ -5,16 +5,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "scanner/checks/dkim/tag_list.h"
+#include "scanner/checks/quote.h"
+#include "scanner/checks/tag_list.h"
 #include "scanner/checks/tls_rpt/uri.h"
 
 namespace mxscan::checks::bimi {
 namespace {
 
-using ::mxscan::checks::dkim::ParseTagList;
-using ::mxscan::checks::dkim::QuoteForMessage;
-using ::mxscan::checks::dkim::Tag;
-using ::mxscan::checks::dkim::TagList;
 using ::mxscan::checks::tls_rpt::IsFqdnHost;
 using ::mxscan::checks::tls_rpt::ParseUri;
 using ::mxscan::checks::tls_rpt::Uri;
@@ -52,7 +49,7 @@ absl::StatusOr<Uri> ParseHttpsUri(absl::string_view tag, absl::string_view text,
   return absl::InvalidArgumentError(problem);
 }
 
-void ParseLocation(const Tag& tag, BimiRecord* out) {
+void ParseLocation(const TagSpec& tag, BimiRecord* out) {
   if (tag.value.empty()) return;
   const std::vector<absl::string_view> items = absl::StrSplit(tag.value, ',');
   if (items.size() > 1) {
@@ -90,7 +87,7 @@ void ParseLocation(const Tag& tag, BimiRecord* out) {
   }
 }
 
-void ParseAuthority(const Tag& tag, BimiRecord* out) {
+void ParseAuthority(const TagSpec& tag, BimiRecord* out) {
   if (tag.value.empty()) return;
   if (tag.value.find(',') != std::string::npos) {
     out->errors.push_back("a= must be a single URI");
@@ -125,18 +122,18 @@ BimiRecord ParseBimiRecord(absl::string_view record) {
     return out;
   }
 
-  const Tag* l = list.FindTag("l");
+  const TagSpec* l = list.FindTag("l");
   if (l == nullptr) {
     out.errors.push_back("missing l= tag (it may be empty, not absent)");
   } else {
     ParseLocation(*l, &out);
   }
-  const Tag* a = list.FindTag("a");
+  const TagSpec* a = list.FindTag("a");
   if (a != nullptr) ParseAuthority(*a, &out);
   out.declined =
       l != nullptr && l->value.empty() && (a == nullptr || a->value.empty());
 
-  if (const Tag* lps = list.FindTag("lps")) {
+  if (const TagSpec* lps = list.FindTag("lps")) {
     if (lps->value == "true") {
       out.local_part_selectors = true;
     } else if (lps->value != "false") {
@@ -144,7 +141,7 @@ BimiRecord ParseBimiRecord(absl::string_view record) {
                                         ", expected true or false"));
     }
   }
-  if (const Tag* avp = list.FindTag("avp")) {
+  if (const TagSpec* avp = list.FindTag("avp")) {
     if (avp->value == "brand" || avp->value == "personal") {
       out.avatar_preference = avp->value;
     } else {

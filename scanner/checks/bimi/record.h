@@ -30,7 +30,8 @@ struct BimiRecord {
 };
 
 // ParseBimiRecord parses one TXT record (strings concatenated). Rules: the
-// DKIM tag-list syntax (duplicate tags invalidate); v=BIMI1 first and exact
+// RFC 6376 tag-list, as DKIM's (ParseTagList in scanner/checks/tag_list.h:
+// duplicate tags invalidate); v=BIMI1 first and exact
 // (receivers must not fix capitalisation); l= required, empty or HTTPS URIs
 // with a fully qualified host, whose path must not end in an image suffix
 // other than .svg/.svgz; a= optional, empty or one such HTTPS URI; lps=

@@ -7,7 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "scanner/checks/dkim/tag_list.h"
+#include "scanner/checks/quote.h"
+#include "scanner/checks/tag_list.h"
 
 namespace mxscan::checks::dkim {
 namespace {
@@ -30,7 +31,7 @@ bool Contains(const std::vector<std::string>& items, absl::string_view x) {
   return std::find(items.begin(), items.end(), x) != items.end();
 }
 
-void ParseKeyType(const Tag& tag, DkimKeyRecord* out) {
+void ParseKeyType(const TagSpec& tag, DkimKeyRecord* out) {
   out->key_type = tag.value;
   if (tag.value == "rsa" || tag.value == "ed25519") return;
   const std::string lower = absl::AsciiStrToLower(tag.value);
@@ -44,7 +45,7 @@ void ParseKeyType(const Tag& tag, DkimKeyRecord* out) {
       absl::StrCat("unknown key type k=", QuoteForMessage(tag.value)));
 }
 
-void ParseHashes(const Tag& tag, DkimKeyRecord* out) {
+void ParseHashes(const TagSpec& tag, DkimKeyRecord* out) {
   out->hash_algorithms = SplitColonList(tag.value);
   if (Contains(out->hash_algorithms, "sha256")) {
     if (Contains(out->hash_algorithms, "sha1")) {
@@ -62,7 +63,7 @@ void ParseHashes(const Tag& tag, DkimKeyRecord* out) {
   }
 }
 
-void ParseServices(const Tag& tag, DkimKeyRecord* out) {
+void ParseServices(const TagSpec& tag, DkimKeyRecord* out) {
   out->service_types = SplitColonList(tag.value);
   if (!Contains(out->service_types, "email") &&
       !Contains(out->service_types, "*")) {
@@ -72,13 +73,13 @@ void ParseServices(const Tag& tag, DkimKeyRecord* out) {
   }
 }
 
-void ParseFlags(const Tag& tag, DkimKeyRecord* out) {
+void ParseFlags(const TagSpec& tag, DkimKeyRecord* out) {
   out->flags = SplitColonList(tag.value);
   out->testing = Contains(out->flags, "y");
   out->strict = Contains(out->flags, "s");
 }
 
-void ParseKey(const Tag& tag, DkimKeyRecord* out) {
+void ParseKey(const TagSpec& tag, DkimKeyRecord* out) {
   out->has_key = true;
   std::string compact;
   compact.reserve(tag.value.size());
@@ -114,7 +115,7 @@ DkimKeyRecord ParseDkimKeyRecord(absl::string_view record) {
   out.errors = std::move(list.errors);
   out.warnings = std::move(list.warnings);
 
-  if (const Tag* v = list.FindTag("v"); v != nullptr) {
+  if (const TagSpec* v = list.FindTag("v"); v != nullptr) {
     if (&list.tags.front() != v) {
       out.errors.push_back("v= must be the first tag");
     }
@@ -124,11 +125,11 @@ DkimKeyRecord ParseDkimKeyRecord(absl::string_view record) {
           absl::StrCat("v=", QuoteForMessage(v->value), ", expected DKIM1"));
     }
   }
-  if (const Tag* k = list.FindTag("k")) ParseKeyType(*k, &out);
-  if (const Tag* h = list.FindTag("h")) ParseHashes(*h, &out);
-  if (const Tag* s = list.FindTag("s")) ParseServices(*s, &out);
-  if (const Tag* t = list.FindTag("t")) ParseFlags(*t, &out);
-  if (const Tag* p = list.FindTag("p")) {
+  if (const TagSpec* k = list.FindTag("k")) ParseKeyType(*k, &out);
+  if (const TagSpec* h = list.FindTag("h")) ParseHashes(*h, &out);
+  if (const TagSpec* s = list.FindTag("s")) ParseServices(*s, &out);
+  if (const TagSpec* t = list.FindTag("t")) ParseFlags(*t, &out);
+  if (const TagSpec* p = list.FindTag("p")) {
     ParseKey(*p, &out);
   } else {
     out.errors.push_back("missing p= tag");

@@ -30,12 +30,13 @@ struct DkimKeyRecord {
 };
 
 // ParseDkimKeyRecord parses the TXT record at <selector>._domainkey.<domain>
-// (strings concatenated). Rules: the tag-list syntax (tag_list.h, duplicate
-// tags invalidate the record); v= optional but, when present, first and
-// "DKIM1"; k= "rsa" or "ed25519"; h= must leave a hash RFC 8301 allows
-// (sha256); s= should include "email" or "*"; t= flags y and s; p= required,
-// base64 with whitespace allowed, empty meaning revoked; unknown tags and
-// unknown list items are ignored as the RFC requires. Never fails.
+// (strings concatenated). Rules: the RFC 6376 tag-list (ParseTagList in
+// scanner/checks/tag_list.h: duplicate tags invalidate the record); v= optional
+// but, when present, first and "DKIM1"; k= "rsa" or "ed25519"; h= must leave a
+// hash RFC 8301 allows (sha256); s= should include "email" or "*"; t= flags y
+// and s; p= required, base64 with whitespace allowed, empty meaning revoked;
+// unknown tags and unknown list items are ignored as the RFC requires. Never
+// fails.
 DkimKeyRecord ParseDkimKeyRecord(absl::string_view record);
 
 }  // namespace mxscan::checks::dkim

@@ -4,13 +4,13 @@
 #include <utility>
 
 #include "absl/algorithm/container.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "scanner/checks/tag_list.h"
 
 namespace mxscan::checks::dmarc {
 namespace {
@@ -110,6 +110,13 @@ std::optional<uint32_t> PctValue(absl::string_view value) {
   return pct;
 }
 
+// The tag-list of RFC 7489 section 6.4 and RFC 9989: WSP only; any name
+// and value, judged tag by tag (unknown names are ignored); names without
+// case.
+constexpr TagListSyntax kDmarcSyntax = {
+    /*cr_lf_are_space=*/false, /*is_name=*/nullptr, /*is_value=*/nullptr,
+    /*names_ignore_case=*/true};
+
 // Parser walks the tag list once; one instance per record.
 class Parser {
  public:
@@ -125,7 +132,7 @@ class Parser {
   }
 
   bool CheckVersion(absl::string_view text);
-  void OneTag(absl::string_view element, int position);
+  void OneTag(const TagSpec& spec, int position);
   // A value of a tag RFC 7489 does not know: kept if valid, never an error.
   void LegacyIgnoredTagNote(absl::string_view name);
   std::optional<DmarcPolicy> ParsePolicy(absl::string_view name,
@@ -141,7 +148,6 @@ class Parser {
 
   const DmarcProfile profile_;
   DmarcParse out_;
-  absl::flat_hash_set<std::string> seen_;
   int p_position_ = -1;
   bool p_invalid_ = false;
   bool sp_invalid_ = false;
@@ -177,39 +183,29 @@ bool Parser::CheckVersion(absl::string_view text) {
 DmarcParse Parser::Run(absl::string_view text) {
   if (!CheckVersion(text)) return std::move(out_);
   out_.is_dmarc = true;
-  seen_.insert("v");
-  const size_t first_sep = text.find(';');
-  if (first_sep != absl::string_view::npos) {
-    std::vector<absl::string_view> elements =
-        absl::StrSplit(text.substr(first_sep + 1), ';');
-    // One trailing ";" is part of the grammar; more are empty tags.
-    if (!elements.empty() && TrimWsp(elements.back()).empty()) {
-      elements.pop_back();
-    }
-    int position = 0;
-    bool empty_noted = false;
-    for (absl::string_view element : elements) {
-      element = TrimWsp(element);
-      if (element.empty()) {
-        if (!empty_noted) Warn("empty tag (\";;\") ignored");
-        empty_noted = true;
-        continue;
-      }
-      OneTag(element, position++);
+  const LexedTagList lexed = LexTagList(text, kDmarcSyntax);
+  // The first tag-spec is the v tag CheckVersion has read.
+  int position = 0;
+  bool empty_noted = false;
+  for (size_t i = 1; i < lexed.specs.size(); ++i) {
+    const TagSpec& spec = lexed.specs[i];
+    if (spec.kind == TagSpec::Kind::kEmpty) {
+      if (!empty_noted) Warn("empty tag (\";;\") ignored");
+      empty_noted = true;
+    } else if (spec.kind == TagSpec::Kind::kNoEquals) {
+      Error(absl::StrCat("malformed tag '", spec.text, "': no '='"));
+      ++position;
+    } else {
+      OneTag(spec, position++);
     }
   }
   Finish();
   return std::move(out_);
 }
 
-void Parser::OneTag(absl::string_view element, int position) {
-  const size_t eq = element.find('=');
-  if (eq == absl::string_view::npos) {
-    Error(absl::StrCat("malformed tag '", element, "': no '='"));
-    return;
-  }
-  const absl::string_view name = TrimWsp(element.substr(0, eq));
-  const absl::string_view value = TrimWsp(element.substr(eq + 1));
+void Parser::OneTag(const TagSpec& spec, int position) {
+  const absl::string_view name = spec.name;
+  const absl::string_view value = spec.value;
   const std::string lower = absl::AsciiStrToLower(name);
   const TagId tag = AllAlpha(name) ? TagFromName(lower) : TagId::kUnknown;
   if (tag == TagId::kUnknown) {
@@ -218,7 +214,7 @@ void Parser::OneTag(absl::string_view element, int position) {
   }
   const bool removed = Rfc9989() && (tag == TagId::kPct || tag == TagId::kRf ||
                                      tag == TagId::kRi);
-  if (!seen_.insert(lower).second) {
+  if (spec.repeated) {
     if (removed) return;  // ignored anyway; noted once below
     Error(absl::StrCat("duplicate tag '", lower, "' (only the first counts)"));
     return;
@@ -308,7 +304,7 @@ void Parser::OneTag(absl::string_view element, int position) {
       break;
     case TagId::kV:
     case TagId::kUnknown:
-      break;  // v is seen first, so a second v is a duplicate above
+      break;  // v is the first tag, so a second v is a repeat above
   }
 }
 

@@ -11,6 +11,7 @@
 #include "scanner/checks/mta_sts/mx_pattern.h"
 #include "scanner/checks/mta_sts/txt_fields.h"
 #include "scanner/checks/mta_sts/utf8.h"
+#include "scanner/checks/quote.h"
 
 namespace mxscan::checks::mta_sts {
 namespace {

@@ -1,11 +1,12 @@
 #include "scanner/checks/mta_sts/record.h"
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "scanner/checks/mta_sts/txt_fields.h"
+#include "scanner/checks/quote.h"
+#include "scanner/checks/tag_list.h"
 
 namespace mxscan::checks::mta_sts {
 namespace {
@@ -31,10 +32,9 @@ MtaStsRecord ParseMtaStsRecord(absl::string_view record) {
   if (!split.version_ok) return out;
 
   bool have_id = false;
-  absl::flat_hash_set<std::string> extension_names;
-  for (const TxtField& field : split.fields) {
+  for (const TagSpec& field : split.fields) {
     if (field.name == "id") {
-      if (have_id) {
+      if (field.repeated) {
         // Two ids leave no way to tell which policy instance is meant.
         out.errors.push_back("id= appears more than once");
         continue;
@@ -49,8 +49,8 @@ MtaStsRecord ParseMtaStsRecord(absl::string_view record) {
       }
       continue;
     }
-    CheckExtensionField(field, "id", &extension_names, &out.extensions,
-                        &out.errors, &out.warnings);
+    CheckExtensionField(field, "id", &out.extensions, &out.errors,
+                        &out.warnings);
   }
   if (!have_id) out.errors.push_back("missing id= field");
   return out;

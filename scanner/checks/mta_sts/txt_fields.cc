@@ -4,21 +4,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "scanner/checks/quote.h"
 
 namespace mxscan::checks::mta_sts {
 namespace {
 
 bool IsWsp(char c) { return c == ' ' || c == '\t'; }
-
-absl::string_view StripTrailingWsp(absl::string_view s) {
-  while (!s.empty() && IsWsp(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-absl::string_view StripLeadingWsp(absl::string_view s) {
-  while (!s.empty() && IsWsp(s.front())) s.remove_prefix(1);
-  return s;
-}
 
 // Reports the first byte that is neither printable ASCII nor a tab: RFC 8461
 // requires US-ASCII, and control bytes in a record are always a mistake.
@@ -33,35 +24,11 @@ void CheckBytes(absl::string_view record, std::vector<std::string>* errors) {
   }
 }
 
-// Parses one "name=value" field (trailing whitespace already removed).
-void ParseField(absl::string_view text, TxtFields* out) {
-  const size_t eq = text.find('=');
-  if (eq == absl::string_view::npos) {
-    out->errors.push_back(
-        absl::StrCat("field ", QuoteForMessage(text), " has no \"=\""));
-    return;
-  }
-  absl::string_view name = text.substr(0, eq);
-  absl::string_view value = text.substr(eq + 1);
-  if (!name.empty() && IsWsp(name.back())) {
-    out->errors.push_back(absl::StrCat("whitespace before \"=\" in field ",
-                                       QuoteForMessage(text)));
-    name = StripTrailingWsp(name);
-  }
-  if (!value.empty() && IsWsp(value.front())) {
-    out->errors.push_back(absl::StrCat("whitespace after \"=\" in field ",
-                                       QuoteForMessage(text)));
-    value = StripLeadingWsp(value);
-  }
-  if (!IsTxtExtName(name)) {
-    out->errors.push_back(
-        absl::StrCat("invalid field name ", QuoteForMessage(name),
-                     " (1 to 32 letters, digits, \"_\", \"-\", \".\", "
-                     "starting with a letter or digit)"));
-    return;
-  }
-  out->fields.push_back({std::string(name), std::string(value)});
-}
+// The tag-list of both RFCs: WSP only, ext-name names, values judged by the
+// callers.
+constexpr TagListSyntax kTxtSyntax = {/*cr_lf_are_space=*/false,
+                                      /*is_name=*/IsTxtExtName,
+                                      /*is_value=*/nullptr};
 
 }  // namespace
 
@@ -89,49 +56,58 @@ TxtFields SplitTxtFields(absl::string_view record, absl::string_view version) {
   }
   out.version_ok = true;
 
-  bool first_delimiter = true;
-  size_t i = 0;
-  while (true) {
-    const size_t space_start = i;
-    while (i < rest.size() && IsWsp(rest[i])) ++i;
-    if (i == rest.size()) {
-      if (i > space_start)
-        out.warnings.push_back("whitespace at the end of the record");
-      break;
+  // The version ends at the first ";"; whitespace may come before it.
+  const size_t delimiter = rest.find_first_not_of(" \t");
+  if (delimiter == absl::string_view::npos) {
+    if (!rest.empty()) {
+      out.warnings.push_back("whitespace at the end of the record");
     }
-    if (rest[i] != ';') {
-      // Only reachable right after the version: fields end at ";" or at the
-      // end of the record.
-      out.errors.push_back(absl::StrCat("expected \";\" before ",
-                                        QuoteForMessage(rest.substr(i))));
-      break;
-    }
-    if (first_delimiter && i > space_start) {
-      // Senders that see several TXT records keep only those beginning with
-      // the literal "v=...;" (RFC 8461 section 3.1, RFC 8460 section 3).
-      out.warnings.push_back(
-          absl::StrCat("whitespace between ", QuoteForMessage(version),
-                       " and \";\": with several TXT records, senders may "
-                       "discard this one"));
-    }
-    first_delimiter = false;
-    ++i;  // the ";"
-    const size_t after_delimiter = i;
-    while (i < rest.size() && IsWsp(rest[i])) ++i;
-    if (i == rest.size()) {
-      if (i > after_delimiter)
-        out.warnings.push_back("whitespace at the end of the record");
-      break;  // a final ";" is allowed
-    }
-    if (rest[i] == ';') {
+    return out;
+  }
+  if (rest[delimiter] != ';') {
+    out.errors.push_back(absl::StrCat("expected \";\" before ",
+                                      QuoteForMessage(rest.substr(delimiter))));
+    return out;
+  }
+  if (delimiter > 0) {
+    // Senders that see several TXT records keep only those beginning with
+    // the literal "v=...;" (RFC 8461 section 3.1, RFC 8460 section 3).
+    out.warnings.push_back(
+        absl::StrCat("whitespace between ", QuoteForMessage(version),
+                     " and \";\": with several TXT records, senders may "
+                     "discard this one"));
+  }
+
+  LexedTagList lexed = LexTagList(rest.substr(delimiter + 1), kTxtSyntax);
+  for (TagSpec& field : lexed.specs) {
+    if (field.kind == TagSpec::Kind::kEmpty) {
       out.errors.push_back("empty field (\";;\")");
       continue;
     }
-    size_t end = rest.find(';', i);
-    if (end == absl::string_view::npos) end = rest.size();
-    const absl::string_view field = StripTrailingWsp(rest.substr(i, end - i));
-    ParseField(field, &out);
-    i += field.size();  // trailing whitespace is part of the delimiter
+    if (field.kind == TagSpec::Kind::kNoEquals) {
+      out.errors.push_back(
+          absl::StrCat("field ", QuoteForMessage(field.text), " has no \"=\""));
+      continue;
+    }
+    if (field.space_before_equals) {
+      out.errors.push_back(absl::StrCat("whitespace before \"=\" in field ",
+                                        QuoteForMessage(field.text)));
+    }
+    if (field.space_after_equals) {
+      out.errors.push_back(absl::StrCat("whitespace after \"=\" in field ",
+                                        QuoteForMessage(field.text)));
+    }
+    if (field.kind != TagSpec::Kind::kTag) {
+      out.errors.push_back(
+          absl::StrCat("invalid field name ", QuoteForMessage(field.name),
+                       " (1 to 32 letters, digits, \"_\", \"-\", \".\", "
+                       "starting with a letter or digit)"));
+      continue;
+    }
+    out.fields.push_back(std::move(field));
+  }
+  if (lexed.trailing_space) {
+    out.warnings.push_back("whitespace at the end of the record");
   }
   return out;
 }
@@ -158,8 +134,7 @@ bool IsTxtExtValue(absl::string_view value) {
 }
 
 void CheckExtensionField(
-    const TxtField& field, absl::string_view known_name,
-    absl::flat_hash_set<std::string>* seen,
+    const TagSpec& field, absl::string_view known_name,
     std::vector<std::pair<std::string, std::string>>* extensions,
     std::vector<std::string>* errors, std::vector<std::string>* warnings) {
   if (field.name == "v") {
@@ -182,7 +157,7 @@ void CheckExtensionField(
         absl::StrCat("field ", field.name,
                      "= is an extension: field names are case-sensitive"));
   }
-  if (!seen->insert(field.name).second) {
+  if (field.repeated) {
     warnings->push_back(
         absl::StrCat("extension ", field.name, "= appears more than once"));
   }

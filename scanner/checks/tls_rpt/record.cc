@@ -1,21 +1,20 @@
 #include "scanner/checks/tls_rpt/record.h"
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "scanner/checks/mta_sts/txt_fields.h"
+#include "scanner/checks/quote.h"
+#include "scanner/checks/tag_list.h"
 #include "scanner/checks/tls_rpt/uri.h"
 
 namespace mxscan::checks::tls_rpt {
 namespace {
 
-using ::mxscan::checks::mta_sts::IsTxtExtValue;
-using ::mxscan::checks::mta_sts::QuoteForMessage;
+using ::mxscan::checks::mta_sts::CheckExtensionField;
 using ::mxscan::checks::mta_sts::SplitTxtFields;
-using ::mxscan::checks::mta_sts::TxtField;
 using ::mxscan::checks::mta_sts::TxtFields;
 
 constexpr absl::string_view kVersion = "v=TLSRPTv1";
@@ -89,8 +88,7 @@ TlsRptRecord ParseTlsRptRecord(absl::string_view record) {
   if (!split.version_ok) return out;
 
   int rua_fields = 0;
-  absl::flat_hash_set<std::string> extension_names;
-  for (const TxtField& field : split.fields) {
+  for (const TagSpec& field : split.fields) {
     if (field.name == "rua") {
       if (++rua_fields == 2) {
         out.warnings.push_back(
@@ -101,8 +99,8 @@ TlsRptRecord ParseTlsRptRecord(absl::string_view record) {
       ParseRua(field.value, &out);
       continue;
     }
-    CheckExtensionField(field, "rua", &extension_names, &out.extensions,
-                        &out.errors, &out.warnings);
+    CheckExtensionField(field, "rua", &out.extensions, &out.errors,
+                        &out.warnings);
   }
   if (rua_fields == 0) out.errors.push_back("missing rua= field");
   return out;

@@ -1,5 +1,5 @@
-// Fuzz target: the BIMI assertion record parser (over the DKIM tag-list)
-// and BimiResult filling.
+// Fuzz target: the BIMI assertion record parser (over the RFC 6376
+// tag-list of scanner/checks/tag_list.h) and BimiResult filling.
 
 #include <cstddef>
 #include <cstdint>
