@@ -38,7 +38,7 @@ struct StatusCounts {
 
 // DnsJob resolves the names routed to one worker and writes one result per
 // name, in large chunks. Lives on its worker's thread.
-class DnsJob : public PipelineJob {
+class DnsJob : public PipelineJob<std::string> {
  public:
   DnsJob(std::unique_ptr<dns::Client> client, const Settings& settings,
          OutputSink& sink, StatusCounts& counts)
@@ -136,19 +136,23 @@ int RunDnsCommand(int argc, char** argv) {
       std::max<size_t>(1, static_cast<size_t>(concurrency) / workers);
   options.show_progress = !absl::GetFlag(FLAGS_no_progress);
   StatusCounts counts;
-  absl::StatusOr<PipelineStats> stats = RunPipeline(
+  absl::StatusOr<PipelineStats> stats = RunPipeline<std::string>(
       options,
-      [](std::string line, bool too_long) -> std::optional<RoutedItem> {
+      [](std::string line,
+         bool too_long) -> std::optional<RoutedItem<std::string>> {
         absl::string_view name = absl::StripAsciiWhitespace(line);
         if (name.empty() || name[0] == '#') return std::nullopt;
         std::string item(name);
         // Still one result per line: the name fails validation, saying so.
-        if (too_long) item = absl::StrCat(item.substr(0, 300), "...(line too long)");
+        if (too_long)
+          item = absl::StrCat(item.substr(0, 300), "...(line too long)");
         absl::string_view key = item;
         absl::ConsumeSuffix(&key, ".");
-        return RoutedItem{absl::AsciiStrToLower(key), std::move(item)};
+        return RoutedItem<std::string>{absl::AsciiStrToLower(key),
+                                       std::move(item)};
       },
-      [&](Worker& w) -> absl::StatusOr<std::unique_ptr<PipelineJob>> {
+      [&](Worker& w)
+          -> absl::StatusOr<std::unique_ptr<PipelineJob<std::string>>> {
         absl::StatusOr<std::unique_ptr<dns::Client>> c =
             dns::Client::Create(w.loop(), settings.client);
         if (!c.ok()) return c.status();

@@ -43,6 +43,7 @@ int64_t DnsCache::TtlMs(const dns::LookupResult& result) const {
 }
 
 void DnsCache::Lookup(absl::string_view name, uint16_t type, Callback done) {
+  thread_.Check("DnsCache");
   ++stats_.lookups;
   Key key{CacheName(name), type};
   auto [it, inserted] = entries_.try_emplace(key);

@@ -13,6 +13,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "scanner/checks/dns_source.h"
+#include "scanner/core/loop_thread.h"
 #include "scanner/core/uv_handle.h"
 #include "scanner/dns/lookup.h"
 
@@ -64,6 +65,7 @@ class DnsCache : public checks::DnsSource {
   size_t size() const { return entries_.size(); }
 
  private:
+  core::LoopThread thread_;  // every call comes from this loop
   using Key = std::pair<std::string, uint16_t>;
   struct Entry {
     bool answered = false;

@@ -155,6 +155,7 @@ ProbeCache::~ProbeCache() = default;
 
 void ProbeCache::Probe(const std::string& ip, const std::string& host,
                        Callback done) {
+  thread_.Check("ProbeCache");
   ++stats_.requests;
   Key key{ip, absl::AsciiStrToLower(host)};
   auto [it, inserted] = entries_.try_emplace(key);

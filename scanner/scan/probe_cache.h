@@ -18,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "proto/mxscan.pb.h"
 #include "scanner/base/token_bucket.h"
+#include "scanner/core/loop_thread.h"
 #include "scanner/core/uv_handle.h"
 #include "scanner/probe/smtp_probe.h"
 #include "scanner/scan/blocklist.h"
@@ -82,8 +83,8 @@ struct ProbeCacheStats {
   uint64_t requests = 0;
   uint64_t hits = 0;
   uint64_t coalesced = 0;
-  uint64_t probes = 0;    // sessions run, retries included
-  uint64_t blocked = 0;   // refused by the blocklist
+  uint64_t probes = 0;   // sessions run, retries included
+  uint64_t blocked = 0;  // refused by the blocklist
   uint64_t deferred_retries = 0;
   uint64_t pq_selection_probes = 0;  // among `probes`
   uint64_t census_probes = 0;        // among `probes`
@@ -112,9 +113,9 @@ class ProbeCache {
 
   // Called once per probe that completed a handshake, with its chain and
   // verdict (to store each distinct certificate once per scan).
-  using ChainSink = absl::AnyInvocable<void(
-      const std::vector<std::string>& chain_der,
-      const tls::CertificateVerdict& verdict)>;
+  using ChainSink =
+      absl::AnyInvocable<void(const std::vector<std::string>& chain_der,
+                              const tls::CertificateVerdict& verdict)>;
   void set_chain_sink(ChainSink sink) { chain_sink_ = std::move(sink); }
 
   // Probe reports the probe of `ip` with SNI/hostname `host`.
@@ -128,6 +129,7 @@ class ProbeCache {
   size_t addresses() const { return addresses_.size(); }
 
  private:
+  core::LoopThread thread_;  // every call comes from this loop
   using Key = std::pair<std::string, std::string>;  // ip, host
   struct Entry {
     bool answered = false;

@@ -1,0 +1,280 @@
+#include "scanner/scan/scan_run.h"
+
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "scanner/build_info/build_info.h"
+#include "scanner/checks/spf/ip_address.h"
+#include "scanner/core/output_directory.h"
+#include "scanner/core/pipeline.h"
+#include "scanner/dns/rr_type.h"
+#include "scanner/results/manifest_file.h"
+#include "scanner/results/resume.h"
+#include "scanner/scan/lookup_now.h"
+#include "scanner/scan/manifest.h"
+#include "scanner/scan/resolver_check.h"
+
+namespace mxscan::scan {
+namespace {
+
+// " (N post-quantum selection probes and M census handshakes among
+// them)" for the summary; "" without either.
+std::string ExtraProbesText(const ScanCounts& counts) {
+  std::vector<std::string> extra;
+  if (const uint64_t n = counts.pq_selection_probes.load(); n > 0) {
+    extra.push_back(absl::StrCat(n, " post-quantum selection probes"));
+  }
+  if (const uint64_t n = counts.census_probes.load(); n > 0) {
+    extra.push_back(absl::StrCat(n, " census handshakes"));
+  }
+  if (extra.empty()) return "";
+  return absl::StrCat(" (", absl::StrJoin(extra, " and "), " among them)");
+}
+
+// WarnOnEhloDns prints a warning for each way the EHLO name's forward and
+// reverse DNS do not match this machine's public addresses (none when it
+// has none: behind NAT the source a receiver sees is unknown here).
+void WarnOnEhloDns(const dns::ClientOptions& client_options,
+                   const std::string& ehlo_name) {
+  std::vector<std::string> public_addresses;
+  for (std::string& a : LocalAddresses()) {
+    if (smtp::IsPublicAddress(a)) public_addresses.push_back(std::move(a));
+  }
+  if (public_addresses.empty()) return;
+  std::vector<Question> questions = {
+      {absl::StrCat(ehlo_name, "."), dns::rr_type::kA},
+      {absl::StrCat(ehlo_name, "."), dns::rr_type::kAaaa}};
+  for (const std::string& a : public_addresses) {
+    absl::StatusOr<checks::spf::IpAddress> ip =
+        checks::spf::IpAddress::Parse(a);
+    questions.push_back(
+        {ip.ok() ? ip->ReverseName() + "." : "invalid.", dns::rr_type::kPtr});
+  }
+  const std::vector<dns::LookupResult> answers =
+      LookupNow(client_options, questions);
+  std::vector<std::string> name_addresses;
+  for (size_t i = 0; i < 2; ++i) {
+    for (const dns::Answer& answer : answers[i].answers) {
+      if (const auto* address = answer.As<dns::AddressData>()) {
+        name_addresses.push_back(address->ToString());
+      }
+    }
+  }
+  std::vector<std::vector<std::string>> ptr_names;
+  for (size_t i = 2; i < answers.size(); ++i) {
+    ptr_names.emplace_back();
+    for (const dns::Answer& answer : answers[i].answers) {
+      if (const auto* name = answer.As<dns::NameData>()) {
+        ptr_names.back().push_back(name->name);
+      }
+    }
+  }
+  for (const std::string& warning : smtp::EhloDnsWarnings(
+           ehlo_name, name_addresses, public_addresses, ptr_names)) {
+    std::fprintf(stderr, "mxscan scan: warning: %s\n", warning.c_str());
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<ScanSummary> RunScan(const ScanConfig& config) {
+  ScanOptions options = config.options;
+  // Strict receivers check the EHLO name against the sending address
+  // (forward and reverse DNS): warn before a scan they would distrust.
+  if (config.probe) WarnOnEhloDns(config.client, config.ehlo.name);
+  // DNSSEC and DANE figures mean something only through a validating
+  // resolver: ask each before the scan.
+  const std::string& anchor_zone = config.trust_anchor_zone;
+  const std::vector<ResolverValidation> validations =
+      CheckResolvers(config.client, anchor_zone);
+  options.resolver_validates = !validations.empty();
+  for (const ResolverValidation& v : validations) {
+    if (v.validating) continue;
+    options.resolver_validates = false;
+    std::fprintf(stderr,
+                 "mxscan scan: warning: resolver %s is %s (the DNSKEY of %s, "
+                 "asked with DO, came without the AD bit): every DNSSEC and "
+                 "DANE figure of this scan will read \"not measured\"; use a "
+                 "validating resolver (tools/resolver/)\n",
+                 v.address.c_str(), v.validation.c_str(),
+                 anchor_zone == "." ? "the root" : anchor_zone.c_str());
+  }
+  const std::string& output = config.output;
+  absl::Status dir = core::MakeOutputDirectory(output);
+  if (!dir.ok()) return dir;
+  // Domains already scanned (--resume) and domains seen in the input:
+  // each input domain gets exactly one record in the output directory.
+  results::DomainSet seen;
+  if (config.resume) {
+    absl::StatusOr<results::ResumePoint> point =
+        results::LoadResumePoint(output);
+    if (!point.ok()) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot resume: ", point.status().message()));
+    }
+    std::fprintf(stderr,
+                 "mxscan scan: resuming: %llu domains already have a record "
+                 "in %llu files (%llu torn file(s) repaired)\n",
+                 static_cast<unsigned long long>(point->records),
+                 static_cast<unsigned long long>(point->files),
+                 static_cast<unsigned long long>(point->repaired));
+    seen = std::move(point->done);
+  } else if (const uint64_t files = results::CountResultFiles(output);
+             files > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "output directory ", output, " already holds ", files,
+        " result files: --resume continues that scan, or name another "
+        "directory"));
+  }
+  uint64_t skipped = 0;
+  ScanWorkerConfig workers;
+  workers.client = &config.client;
+  workers.cache = config.cache;
+  workers.options = &options;
+  workers.probe = config.probe ? &*config.probe : nullptr;
+  workers.output = output;
+  workers.run_id = results::UniqueRunId();
+
+  // Provenance: written before the first record and again at the end, so
+  // that even a killed run says what produced its records.
+  const std::string manifest_path = results::ManifestPath(output, config.shard);
+  absl::StatusOr<ScanManifest> manifest =
+      config.resume ? results::ReadManifest(manifest_path) : ScanManifest();
+  if (!manifest.ok()) return manifest.status();
+  ScanManifest::Run* run = manifest->add_runs();
+  run->set_run_id(workers.run_id);
+  run->set_mxscan_version(MxscanVersion());
+  run->set_mxscan_commit(MxscanCommit());
+  for (const std::string& arg : config.command_line) run->add_command_line(arg);
+  for (const auto& [name, value] : config.option_values) {
+    (*run->mutable_options())[name] = value;
+  }
+  for (const ResolverValidation& v : validations) {
+    ScanManifest::Resolver* r = run->add_resolvers();
+    r->set_address(v.address);
+    r->set_validation(v.validation);
+  }
+  if (config.probe) {
+    *run->mutable_ca_file() = DescribeInputFile(config.ca_file);
+    run->set_ehlo_name(config.ehlo.name);
+    run->set_ehlo_name_source(config.ehlo.source);
+  }
+  *run->mutable_psl() = DescribeInputFile(config.psl_file);
+  run->set_dmarc_profile(config.dmarc_profile);
+  for (const std::string& s : options.dkim_selectors) {
+    run->add_dkim_selectors(s);
+  }
+  for (std::string& a : LocalAddresses()) run->add_local_addresses(a);
+  run->set_started_at(Rfc3339Utc(options.scan_time_s));
+  run->set_shard(absl::StrCat(config.shard.index, "/", config.shard.count));
+  run->set_smtp(config.probe.has_value());
+  run->set_resumed(config.resume);
+  absl::Status manifest_written =
+      results::WriteManifest(manifest_path, *manifest);
+  if (!manifest_written.ok()) return manifest_written;
+
+  PipelineOptions pipeline;
+  pipeline.command = "mxscan scan";
+  pipeline.input_path = config.input;
+  pipeline.workers = config.workers;
+  pipeline.max_in_flight_per_worker = std::max<size_t>(
+      1, static_cast<size_t>(config.concurrency) / config.workers);
+  pipeline.show_progress = config.show_progress;
+  ScanCounts counts;
+  const Blocklist* blocklist = options.blocklist;
+  absl::StatusOr<PipelineStats> stats = RunPipeline<DomainInput>(
+      pipeline,
+      [&](std::string line,
+          bool too_long) -> std::optional<RoutedItem<DomainInput>> {
+        std::optional<DomainInput> input = ParseDomainLine(line);
+        if (!input) return std::nullopt;
+        if (too_long) {
+          input->error = absl::InvalidArgumentError("input line too long");
+        }
+        if (!config.shard.Contains(input->domain)) return std::nullopt;
+        if (blocklist != nullptr && input->error.ok() &&
+            blocklist->ContainsDomain(input->domain)) {
+          // Opted out: a record says so, and nothing is sent.
+          input->error =
+              absl::FailedPreconditionError("on the blocklist: not scanned");
+        }
+        if (!seen.Insert(input->domain)) {
+          ++skipped;
+          return std::nullopt;
+        }
+        std::string key = input->domain;
+        return RoutedItem<DomainInput>{std::move(key), *std::move(input)};
+      },
+      [&](Worker& w)
+          -> absl::StatusOr<std::unique_ptr<PipelineJob<DomainInput>>> {
+        absl::StatusOr<std::unique_ptr<ScanWorker>> worker =
+            ScanWorker::Create(w, workers, counts);
+        if (!worker.ok()) return worker.status();
+        return std::unique_ptr<PipelineJob<DomainInput>>(*std::move(worker));
+      });
+  if (!stats.ok()) return stats.status();
+  run->set_ended_at(Rfc3339Utc(std::time(nullptr)));
+  run->set_interrupted(stats->interrupted);
+  for (int status = DomainResult::OK; status <= DomainResult::ERROR; ++status) {
+    const uint64_t n = counts.by_status[status].load();
+    if (n > 0) {
+      (*run->mutable_domains_by_status())[DomainResult::Status_Name(
+          static_cast<DomainResult::Status>(status))] = n;
+    }
+  }
+  run->set_smtp_connections(counts.probes.load());
+  run->set_pq_selection_probes(counts.pq_selection_probes.load());
+  run->set_census_handshakes(counts.census_probes.load());
+  manifest_written = results::WriteManifest(manifest_path, *manifest);
+  if (!manifest_written.ok()) return manifest_written;
+  const uint64_t questions = counts.questions.load();
+  std::fprintf(
+      stderr,
+      "mxscan scan: %llu domains in %.2f s (%.0f/s): %llu OK, %llu NXDOMAIN, "
+      "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
+      "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
+      "%llu queries sent (%llu timed out, %llu answers matched none); "
+      "%llu SMTP probes%s for %llu MX addresses%s; "
+      "%llu records in %s; %llu input domains skipped (already in the output "
+      "or repeated)\n",
+      static_cast<unsigned long long>(stats->items), stats->seconds,
+      stats->seconds > 0 ? stats->items / stats->seconds : 0.0,
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::OK].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::NXDOMAIN].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::SERVFAIL].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::TIMEOUT].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::ERROR].load()),
+      static_cast<unsigned long long>(questions),
+      stats->items ? static_cast<double>(questions) / stats->items : 0.0,
+      static_cast<unsigned long long>(counts.cache_hits.load()),
+      static_cast<unsigned long long>(counts.coalesced.load()),
+      static_cast<unsigned long long>(counts.queries.load()),
+      static_cast<unsigned long long>(counts.query_timeouts.load()),
+      static_cast<unsigned long long>(counts.unmatched_answers.load()),
+      static_cast<unsigned long long>(counts.probes.load()),
+      ExtraProbesText(counts).c_str(),
+      static_cast<unsigned long long>(counts.probe_requests.load()),
+      counts.provider_waits.load() == 0
+          ? ""
+          : absl::StrCat(" (", counts.provider_waits.load(),
+                         " connections waited for their provider's budget)")
+                .c_str(),
+      static_cast<unsigned long long>(counts.records.load()), output.c_str(),
+      static_cast<unsigned long long>(skipped));
+  ScanSummary summary;
+  summary.interrupted = stats->interrupted;
+  return summary;
+}
+
+}  // namespace mxscan::scan
