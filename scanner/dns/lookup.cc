@@ -1,5 +1,6 @@
 #include "scanner/dns/lookup.h"
 
+#include "absl/strings/strip.h"
 #include "scanner/dns/rr_type.h"
 
 namespace mxscan::dns {
@@ -32,6 +33,16 @@ std::vector<std::string> TxtRecords(const LookupResult& result) {
     }
   }
   return texts;
+}
+
+std::string CnameTarget(const LookupResult& result) {
+  if (result.cname_chain.empty()) return "";
+  for (const Answer& answer : result.answers) {
+    if (answer.type != rr_type::kCname) {
+      return std::string(absl::StripSuffix(answer.name, "."));
+    }
+  }
+  return "";
 }
 
 }  // namespace mxscan::dns

@@ -62,6 +62,11 @@ struct LookupResult {
 // through it.
 std::vector<std::string> TxtRecords(const LookupResult& result);
 
+// CnameTarget is the canonical name an answer's records were found at when
+// the question's name is a CNAME (no trailing dot); "" otherwise: who
+// really hosts a DKIM key or an MTA-STS policy host.
+std::string CnameTarget(const LookupResult& result);
+
 }  // namespace mxscan::dns
 
 #endif  // MXSCAN_SCANNER_DNS_LOOKUP_H_
