@@ -14,11 +14,22 @@ Question NameQuestion(absl::string_view presentation_name, uint16_t type) {
 
 const dns::LookupResult* AnswerCache::Find(const Question& question) const {
   auto it = answers_.find(question);
-  return it == answers_.end() ? nullptr : &it->second;
+  return it == answers_.end() ? nullptr : &it->second.answer;
 }
 
 void AnswerCache::Put(const Question& question, dns::LookupResult answer) {
-  answers_[question] = std::move(answer);
+  Entry& entry = answers_[question];
+  entry.answer = std::move(answer);
+  entry.spf.reset();
+}
+
+const SpfTxt& AnswerCache::SpfTxtOf(const Question& question) const {
+  const Entry& entry = answers_.at(question);
+  if (entry.spf == nullptr) {
+    entry.spf = std::make_unique<const SpfTxt>(
+        ReadSpfTxt(dns::TxtRecords(entry.answer)));
+  }
+  return *entry.spf;
 }
 
 }  // namespace mxscan::checks::spf

@@ -2,11 +2,13 @@
 #define MXSCAN_SCANNER_CHECKS_SPF_ANSWER_CACHE_H_
 
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <string>
 #include <utility>
 
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "scanner/checks/spf/txt_record.h"
 #include "scanner/dns/lookup.h"
 
 namespace mxscan::checks::spf {
@@ -24,8 +26,9 @@ Question MakeQuestion(absl::string_view raw_name, uint16_t type);
 Question NameQuestion(absl::string_view presentation_name, uint16_t type);
 
 // AnswerCache holds the answers one analysis has received, by question,
-// so that each distinct question is asked once. A value type; not shared
-// between threads.
+// so that each distinct question is asked once, and what SPF reads in a
+// TXT answer, so that a walk run again over more answers parses each
+// record once. Not shared between threads.
 class AnswerCache {
  public:
   // Find returns the stored answer, or nullptr when the question has not
@@ -33,10 +36,17 @@ class AnswerCache {
   const dns::LookupResult* Find(const Question& question) const;
   // Put stores (or replaces) the answer to `question`.
   void Put(const Question& question, dns::LookupResult answer);
+  // SpfTxtOf is the SPF reading of the TXT records of the stored answer to
+  // `question`, worked out on the first call; `question` must be stored.
+  const SpfTxt& SpfTxtOf(const Question& question) const;
   size_t size() const { return answers_.size(); }
 
  private:
-  std::map<Question, dns::LookupResult> answers_;
+  struct Entry {
+    dns::LookupResult answer;
+    mutable std::unique_ptr<const SpfTxt> spf;  // read on demand
+  };
+  absl::node_hash_map<Question, Entry> answers_;
 };
 
 }  // namespace mxscan::checks::spf

@@ -126,12 +126,11 @@ struct Fetched {
   enum class Kind { kMissing, kFailure, kNone, kMultiple, kInvalid, kOk };
   Kind kind = Kind::kMissing;
   dns::LookupStatus status = dns::LookupStatus::kError;
-  bool void_answer = false;        // NXDOMAIN or no TXT records at all
-  std::vector<std::string> texts;  // the v=spf1 records, printable
-  // TXT records meant as SPF but not SPF: "record: why", printable.
-  std::vector<std::string> lookalikes;
-  std::string parse_error;
-  Record record;
+  bool void_answer = false;  // NXDOMAIN or no TXT records at all
+  // With TXT records: how SPF reads them (owned by the answer cache).
+  const SpfTxt* txt = nullptr;
+
+  const std::vector<std::string>& texts() const { return txt->records; }
 };
 
 // One check_host() invocation: the top <domain>, an include's or a
@@ -241,18 +240,20 @@ class Walker {
     }
     const Fetched top = Fetch(top_name);
     if (top.kind == Fetched::Kind::kMissing) return Finished();
-    for (const std::string& lookalike : top.lookalikes) {
-      r.add_lookalikes(lookalike);
-      r.add_warnings(absl::StrCat(
-          "a TXT record meant as SPF is not one (receivers ignore it): ",
-          lookalike));
+    if (top.txt != nullptr) {
+      for (const std::string& lookalike : top.txt->lookalikes) {
+        r.add_lookalikes(lookalike);
+        r.add_warnings(absl::StrCat(
+            "a TXT record meant as SPF is not one (receivers ignore it): ",
+            lookalike));
+      }
     }
     r.set_dns_status(ToDnsStatus(top.status));
     if (top.kind != Fetched::Kind::kFailure &&
         top.kind != Fetched::Kind::kNone) {
       r.set_present(true);
-      r.set_record(top.texts.front());
-      ListRecords(top_name, top.texts);
+      r.set_record(top.texts().front());
+      ListRecords(top_name, top.texts());
     }
     switch (top.kind) {
       case Fetched::Kind::kFailure:
@@ -262,20 +263,20 @@ class Walker {
                          " failed: ", dns::LookupStatusName(top.status)));
         break;
       case Fetched::Kind::kMultiple:
-        r.add_errors(absl::StrCat("permerror: ", top.texts.size(),
+        r.add_errors(absl::StrCat("permerror: ", top.texts().size(),
                                   " SPF records at ", top_name,
                                   " (exactly one is allowed)"));
         break;
       case Fetched::Kind::kInvalid:
         r.add_errors(
-            absl::StrCat("permerror: invalid record: ", top.parse_error));
+            absl::StrCat("permerror: invalid record: ", top.txt->parse_error));
         break;
       case Fetched::Kind::kOk: {
         Frame frame;
         frame.domain = top_name;
         path_ = {CanonicalName(top_name)};
-        r.set_all(EvaluateRecord(frame, top.record).all);
-        r.set_permits_nothing(top.record.PermitsNothing());
+        r.set_all(EvaluateRecord(frame, *top.txt->record).all);
+        r.set_permits_nothing(top.txt->record->PermitsNothing());
         break;
       }
       case Fetched::Kind::kNone:
@@ -361,8 +362,8 @@ class Walker {
 
   Fetched Fetch(const std::string& domain) {
     Fetched f;
-    const dns::LookupResult* answer =
-        Need(MakeQuestion(domain, dns::rr_type::kTxt));
+    const Question question = MakeQuestion(domain, dns::rr_type::kTxt);
+    const dns::LookupResult* answer = Need(question);
     if (answer == nullptr) return f;
     f.status = answer->status;
     switch (Classify(*answer, dns::rr_type::kTxt)) {
@@ -376,35 +377,15 @@ class Walker {
       case AnswerKind::kRecords:
         break;
     }
-    const std::vector<std::string> txt = dns::TxtRecords(*answer);
-    if (posture()) {
-      for (const std::string& text : txt) {
-        std::optional<SpfLookalike> lookalike = FindSpfLookalike(text);
-        if (!lookalike.has_value()) continue;
-        f.lookalikes.push_back(
-            absl::StrCat(dns::PrintableOctets(text), ": ", lookalike->why,
-                         lookalike->meant.empty() ? "" : " (meant: ",
-                         dns::PrintableOctets(lookalike->meant),
-                         lookalike->meant.empty() ? "" : ")"));
-      }
-    }
-    const std::vector<std::string> records = SpfRecords(txt);
-    for (const std::string& record : records) {
-      f.texts.push_back(dns::PrintableOctets(record));
-    }
-    if (records.empty()) {
+    f.txt = &cache_.SpfTxtOf(question);
+    if (f.txt->records.empty()) {
       f.kind = Fetched::Kind::kNone;
-    } else if (records.size() > 1) {
+    } else if (f.txt->records.size() > 1) {
       f.kind = Fetched::Kind::kMultiple;
+    } else if (f.txt->record.has_value()) {
+      f.kind = Fetched::Kind::kOk;
     } else {
-      absl::StatusOr<Record> record = ParseRecord(records.front());
-      if (record.ok()) {
-        f.kind = Fetched::Kind::kOk;
-        f.record = *std::move(record);
-      } else {
-        f.kind = Fetched::Kind::kInvalid;
-        f.parse_error = std::string(record.status().message());
-      }
+      f.kind = Fetched::Kind::kInvalid;
     }
     return f;
   }
@@ -547,17 +528,17 @@ class Walker {
         return ErrorOutcome(
             Result::kPermError,
             Located(frame.via, "",
-                    absl::StrCat(f.texts.size(), " SPF records at ", domain,
+                    absl::StrCat(f.texts().size(), " SPF records at ", domain,
                                  " (exactly one is allowed)")));
       case Fetched::Kind::kInvalid:
         return ErrorOutcome(Result::kPermError,
                             Located(frame.via, "",
                                     absl::StrCat("SPF record at ", domain, ": ",
-                                                 f.parse_error)));
+                                                 f.txt->parse_error)));
       case Fetched::Kind::kOk:
         break;
     }
-    return EvaluateRecord(frame, f.record);
+    return EvaluateRecord(frame, *f.txt->record);
   }
 
   // VisitTarget is the posture's visit of an include or redirect target:
@@ -578,21 +559,22 @@ class Walker {
         Error(frame.via, "", "no SPF record");
         return FrameOutcome{};
       case Fetched::Kind::kMultiple:
-        ListRecords(domain, f.texts);
+        ListRecords(domain, f.texts());
         Error(frame.via, "",
-              absl::StrCat(f.texts.size(),
+              absl::StrCat(f.texts().size(),
                            " SPF records (exactly one is allowed)"));
         return FrameOutcome{};
       case Fetched::Kind::kInvalid:
-        ListRecords(domain, f.texts);
-        Error(frame.via, "", absl::StrCat("invalid record: ", f.parse_error));
+        ListRecords(domain, f.texts());
+        Error(frame.via, "",
+              absl::StrCat("invalid record: ", f.txt->parse_error));
         return FrameOutcome{};
       case Fetched::Kind::kOk:
         break;
     }
-    ListRecords(domain, f.texts);
+    ListRecords(domain, f.texts());
     path_.push_back(CanonicalName(domain));
-    FrameOutcome outcome = EvaluateRecord(frame, f.record);
+    FrameOutcome outcome = EvaluateRecord(frame, *f.txt->record);
     path_.pop_back();
     return outcome;
   }
