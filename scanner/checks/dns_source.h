@@ -2,6 +2,7 @@
 #define MXSCAN_SCANNER_CHECKS_DNS_SOURCE_H_
 
 #include <cstdint>
+#include <utility>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/strings/string_view.h"
@@ -22,9 +23,20 @@ namespace mxscan::checks {
 class DnsSource {
  public:
   using Callback = absl::AnyInvocable<void(const dns::LookupResult&)>;
+  using OwnedCallback = absl::AnyInvocable<void(dns::LookupResult)>;
   virtual ~DnsSource() = default;
-  virtual void Lookup(absl::string_view name, uint16_t type,
-                      Callback done) = 0;
+  virtual void Lookup(absl::string_view name, uint16_t type, Callback done) = 0;
+  // LookupOwned is Lookup for a caller that keeps the answer (a cache):
+  // `done` receives it to own. By default a copy of what Lookup gives; a
+  // source that makes its answers (the DNS client) hands them over
+  // without one.
+  virtual void LookupOwned(absl::string_view name, uint16_t type,
+                           OwnedCallback done) {
+    Lookup(name, type,
+           [done = std::move(done)](const dns::LookupResult& result) mutable {
+             done(result);
+           });
+  }
 };
 
 }  // namespace mxscan::checks

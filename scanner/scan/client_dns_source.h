@@ -20,6 +20,10 @@ class ClientDnsSource : public checks::DnsSource {
                       done(result);
                     });
   }
+  void LookupOwned(absl::string_view name, uint16_t type,
+                   OwnedCallback done) override {
+    client_.Resolve(name, type, std::move(done));
+  }
 
  private:
   dns::Client& client_;

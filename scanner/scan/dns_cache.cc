@@ -29,8 +29,7 @@ DnsCache::~DnsCache() = default;
 
 int64_t DnsCache::TtlMs(const dns::LookupResult& result) const {
   uint32_t ttl;
-  if (result.status == dns::LookupStatus::kNoError &&
-      !result.answers.empty()) {
+  if (result.status == dns::LookupStatus::kNoError && !result.answers.empty()) {
     ttl = options_.max_ttl_s;
     for (const dns::Answer& a : result.answers) ttl = std::min(ttl, a.ttl);
   } else if (result.status == dns::LookupStatus::kNoError ||
@@ -67,18 +66,17 @@ void DnsCache::Lookup(absl::string_view name, uint16_t type, Callback done) {
   }
   ++stats_.misses;
   entry.waiters.push_back(std::move(done));
-  upstream_.Lookup(key.first, type,
-                   [this, key](const dns::LookupResult& result) {
-                     OnAnswer(key, result);
-                   });
+  upstream_.LookupOwned(key.first, type, [this, key](dns::LookupResult result) {
+    OnAnswer(key, std::move(result));
+  });
   Evict();
 }
 
-void DnsCache::OnAnswer(const Key& key, const dns::LookupResult& result) {
+void DnsCache::OnAnswer(const Key& key, dns::LookupResult result) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return;
   Entry& entry = it->second;
-  auto shared = std::make_shared<const dns::LookupResult>(result);
+  auto shared = std::make_shared<const dns::LookupResult>(std::move(result));
   entry.answered = true;
   entry.expires_ms = static_cast<int64_t>(uv_now(loop_)) + TtlMs(*shared);
   entry.result = shared;

@@ -75,7 +75,7 @@ class DnsCache : public checks::DnsSource {
     std::vector<Callback> waiters;
   };
 
-  void OnAnswer(const Key& key, const dns::LookupResult& result);
+  void OnAnswer(const Key& key, dns::LookupResult result);
   void Deliver(std::shared_ptr<const dns::LookupResult> result, Callback done);
   void Evict();
   int64_t TtlMs(const dns::LookupResult& result) const;
