@@ -28,6 +28,7 @@ class DeadlineTimer {
   void Start(uint64_t delay_ms);
   void Stop();
   bool active() const { return uv_is_active(timer_.as_handle()) != 0; }
+  uv_loop_t* loop() const { return timer_.get()->loop; }
 
  private:
   static void OnFire(uv_timer_t* handle);

@@ -20,8 +20,7 @@ void AllocReadBuffer(uv_handle_t*, size_t, uv_buf_t* buf) {
 TcpConnection::TcpConnection(Callbacks callbacks)
     : callbacks_(std::move(callbacks)) {}
 
-TcpConnection* TcpConnection::Connect(uv_loop_t* loop,
-                                      const sockaddr* address,
+TcpConnection* TcpConnection::Connect(uv_loop_t* loop, const sockaddr* address,
                                       Callbacks callbacks) {
   auto* self = new TcpConnection(std::move(callbacks));
   uv_tcp_init(loop, &self->tcp_);
@@ -36,19 +35,20 @@ TcpConnection* TcpConnection::Connect(uv_loop_t* loop,
   if (rc == 0) {
     // Reading from the start: the socket is registered for both events at
     // once, and no read callback runs before the connect callback.
-    uv_read_start(
-        reinterpret_cast<uv_stream_t*>(&self->tcp_), AllocReadBuffer,
-        [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
-          static_cast<TcpConnection*>(s->data)->OnRead(nread, buf);
-        });
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&self->tcp_), AllocReadBuffer,
+                  [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+                    static_cast<TcpConnection*>(s->data)->OnRead(nread, buf);
+                  });
   } else {
     // Reported from the close callback, never from inside Connect().
     self->connect_error_ = rc;
     self->closing_ = true;
     uv_close(reinterpret_cast<uv_handle_t*>(&self->tcp_), [](uv_handle_t* h) {
       auto* closed = static_cast<TcpConnection*>(h->data);
-      if (closed->callbacks_.connected) {
-        closed->callbacks_.connected(closed->connect_error_);
+      // The callback may Close() this connection, which drops callbacks_:
+      // it runs out of them, and the connection is freed after it.
+      if (auto connected = std::move(closed->callbacks_.connected)) {
+        connected(closed->connect_error_);
       }
       delete closed;
     });
@@ -98,18 +98,18 @@ void TcpConnection::Write(std::string bytes) {
   write->request.data = write;
   uv_buf_t buf = uv_buf_init(write->bytes.data(),
                              static_cast<unsigned>(write->bytes.size()));
-  const int rc = uv_write(&write->request,
-                          reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1,
-                          [](uv_write_t* request, int status) {
-                            auto* w = static_cast<WriteRequest*>(request->data);
-                            TcpConnection* self = w->connection;
-                            delete w;
-                            if (status != 0 && status != UV_ECANCELED &&
-                                !self->closing_ && self->callbacks_.closed) {
-                              auto closed = std::move(self->callbacks_.closed);
-                              closed(status);
-                            }
-                          });
+  const int rc =
+      uv_write(&write->request, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1,
+               [](uv_write_t* request, int status) {
+                 auto* w = static_cast<WriteRequest*>(request->data);
+                 TcpConnection* self = w->connection;
+                 delete w;
+                 if (status != 0 && status != UV_ECANCELED && !self->closing_ &&
+                     self->callbacks_.closed) {
+                   auto closed = std::move(self->callbacks_.closed);
+                   closed(status);
+                 }
+               });
   if (rc != 0) {
     delete write;
     if (callbacks_.closed) {

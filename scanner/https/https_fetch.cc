@@ -3,63 +3,78 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "scanner/core/deadline_timer.h"
-#include "scanner/core/tcp_connection.h"
+#include "absl/strings/string_view.h"
+#include "scanner/core/tls_stream.h"
 #include "scanner/https/http_response.h"
 
 namespace mxscan::https {
 namespace {
 
-// HttpsFetch is one fetch in flight: connect, TLS handshake, request,
-// response. Owns itself until it has reported. Lives on its loop's thread.
-class HttpsFetch {
+// HttpsFetch is one fetch in flight on a TlsStream: connect, TLS
+// handshake, request, response, all within the fetch's deadline. Owns
+// itself until it has reported. Lives on its loop's thread.
+class HttpsFetch : public TlsStream::Handler {
  public:
   HttpsFetch(uv_loop_t* loop, std::string host, std::string path,
              const tls::ClientContext& context, const FetchOptions& options,
              absl::AnyInvocable<void(FetchResult)> done)
-      : loop_(loop),
-        host_(std::move(host)),
+      : host_(std::move(host)),
         path_(std::move(path)),
-        tls_(context, host_),
+        context_(context),
         parser_(HttpResponseParser::Limits{options.max_header_bytes,
                                            options.max_body_bytes}),
         done_(std::move(done)),
-        timer_(loop, [this] {
-          Finish(absl::DeadlineExceededError("HTTPS fetch timed out"));
-        }) {
-    timer_.Start(static_cast<uint64_t>(options.timeout_ms));
-  }
+        stream_(loop, this) {}
 
-  void Start(const sockaddr* address) {
-    TcpConnection::Callbacks callbacks;
-    callbacks.connected = [this](int status) { OnConnected(status); };
-    callbacks.data = [this](absl::string_view bytes) { OnBytes(bytes); };
-    callbacks.closed = [this](int error) { OnClosed(error); };
-    connection_ = TcpConnection::Connect(loop_, address, std::move(callbacks));
+  void Start(const sockaddr* address, int timeout_ms) {
+    TlsStreamOptions stream;
+    stream.total_timeout_ms = timeout_ms;  // the whole fetch
+    stream_.Connect(address, stream);
   }
 
  private:
-  void OnConnected(int status) {
-    if (status != 0) {
-      Finish(absl::UnavailableError(
-          absl::StrCat("connect: ", uv_strerror(status))));
-      return;
-    }
-    Advance();
+  void OnConnected() override {
+    const absl::Status started = stream_.StartTls(context_, host_);
+    if (!started.ok()) HandshakeFailed(started.message());
   }
 
-  void OnBytes(absl::string_view bytes) {
-    tls_.FeedCiphertext(bytes);
-    Advance();
-  }
-
-  void OnClosed(int error) {
-    if (!handshake_done_) {
-      Finish(absl::UnavailableError(
-          absl::StrCat("connection closed during the TLS handshake (",
-                       uv_strerror(error), ")")));
+  void OnHandshakeDone(TlsStream::HandshakeResult result) override {
+    if (!result.ok) {
+      HandshakeFailed(result.error);
       return;
     }
+    result_.tls_done = true;
+    result_.tls = std::move(result.info);
+    absl::Status s = stream_.Write(
+        absl::StrCat("GET ", path_, " HTTP/1.1\r\nHost: ", host_,
+                     "\r\nUser-Agent: mxscan\r\nAccept: text/plain\r\n"
+                     "Connection: close\r\n\r\n"));
+    if (!s.ok()) Finish(s);
+  }
+
+  void OnBytes(absl::string_view bytes) override {
+    absl::Status s = parser_.Feed(bytes);
+    if (!s.ok()) {
+      Finish(s);
+    } else if (parser_.complete()) {
+      Complete();
+    }
+  }
+
+  void OnClosed(const TlsStream::Closed& closed) override {
+    if (closed.reason == TlsStream::CloseReason::kConnectFailed) {
+      Finish(absl::UnavailableError(absl::StrCat("connect: ", closed.message)));
+      return;
+    }
+    if (closed.reason == TlsStream::CloseReason::kTlsError) {
+      Finish(absl::DataLossError(closed.message));
+      return;
+    }
+    if (closed.stage != TlsStream::Stage::kTls) {
+      Finish(absl::UnavailableError(closed.message));
+      return;
+    }
+    // The end of a response without a length (Connection: close).
     absl::Status s = parser_.OnEof();
     if (!s.ok()) {
       Finish(s);
@@ -68,57 +83,12 @@ class HttpsFetch {
     Complete();
   }
 
-  void Advance() {
-    if (!handshake_done_) {
-      tls::TlsConnection::Progress p = tls_.Handshake();
-      Flush();
-      if (p == tls::TlsConnection::Progress::kFailed) {
-        Finish(absl::UnavailableError(
-            absl::StrCat("TLS handshake: ", tls_.error())));
-        return;
-      }
-      if (p == tls::TlsConnection::Progress::kNeedMore) return;
-      handshake_done_ = true;
-      result_.tls_done = true;
-      result_.tls = tls_.Info();
-      absl::Status s = tls_.Write(absl::StrCat(
-          "GET ", path_, " HTTP/1.1\r\nHost: ", host_,
-          "\r\nUser-Agent: mxscan\r\nAccept: text/plain\r\n"
-          "Connection: close\r\n\r\n"));
-      Flush();
-      if (!s.ok()) {
-        Finish(s);
-        return;
-      }
-    }
-    std::string plaintext;
-    absl::Status s = tls_.Read(&plaintext);
-    if (!s.ok()) {
-      Finish(s);
-      return;
-    }
-    s = parser_.Feed(plaintext);
-    if (!s.ok()) {
-      Finish(s);
-      return;
-    }
-    if (parser_.complete()) {
-      Complete();
-    } else if (tls_.peer_closed()) {
-      s = parser_.OnEof();
-      if (!s.ok()) {
-        Finish(s);
-      } else {
-        Complete();
-      }
-    }
+  void OnDeadline(TlsStream::Stage) override {
+    Finish(absl::DeadlineExceededError("HTTPS fetch timed out"));
   }
 
-  void Flush() {
-    std::string out = tls_.TakeCiphertext();
-    if (!out.empty() && connection_ != nullptr) {
-      connection_->Write(std::move(out));
-    }
+  void HandshakeFailed(absl::string_view error) {
+    Finish(absl::UnavailableError(absl::StrCat("TLS handshake: ", error)));
   }
 
   void Complete() {
@@ -136,28 +106,21 @@ class HttpsFetch {
   }
 
   void Finish(absl::Status status) {
-    if (finished_) return;
-    finished_ = true;
-    if (connection_ != nullptr) connection_->Close();
-    connection_ = nullptr;
+    stream_.Close();
     result_.status = std::move(status);
     auto done = std::move(done_);
     FetchResult result = std::move(result_);
-    delete this;  // the timer's handle closes with it
+    delete this;  // the stream's timer closes with it
     done(std::move(result));
   }
 
-  uv_loop_t* loop_;
   std::string host_;
   std::string path_;
-  tls::TlsConnection tls_;
+  const tls::ClientContext& context_;
   HttpResponseParser parser_;
   absl::AnyInvocable<void(FetchResult)> done_;
-  DeadlineTimer timer_;
-  TcpConnection* connection_ = nullptr;
-  bool handshake_done_ = false;
-  bool finished_ = false;
   FetchResult result_;
+  TlsStream stream_;  // last: closed first, while the rest still lives
 };
 
 }  // namespace
@@ -168,7 +131,7 @@ void FetchHttps(uv_loop_t* loop, const sockaddr* address, std::string host,
                 absl::AnyInvocable<void(FetchResult)> done) {
   auto* fetch = new HttpsFetch(loop, std::move(host), std::move(path), context,
                                options, std::move(done));
-  fetch->Start(address);
+  fetch->Start(address, options.timeout_ms);
 }
 
 }  // namespace mxscan::https
