@@ -13,10 +13,11 @@
 namespace mxscan::bench {
 namespace {
 
-// User and system CPU seconds of the whole process so far.
-void ProcessCpu(double* user_s, double* system_s) {
+// User and system CPU seconds of the calling thread (the driver's loop)
+// so far: with several loops, each measures its own.
+void ThreadCpu(double* user_s, double* system_s) {
   rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
+  getrusage(RUSAGE_THREAD, &usage);
   *user_s = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6;
   *system_s = usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }
@@ -68,7 +69,9 @@ void BenchDriver::Start(absl::AnyInvocable<void()> done) {
     SetPhase(BenchProgress::kWarmup);
     uv_timer_start(
         phase_timer_.get(),
-        [](uv_timer_t* h) { static_cast<BenchDriver*>(h->data)->OnPhaseTimer(); },
+        [](uv_timer_t* h) {
+          static_cast<BenchDriver*>(h->data)->OnPhaseTimer();
+        },
         SecondsToMs(options_.warmup_s), 0);
     Fill();
   } else {
@@ -88,11 +91,13 @@ void BenchDriver::BeginMeasurement() {
   SetPhase(BenchProgress::kMeasure);
   measure_start_ns_ = uv_hrtime();
   last_end_ns_ = measure_start_ns_;
-  ProcessCpu(&cpu_start_user_s_, &cpu_start_system_s_);
+  ThreadCpu(&cpu_start_user_s_, &cpu_start_system_s_);
   if (options_.count == 0) {
     uv_timer_start(
         phase_timer_.get(),
-        [](uv_timer_t* h) { static_cast<BenchDriver*>(h->data)->OnPhaseTimer(); },
+        [](uv_timer_t* h) {
+          static_cast<BenchDriver*>(h->data)->OnPhaseTimer();
+        },
         SecondsToMs(options_.duration_s), 0);
   }
   Fill();
@@ -113,7 +118,7 @@ void BenchDriver::Stop() {
     // Nothing was measured: an empty measurement from now.
     measure_start_ns_ = uv_hrtime();
     last_end_ns_ = measure_start_ns_;
-    ProcessCpu(&cpu_start_user_s_, &cpu_start_system_s_);
+    ThreadCpu(&cpu_start_user_s_, &cpu_start_system_s_);
   }
   EndMeasurement();
 }
@@ -158,13 +163,11 @@ void BenchDriver::Fill() {
 void BenchDriver::Launch() {
   const bool measured = phase_ == BenchProgress::kMeasure;
   ++in_flight_;
-  if (progress_ != nullptr) progress_->in_flight.store(in_flight_);
+  if (progress_ != nullptr) progress_->in_flight.fetch_add(1);
   if (!measured) ++measurement_.warmup_attempts;
   if (measured) {
     ++measured_started_;
-    if (progress_ != nullptr) {
-      progress_->measured_started.store(measured_started_);
-    }
+    if (progress_ != nullptr) progress_->measured_started.fetch_add(1);
     if (options_.count > 0 && measured_started_ >= options_.count) {
       // The last one: the rest of the run waits for those in flight.
       SetPhase(BenchProgress::kDrain);
@@ -207,7 +210,7 @@ void BenchDriver::Launch() {
 
 void BenchDriver::OnAttemptDone(bool measured, Attempt attempt) {
   --in_flight_;
-  if (progress_ != nullptr) progress_->in_flight.store(in_flight_);
+  if (progress_ != nullptr) progress_->in_flight.fetch_sub(1);
   if (attempt.session != nullptr &&
       SSL_SESSION_is_resumable(attempt.session.get())) {
     session_ = std::shared_ptr<SSL_SESSION>(attempt.session.release(),
@@ -247,8 +250,9 @@ void BenchDriver::OnAttemptDone(bool measured, Attempt attempt) {
 
 void BenchDriver::NoteChain(std::vector<std::string> chain_der) {
   if (chain_der.empty()) return;
-  auto seen = std::find_if(chains_.begin(), chains_.end(),
-                           [&](const SeenChain& c) { return c.chain_der == chain_der; });
+  auto seen = std::find_if(
+      chains_.begin(), chains_.end(),
+      [&](const SeenChain& c) { return c.chain_der == chain_der; });
   if (seen != chains_.end()) {
     ++seen->handshakes;
   } else if (chains_.size() < options_.max_chains) {
@@ -260,11 +264,15 @@ void BenchDriver::Finish() {
   SetPhase(BenchProgress::kDone);
   double user_s = 0;
   double system_s = 0;
-  ProcessCpu(&user_s, &system_s);
+  ThreadCpu(&user_s, &system_s);
   measurement_.user_cpu_s = user_s - cpu_start_user_s_;
   measurement_.system_cpu_s = system_s - cpu_start_system_s_;
   measurement_.no_session_given =
       options_.resume_sessions && session_ == nullptr;
+  measurement_.busiest_loop_cpu_s =
+      measurement_.user_cpu_s + measurement_.system_cpu_s;
+  measurement_.window_start_ns = measure_start_ns_;
+  measurement_.window_end_ns = last_end_ns_;
   measurement_.elapsed_s =
       static_cast<double>(last_end_ns_ - measure_start_ns_) / 1e9;
   uv_timer_stop(phase_timer_.get());

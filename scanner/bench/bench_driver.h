@@ -24,9 +24,9 @@ struct BenchDriverOptions {
   std::string server_name;     // SNI; empty for none
   bool starttls = true;        // SMTP STARTTLS; false: plain TLS
   std::string ehlo_name = "localhost";
-  int concurrency = 10;   // attempts in flight at most
-  double rate = 0;        // attempts started per second at most; 0 = no cap
-  double warmup_s = 0;    // attempts started before this are not counted
+  int concurrency = 10;  // attempts in flight at most
+  double rate = 0;       // attempts started per second at most; 0 = no cap
+  double warmup_s = 0;   // attempts started before this are not counted
   // The warm-up also ends once this many attempts have started (0: by time
   // only), so that a short --count run is not dwarfed by its warm-up.
   uint64_t warmup_max_attempts = 0;
@@ -40,8 +40,8 @@ struct BenchDriverOptions {
   size_t max_chains = 16;
 };
 
-// Live counters for the progress line, written on the loop's thread and
-// read from any other.
+// Live counters for the progress line, added to by every loop's driver
+// and read from any thread (the phase is the last one a driver entered).
 struct BenchProgress {
   enum Phase { kWarmup = 0, kMeasure = 1, kDrain = 2, kDone = 3 };
   std::atomic<int> phase{kWarmup};

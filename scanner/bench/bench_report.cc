@@ -29,11 +29,11 @@ std::string Quoted(absl::string_view s) {
 }
 
 std::string HistogramJson(const LatencyHistogram& h) {
-  return absl::StrCat("{\"count\":", h.count(), ",\"p50\":", Ms(h.Percentile(50)),
-                      ",\"p90\":", Ms(h.Percentile(90)),
-                      ",\"p99\":", Ms(h.Percentile(99)), ",\"max\":",
-                      Ms(h.max_ns()), ",\"mean\":", Number(h.mean_ns() / 1e6),
-                      "}");
+  return absl::StrCat(
+      "{\"count\":", h.count(), ",\"p50\":", Ms(h.Percentile(50)),
+      ",\"p90\":", Ms(h.Percentile(90)), ",\"p99\":", Ms(h.Percentile(99)),
+      ",\"max\":", Ms(h.max_ns()), ",\"mean\":", Number(h.mean_ns() / 1e6),
+      "}");
 }
 
 std::string KindJson(const HandshakeKind& kind) {
@@ -42,12 +42,12 @@ std::string KindJson(const HandshakeKind& kind) {
                       ",\"total_ms\":", HistogramJson(kind.total), "}");
 }
 
-std::string ErrorsJson(const std::map<BenchStats::ErrorKey, ErrorTally>& errors) {
+std::string ErrorsJson(
+    const std::map<BenchStats::ErrorKey, ErrorTally>& errors) {
   std::vector<std::string> items;
   for (const auto& [key, tally] : errors) {
-    items.push_back(absl::StrCat("{\"stage\":", Quoted(key.first),
-                                 ",\"code\":", Quoted(key.second),
-                                 ",\"count\":", tally.count,
+    items.push_back(absl::StrCat("{\"stage\":", Quoted(key.first), ",\"code\":",
+                                 Quoted(key.second), ",\"count\":", tally.count,
                                  ",\"example\":", Quoted(tally.example), "}"));
   }
   return absl::StrCat("[", absl::StrJoin(items, ","), "]");
@@ -64,8 +64,9 @@ std::string HistogramRow(absl::string_view name, const LatencyHistogram& h) {
                          Ms(h.Percentile(99)), Ms(h.max_ns()));
 }
 
-std::string ErrorsText(absl::string_view title,
-                       const std::map<BenchStats::ErrorKey, ErrorTally>& errors) {
+std::string ErrorsText(
+    absl::string_view title,
+    const std::map<BenchStats::ErrorKey, ErrorTally>& errors) {
   if (errors.empty()) return "";
   std::string out = absl::StrCat(title, "\n");
   for (const auto& [key, tally] : errors) {
@@ -95,7 +96,15 @@ BenchFigures ComputeFigures(const BenchSettings& settings,
   if (f.window_attempts > 0) {
     f.cpu_us_per_attempt = cpu_s * 1e6 / static_cast<double>(f.window_attempts);
   }
-  f.client_bound = f.core_share >= kClientBoundShare;
+  if (m.elapsed_s > 0)
+    f.busiest_loop_share = m.busiest_loop_cpu_s / m.elapsed_s;
+  const int usable_cores = settings.cores > 0
+                               ? std::min(settings.loops, settings.cores)
+                               : std::max(1, settings.loops);
+  f.client_bound =
+      std::max(f.core_share, f.busiest_loop_share) >= kClientBoundShare ||
+      (m.elapsed_s > 0 &&
+       cpu_s / m.elapsed_s >= kClientBoundShare * usable_cores);
   return f;
 }
 
@@ -114,7 +123,7 @@ std::string RenderBenchJson(const BenchSettings& s, const BenchStats& stats,
       ",\"tls_version\":", Quoted(s.tls_version),
       ",\"groups\":", Quoted(s.groups), ",\"ciphers\":", Quoted(s.ciphers),
       ",\"resume_sessions\":", s.resume_sessions ? "true" : "false",
-      ",\"loops\":", s.loops, "}");
+      ",\"loops\":", s.loops, ",\"cores\":", s.cores, "}");
   absl::StrAppend(&out, ",\"interrupted\":", m.interrupted ? "true" : "false",
                   ",\"warmup_attempts\":", m.warmup_attempts,
                   ",\"warmup_handshakes\":", m.warmup_handshakes,
@@ -152,25 +161,24 @@ std::string RenderBenchJson(const BenchSettings& s, const BenchStats& stats,
                   ErrorsJson(stats.errors_after_handshake()));
   std::vector<std::string> mix;
   for (const auto& [key, count] : stats.negotiated()) {
-    mix.push_back(absl::StrCat(
-        "{\"version\":", Quoted(std::get<0>(key)), ",\"cipher\":",
-        Quoted(std::get<1>(key)), ",\"group\":", Quoted(std::get<2>(key)),
-        ",\"count\":", count, "}"));
+    mix.push_back(absl::StrCat("{\"version\":", Quoted(std::get<0>(key)),
+                               ",\"cipher\":", Quoted(std::get<1>(key)),
+                               ",\"group\":", Quoted(std::get<2>(key)),
+                               ",\"count\":", count, "}"));
   }
   absl::StrAppend(&out, ",\"negotiated\":[", absl::StrJoin(mix, ","), "]");
-  absl::StrAppend(
-      &out, ",\"client_cpu\":{\"user_s\":", Number(m.user_cpu_s),
-      ",\"system_s\":", Number(m.system_cpu_s),
-      ",\"us_per_handshake\":", Number(f.cpu_us_per_handshake, 1),
-      ",\"us_per_attempt\":", Number(f.cpu_us_per_attempt, 1),
-      ",\"core_share\":", Number(f.core_share),
-      ",\"client_bound\":", f.client_bound ? "true" : "false", "}");
+  absl::StrAppend(&out, ",\"client_cpu\":{\"user_s\":", Number(m.user_cpu_s),
+                  ",\"system_s\":", Number(m.system_cpu_s),
+                  ",\"us_per_handshake\":", Number(f.cpu_us_per_handshake, 1),
+                  ",\"us_per_attempt\":", Number(f.cpu_us_per_attempt, 1),
+                  ",\"core_share\":", Number(f.core_share),
+                  ",\"busiest_loop_share\":", Number(f.busiest_loop_share),
+                  ",\"client_bound\":", f.client_bound ? "true" : "false", "}");
   std::vector<std::string> certs;
   for (const CertificateSummary& c : m.certificates) {
     certs.push_back(absl::StrCat(
-        "{\"leaf_sha256\":", Quoted(c.leaf_sha256),
-        ",\"handshakes\":", c.handshakes,
-        ",\"trusted\":", c.trusted ? "true" : "false",
+        "{\"leaf_sha256\":", Quoted(c.leaf_sha256), ",\"handshakes\":",
+        c.handshakes, ",\"trusted\":", c.trusted ? "true" : "false",
         ",\"hostname_match\":", c.hostname_match ? "true" : "false",
         ",\"verify_error\":", Quoted(c.verify_error), "}"));
   }
@@ -206,8 +214,8 @@ std::string RenderBenchText(const BenchSettings& s, const BenchStats& stats,
                   f.window_handshakes, " handshakes ended in ",
                   Number(m.elapsed_s, 2), " s, ", m.leftover_handshakes,
                   " of them started in the warm-up)\n");
-  absl::StrAppendFormat(&out, "latency (ms)       %9s %9s %9s %9s %9s\n", "count",
-                        "p50", "p90", "p99", "max");
+  absl::StrAppendFormat(&out, "latency (ms)       %9s %9s %9s %9s %9s\n",
+                        "count", "p50", "p90", "p99", "max");
   for (Step step : kSteps) {
     if (stats.step(step).count() == 0) continue;
     out += HistogramRow(StepName(step), stats.step(step));
@@ -236,29 +244,34 @@ std::string RenderBenchText(const BenchSettings& s, const BenchStats& stats,
                     stats.errors_after_handshake());
   if (!stats.negotiated().empty()) out += "negotiated:\n";
   for (const auto& [key, count] : stats.negotiated()) {
-    absl::StrAppendFormat(&out, "  %-8s %-40s %-10s %9d\n", std::get<0>(key),
-                          std::get<1>(key),
-                          std::get<2>(key).empty() ? "-" : std::get<2>(key),
-                          count);
+    absl::StrAppendFormat(
+        &out, "  %-8s %-40s %-10s %9d\n", std::get<0>(key), std::get<1>(key),
+        std::get<2>(key).empty() ? "-" : std::get<2>(key), count);
   }
-  absl::StrAppend(&out, "client CPU ", Number(m.user_cpu_s, 2), " s user + ",
-                  Number(m.system_cpu_s, 2), " s system = ",
-                  Number(f.cpu_us_per_handshake, 1), " us per handshake; ",
-                  Number(f.core_share * 100, 1), "% of one core (",
-                  s.loops, s.loops == 1 ? " loop)\n" : " loops)\n");
+  absl::StrAppend(
+      &out, "client CPU ", Number(m.user_cpu_s, 2), " s user + ",
+      Number(m.system_cpu_s, 2),
+      " s system = ", Number(f.cpu_us_per_handshake, 1), " us per handshake; ",
+      Number(f.core_share * 100, 1), "% of one core (", s.loops,
+      s.loops == 1 ? " loop)" : " loops",
+      s.loops == 1 ? ""
+                   : absl::StrCat("; busiest loop ",
+                                  Number(f.busiest_loop_share * 100, 1), "%)"),
+      "\n");
   if (f.client_bound) {
-    absl::StrAppend(&out, "CLIENT-BOUND: the client used >= ",
+    absl::StrAppend(&out, "CLIENT-BOUND: a loop of the client used >= ",
                     Number(kClientBoundShare * 100, 0),
-                    "% of a core per loop; the figures measure the client, "
-                    "not the server\n");
+                    "% of a core (or the loops all the cores they had); the "
+                    "figures measure the client, not the server",
+                    s.loops == 1 ? ": try --workers" : "", "\n");
   }
   for (const CertificateSummary& c : m.certificates) {
-    absl::StrAppend(&out, "certificate ", c.leaf_sha256.substr(0, 16), "...: ",
-                    c.handshakes, " full handshakes, ",
-                    c.trusted ? "trusted" : "not trusted",
-                    c.verify_error.empty() ? "" : absl::StrCat(" (", c.verify_error, ")"),
-                    c.hostname_match ? ", name matches" : ", name does not match",
-                    "\n");
+    absl::StrAppend(
+        &out, "certificate ", c.leaf_sha256.substr(0, 16),
+        "...: ", c.handshakes, " full handshakes, ",
+        c.trusted ? "trusted" : "not trusted",
+        c.verify_error.empty() ? "" : absl::StrCat(" (", c.verify_error, ")"),
+        c.hostname_match ? ", name matches" : ", name does not match", "\n");
   }
   return out;
 }

@@ -61,6 +61,28 @@ void BenchStats::Add(const BenchAttempt& attempt) {
   ++negotiated_[{attempt.version, attempt.cipher, attempt.group}];
 }
 
+void BenchStats::Merge(const BenchStats& other) {
+  succeeded_ += other.succeeded_;
+  failed_ += other.failed_;
+  for (int i = 0; i < kStepCount; ++i) steps_[i].Merge(other.steps_[i]);
+  for (auto [mine, theirs] : {std::make_pair(&full_, &other.full_),
+                              std::make_pair(&resumed_, &other.resumed_)}) {
+    mine->count += theirs->count;
+    mine->handshake.Merge(theirs->handshake);
+    mine->total.Merge(theirs->total);
+  }
+  for (auto [mine, theirs] :
+       {std::make_pair(&errors_, &other.errors_),
+        std::make_pair(&after_handshake_, &other.after_handshake_)}) {
+    for (const auto& [key, tally] : *theirs) {
+      ErrorTally& merged = (*mine)[key];
+      if (merged.count == 0) merged.example = tally.example;
+      merged.count += tally.count;
+    }
+  }
+  for (const auto& [key, count] : other.negotiated_) negotiated_[key] += count;
+}
+
 std::map<std::string, uint64_t> BenchStats::FailuresByStage() const {
   std::map<std::string, uint64_t> by_stage;
   for (const auto& [key, tally] : errors_) by_stage[key.first] += tally.count;

@@ -73,6 +73,8 @@ class BenchStats {
   using Negotiated = std::tuple<std::string, std::string, std::string>;
 
   void Add(const BenchAttempt& attempt);
+  // Merge adds the attempts `other` counted (another event loop's).
+  void Merge(const BenchStats& other);
 
   uint64_t attempted() const { return succeeded_ + failed_; }
   uint64_t succeeded() const { return succeeded_; }

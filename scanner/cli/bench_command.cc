@@ -16,6 +16,7 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/status/statusor.h"
@@ -24,12 +25,11 @@
 #include "absl/strings/str_format.h"
 #include "scanner/bench/bench_driver.h"
 #include "scanner/bench/bench_report.h"
+#include "scanner/bench/bench_run.h"
 #include "scanner/bench/bench_target.h"
 #include "scanner/cli/common_flags.h"
-#include "scanner/core/event_loop.h"
 #include "scanner/core/progress.h"
 #include "scanner/core/stop_signal.h"
-#include "scanner/core/uv_handle.h"
 #include "scanner/smtp/session.h"
 #include "scanner/tls/certificate_judge.h"
 #include "scanner/tls/tls_client.h"
@@ -226,6 +226,10 @@ int RunBenchCommand(int argc, char** argv) {
   if (options.concurrency <= 0 || options.concurrency > 100000) {
     return Fail("--concurrency must be in 1..100000", 2);
   }
+  // One event loop per core unless --workers says otherwise, never more
+  // loops than attempts in flight.
+  settings.cores = static_cast<int>(std::thread::hardware_concurrency());
+  settings.loops = std::min(WorkerCount(), options.concurrency);
   settings.rate = options.rate = absl::GetFlag(FLAGS_rate);
   settings.warmup_s = options.warmup_s = absl::GetFlag(FLAGS_warmup);
   const int64_t count = absl::GetFlag(FLAGS_count);
@@ -282,9 +286,10 @@ int RunBenchCommand(int argc, char** argv) {
   settings.ciphers = tls_options.ciphers = absl::GetFlag(FLAGS_ciphers);
   settings.resume_sessions = options.resume_sessions =
       tls_options.session_cache = absl::GetFlag(FLAGS_resume_sessions);
-  absl::StatusOr<std::unique_ptr<tls::ClientContext>> context =
-      tls::ClientContext::Create(tls_options);
-  if (!context.ok()) return Fail(context.status().message(), 2);
+  // Each loop makes its own context from these options: a bad --groups or
+  // --ciphers is found here, before any thread starts.
+  absl::Status tls_ok = tls::ClientContext::Create(tls_options).status();
+  if (!tls_ok.ok()) return Fail(tls_ok.message(), 2);
 
   options.ehlo_name = EhloNameFromFlags("mxscan bench").name;
   absl::Status ehlo = smtp::ValidateEhloName(options.ehlo_name);
@@ -308,43 +313,27 @@ int RunBenchCommand(int argc, char** argv) {
     stop_requested.store(true);
   });
   bench::BenchProgress progress;
-  EventLoop loop;
-  bench::BenchDriver driver(loop.get(), **context, options, &progress);
-  UvHandle<uv_timer_t> stop_poll;
-  uv_timer_init(loop.get(), stop_poll.get());
-  stop_poll.MarkInitialized();
-  struct StopCheck {
-    std::atomic<bool>* requested;
-    bench::BenchDriver* driver;
-  } stop_check{&stop_requested, &driver};
-  stop_poll.get()->data = &stop_check;
-  uv_timer_start(
-      stop_poll.get(),
-      [](uv_timer_t* h) {
-        auto* check = static_cast<StopCheck*>(h->data);
-        if (check->requested->load()) check->driver->Stop();
-      },
-      100, 100);
+  absl::StatusOr<bench::BenchRunResult> run;
   {
     uint64_t last_done = 0;
     uint64_t last_ns = 0;
     ProgressLine line(isatty(STDERR_FILENO) && !absl::GetFlag(FLAGS_no_progress),
                       [&] { return RenderProgress(progress, &last_done, &last_ns); });
-    driver.Start([&] { uv_timer_stop(stop_poll.get()); });
-    loop.Run();
+    run = bench::RunBench(options, tls_options, settings.loops, &progress,
+                          stop_requested);
   }
-
-  bench::BenchMeasurement measurement = driver.measurement();
+  if (!run.ok()) return Fail(run.status().message(), 1);
+  bench::BenchMeasurement& measurement = run->measurement;
   measurement.certificates = JudgeChains(
-      driver.chains(), absl::GetFlag(FLAGS_ca_file), options.server_name);
+      run->chains, absl::GetFlag(FLAGS_ca_file), options.server_name);
   const std::string report =
       format == "json"
-          ? bench::RenderBenchJson(settings, driver.stats(), measurement)
-          : bench::RenderBenchText(settings, driver.stats(), measurement);
+          ? bench::RenderBenchJson(settings, run->stats, measurement)
+          : bench::RenderBenchText(settings, run->stats, measurement);
   std::fwrite(report.data(), 1, report.size(), stdout);
   std::fflush(stdout);
   if (measurement.interrupted) return 130;
-  return driver.stats().succeeded() > 0 ? 0 : 1;
+  return run->stats.succeeded() > 0 ? 0 : 1;
 }
 
 }  // namespace mxscan::cli

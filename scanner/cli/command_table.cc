@@ -204,7 +204,11 @@ const std::vector<CommandSpec>& CommandSpecs() {
                {"target", "", {}},
                {"starttls", "", {}},
                {"sni", "", {}},
-               {"concurrency", "handshakes in flight", "50"},
+               {"concurrency", "handshakes in flight over all loops", "50"},
+               {"workers",
+                "event loops (threads) driving the handshakes, each with its "
+                "share of --concurrency, --rate and --count; 0 = one per core",
+                {}},
                {"duration", "", "10"},
                {"count", "", {}},
                {"warmup", "", {}},

@@ -23,8 +23,8 @@ BenchStats SomeStats() {
     a.version = "TLSv1.3";
     a.cipher = "TLS_AES_128_GCM_SHA256";
     a.group = "X25519";
-    a.duration(Step::kConnect) = 250000;       // 0.25 ms
-    a.duration(Step::kHandshake) = 2000000;    // 2 ms
+    a.duration(Step::kConnect) = 250000;     // 0.25 ms
+    a.duration(Step::kHandshake) = 2000000;  // 2 ms
     a.duration(Step::kTotal) = 2250000;
     stats.Add(a);
   }
@@ -69,12 +69,34 @@ TEST(BenchReportTest, Figures) {
   EXPECT_FALSE(ComputeFigures(s, SomeStats(), m).client_bound);
 }
 
+TEST(BenchReportTest, ClientBoundAcrossLoops) {
+  BenchSettings s = SomeSettings();
+  s.loops = 2;
+  s.cores = 2;
+  BenchMeasurement m;
+  m.elapsed_s = 2;
+  m.user_cpu_s = 2.0;          // 50% per loop on average...
+  m.busiest_loop_cpu_s = 1.9;  // ...but one loop at 95%: it set the pace
+  BenchFigures f = ComputeFigures(s, SomeStats(), m);
+  EXPECT_DOUBLE_EQ(f.core_share, 0.5);
+  EXPECT_DOUBLE_EQ(f.busiest_loop_share, 0.95);
+  EXPECT_TRUE(f.client_bound);
+  m.busiest_loop_cpu_s = 1.0;  // evenly spread: 50% each
+  EXPECT_FALSE(ComputeFigures(s, SomeStats(), m).client_bound);
+  // Four loops on two cores at 45% each use 90% of both cores.
+  s.loops = 4;
+  m.user_cpu_s = 3.6;
+  m.busiest_loop_cpu_s = 0.9;
+  EXPECT_TRUE(ComputeFigures(s, SomeStats(), m).client_bound);
+  EXPECT_TRUE(Contains(RenderBenchText(s, SomeStats(), m), "busiest loop"));
+}
+
 TEST(BenchReportTest, WarmupLeftoversCountInTheWindow) {
   BenchMeasurement m;
   m.elapsed_s = 2;
   m.user_cpu_s = 0.5;
   m.warmup_attempts = 10;
-  m.leftover_attempts = 3;   // ended inside the window
+  m.leftover_attempts = 3;  // ended inside the window
   m.leftover_handshakes = 2;
   const BenchFigures f = ComputeFigures(SomeSettings(), SomeStats(), m);
   EXPECT_EQ(f.window_handshakes, 6u);  // 4 measured + 2
@@ -107,15 +129,18 @@ TEST(BenchReportTest, JsonHoldsTheFigures) {
   EXPECT_TRUE(Contains(json, "\"resumed\":{\"count\":1,"));
   EXPECT_TRUE(Contains(json, "\"resumption\":{\"offered\":3,\"resumed\":1,"));
   EXPECT_TRUE(Contains(json, "\"failures_by_stage\":{\"HANDSHAKE\":1}"));
-  EXPECT_TRUE(Contains(json, "{\"stage\":\"HANDSHAKE\",\"code\":\"handshake_failed\","
-                             "\"count\":1,\"example\":\"alert \\\"bad\\\"\"}"));
-  EXPECT_TRUE(Contains(json, "{\"version\":\"TLSv1.3\",\"cipher\":"
-                             "\"TLS_AES_128_GCM_SHA256\",\"group\":\"X25519\","
-                             "\"count\":4}"));
+  EXPECT_TRUE(Contains(json,
+                       "{\"stage\":\"HANDSHAKE\",\"code\":\"handshake_failed\","
+                       "\"count\":1,\"example\":\"alert \\\"bad\\\"\"}"));
+  EXPECT_TRUE(Contains(json,
+                       "{\"version\":\"TLSv1.3\",\"cipher\":"
+                       "\"TLS_AES_128_GCM_SHA256\",\"group\":\"X25519\","
+                       "\"count\":4}"));
   EXPECT_TRUE(Contains(json, "\"us_per_handshake\":100000.0"));
   EXPECT_TRUE(Contains(json, "\"client_bound\":false"));
-  EXPECT_TRUE(Contains(json, "\"leaf_sha256\":\"ab12\",\"handshakes\":3,"
-                             "\"trusted\":true"));
+  EXPECT_TRUE(Contains(json,
+                       "\"leaf_sha256\":\"ab12\",\"handshakes\":3,"
+                       "\"trusted\":true"));
 }
 
 TEST(BenchReportTest, TextForPeople) {

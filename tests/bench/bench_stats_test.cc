@@ -4,6 +4,7 @@
 #include "scanner/bench/bench_stats.h"
 
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -39,12 +40,13 @@ TEST(BenchStatsTest, CountsAddUp) {
   BenchStats stats;
   for (int i = 0; i < 7; ++i) stats.Add(Succeeded(false, 1000000));
   for (int i = 0; i < 3; ++i) stats.Add(Succeeded(true, 400000));
-  BenchAttempt refused = Failed("CONNECT", "connect_failed:111",
-                                "connection refused");
+  BenchAttempt refused =
+      Failed("CONNECT", "connect_failed:111", "connection refused");
   refused.duration(Step::kConnect) = -1;
   stats.Add(refused);
   stats.Add(Failed("CONNECT", "connect_failed:111", "again"));
-  BenchAttempt timeout = Failed("HANDSHAKE", "timeout", "TLS handshake timed out");
+  BenchAttempt timeout =
+      Failed("HANDSHAKE", "timeout", "TLS handshake timed out");
   timeout.duration(Step::kConnect) = 50000;
   timeout.duration(Step::kHandshake) = 9000000;  // not a completed one
   stats.Add(timeout);
@@ -87,8 +89,8 @@ TEST(BenchStatsTest, FailureAfterTheHandshakeIsCountedApart) {
   EXPECT_EQ(stats.succeeded(), 1u);
   EXPECT_EQ(stats.failed(), 0u);
   EXPECT_TRUE(stats.errors().empty());
-  EXPECT_EQ(stats.errors_after_handshake().at({"EHLO_TLS", "peer_closed"}).count,
-            1u);
+  EXPECT_EQ(
+      stats.errors_after_handshake().at({"EHLO_TLS", "peer_closed"}).count, 1u);
 }
 
 TEST(BenchStatsTest, UnexplainedFailureStillCounted) {
@@ -96,6 +98,35 @@ TEST(BenchStatsTest, UnexplainedFailureStillCounted) {
   stats.Add(BenchAttempt());
   EXPECT_EQ(stats.failed(), 1u);
   EXPECT_EQ(stats.errors().at({"UNSPECIFIED", "no_handshake"}).count, 1u);
+}
+
+TEST(BenchStatsTest, MergeIsTheSameAsAddingEverything) {
+  const std::vector<BenchAttempt> attempts = {
+      Succeeded(false, 2000000),
+      Succeeded(true, 500000),
+      Failed("STARTTLS", "refused:454", "454 TLS not available"),
+      Succeeded(false, 3000000),
+      Failed("STARTTLS", "refused:454", "454 later"),
+      Failed("CONNECT", "connect_failed:111", "refused")};
+  BenchStats all, first, second;
+  for (size_t i = 0; i < attempts.size(); ++i) {
+    all.Add(attempts[i]);
+    (i % 2 == 0 ? first : second).Add(attempts[i]);
+  }
+  first.Merge(second);
+  EXPECT_EQ(first.attempted(), all.attempted());
+  EXPECT_EQ(first.succeeded(), all.succeeded());
+  EXPECT_EQ(first.full().count, all.full().count);
+  EXPECT_EQ(first.resumed().count, all.resumed().count);
+  EXPECT_EQ(first.full().handshake.Percentile(50),
+            all.full().handshake.Percentile(50));
+  EXPECT_EQ(first.step(Step::kConnect).count(),
+            all.step(Step::kConnect).count());
+  EXPECT_EQ(first.FailuresByStage(), all.FailuresByStage());
+  const auto key = BenchStats::ErrorKey{"STARTTLS", "refused:454"};
+  EXPECT_EQ(first.errors().at(key).count, 2u);
+  EXPECT_EQ(first.errors().at(key).example, "454 TLS not available");
+  EXPECT_EQ(first.negotiated(), all.negotiated());
 }
 
 TEST(BenchStatsTest, StepNames) {

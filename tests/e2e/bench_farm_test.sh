@@ -44,6 +44,20 @@ assert d["certificates"][0]["trusted"] and d["certificates"][0]["hostname_match"
 assert d["client_cpu"]["user_s"] + d["client_cpu"]["system_s"] > 0, d
 '
 
+echo "== --workers 2: two event loops share --count; their figures merged"
+bench workers 0 --target "127.67.0.1:$SMTP" --sni mx1.bench.sim \
+  --count 120 --warmup 0 --concurrency 8 --workers 2
+check workers '
+assert d["settings"]["loops"] == 2, d["settings"]
+assert d["attempted"] == 120 and d["succeeded"] == 120, d
+assert d["full"]["count"] == 120, d
+cpu = d["client_cpu"]
+assert 0 < cpu["busiest_loop_share"] and cpu["core_share"] <= cpu["busiest_loop_share"], cpu
+'
+bench one_loop 0 --target "127.67.0.1:$SMTP" --count 30 --warmup 0 \
+  --concurrency 4 --workers 1
+check one_loop 'assert d["settings"]["loops"] == 1 and d["attempted"] == 30, d'
+
 echo "== STARTTLS, --duration, no warm-up"
 bench duration 0 --target "127.67.0.1:$SMTP" --duration 1 --warmup 0 --concurrency 5
 check duration '
