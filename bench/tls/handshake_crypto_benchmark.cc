@@ -38,19 +38,16 @@
 #include <openssl/bytestring.h>
 #include <openssl/curve25519.h>
 #include <openssl/digest.h>
-#include <openssl/ec_key.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hkdf.h>
 #include <openssl/hmac.h>
 #include <openssl/mem.h>
-#include <openssl/nid.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <chrono>
 #include <cstdio>
@@ -63,6 +60,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/tls/bench_pki.h"
 #include "scanner/tls/certificate_judge.h"
 #include "scanner/tls/tls_client.h"
 #include "scanner/tls/trust_store.h"
@@ -71,98 +69,18 @@
 namespace mxscan::tls {
 namespace {
 
-[[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "handshake_crypto_benchmark: %s failed\n", what);
-  ERR_print_errors_fp(stderr);
-  std::abort();
-}
+using bench::Die;
 
-std::string Der(X509* cert) {
-  uint8_t* der = nullptr;
-  const int n = i2d_X509(cert, &der);
-  if (n <= 0) Die("i2d_X509");
-  std::string out(reinterpret_cast<const char*>(der), n);
-  OPENSSL_free(der);
-  return out;
-}
-
-bssl::UniquePtr<EVP_PKEY> NewP256() {
-  bssl::UniquePtr<EC_KEY> ec(EC_KEY_new_by_curve_name(NID_X9_62_prime256v1));
-  bssl::UniquePtr<EVP_PKEY> key(EVP_PKEY_new());
-  if (!ec || !key || !EC_KEY_generate_key(ec.get()) ||
-      !EVP_PKEY_assign_EC_KEY(key.get(), ec.release())) {
-    Die("P-256 key");
-  }
-  return key;
-}
-
-bssl::UniquePtr<EVP_PKEY> NewRsa2048() {
-  bssl::UniquePtr<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nullptr));
-  EVP_PKEY* raw = nullptr;
-  if (!ctx || !EVP_PKEY_keygen_init(ctx.get()) ||
-      !EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048) ||
-      !EVP_PKEY_keygen(ctx.get(), &raw)) {
-    Die("RSA-2048 key");
-  }
-  return bssl::UniquePtr<EVP_PKEY>(raw);
-}
-
-void AddExtension(X509* cert, X509* issuer, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  bssl::UniquePtr<X509_EXTENSION> ext(
-      X509V3_EXT_nconf_nid(nullptr, &ctx, nid, value));
-  if (!ext || !X509_add_ext(cert, ext.get(), -1)) Die(value);
-}
-
-// A certificate as tools/certs makes them: v3, random serial, validity
-// from a year ago to ten years ahead, SHA-256 signature.
+// A certificate of the farm's PKI: valid from a year ago to ten years ahead.
 bssl::UniquePtr<X509> Issue(const char* cn, EVP_PKEY* key, X509* issuer,
                             EVP_PKEY* issuer_key, bool ca, const char* san) {
-  bssl::UniquePtr<X509> cert(X509_new());
-  uint64_t serial = 0;
-  RAND_bytes(reinterpret_cast<uint8_t*>(&serial), sizeof(serial));
-  serial >>= 1;
-  const time_t now = time(nullptr);
-  if (!cert || !X509_set_version(cert.get(), X509_VERSION_3) ||
-      !ASN1_INTEGER_set_uint64(X509_get_serialNumber(cert.get()), serial) ||
-      !ASN1_TIME_set(X509_getm_notBefore(cert.get()), now - 365 * 86400) ||
-      !ASN1_TIME_set(X509_getm_notAfter(cert.get()), now + 3650 * 86400) ||
-      !X509_set_pubkey(cert.get(), key)) {
-    Die("certificate fields");
-  }
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  if (ca) {
-    X509_NAME_add_entry_by_NID(
-        name, NID_organizationName, MBSTRING_UTF8,
-        reinterpret_cast<const uint8_t*>("mxscan test PKI"), -1, -1, 0);
-  }
-  X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
-                             reinterpret_cast<const uint8_t*>(cn), -1, -1, 0);
-  X509* signer_cert = issuer != nullptr ? issuer : cert.get();
-  X509_set_issuer_name(cert.get(), X509_get_subject_name(signer_cert));
-  if (ca) {
-    AddExtension(cert.get(), signer_cert, NID_basic_constraints,
-                 issuer != nullptr ? "critical,CA:TRUE,pathlen:0"
-                                   : "critical,CA:TRUE");
-    AddExtension(cert.get(), signer_cert, NID_key_usage,
-                 "critical,keyCertSign,cRLSign");
-  } else {
-    AddExtension(cert.get(), signer_cert, NID_basic_constraints,
-                 "critical,CA:FALSE");
-    AddExtension(cert.get(), signer_cert, NID_key_usage,
-                 "critical,digitalSignature,keyEncipherment");
-    AddExtension(cert.get(), signer_cert, NID_ext_key_usage, "serverAuth");
-    AddExtension(cert.get(), signer_cert, NID_subject_alt_name, san);
-  }
-  AddExtension(cert.get(), signer_cert, NID_subject_key_identifier, "hash");
-  AddExtension(cert.get(), signer_cert, NID_authority_key_identifier,
-               "keyid:always");
-  if (!X509_sign(cert.get(), issuer_key != nullptr ? issuer_key : key,
-                 EVP_sha256())) {
-    Die("X509_sign");
-  }
-  return cert;
+  bench::IssueSpec spec;
+  spec.common_name = cn;
+  spec.ca = ca;
+  spec.san = san;
+  spec.not_before = time(nullptr) - 365 * 86400;
+  spec.not_after = time(nullptr) + 3650 * 86400;
+  return bench::Issue(spec, key, issuer, issuer_key);
 }
 
 constexpr char kHost[] = "mx1.bench.sim";
@@ -176,17 +94,17 @@ struct Pki {
   std::shared_ptr<const TrustStore> trust;
 
   Pki() {
-    root_key = NewP256();
-    intermediate_key = NewP256();
-    leaf_key = NewRsa2048();
+    root_key = bench::NewKey(bench::KeyKind::kP256);
+    intermediate_key = bench::NewKey(bench::KeyKind::kP256);
+    leaf_key = bench::NewKey(bench::KeyKind::kRsa2048);
     root = Issue("mxscan farm root CA", root_key.get(), nullptr, nullptr, true,
                  nullptr);
     intermediate = Issue("mxscan farm intermediate CA", intermediate_key.get(),
                          root.get(), root_key.get(), true, nullptr);
     leaf = Issue(kHost, leaf_key.get(), intermediate.get(),
                  intermediate_key.get(), false, "DNS:mx1.bench.sim");
-    chain_der = {Der(leaf.get()), Der(intermediate.get())};
-    root_der = Der(root.get());
+    chain_der = {bench::Der(leaf.get()), bench::Der(intermediate.get())};
+    root_der = bench::Der(root.get());
     auto store = TrustStore::FromDer({root_der});
     if (!store.ok()) Die("TrustStore::FromDer");
     trust = *store;
@@ -212,11 +130,11 @@ bssl::UniquePtr<EVP_PKEY> ParseLeafKey(const std::string& der) {
       !CBS_get_optional_asn1(
           &tbs, nullptr, nullptr,
           CBS_ASN1_CONSTRUCTED | CBS_ASN1_CONTEXT_SPECIFIC | 0) ||
-      !CBS_get_asn1(&tbs, nullptr, CBS_ASN1_INTEGER) ||        // serial
-      !CBS_get_asn1(&tbs, nullptr, CBS_ASN1_SEQUENCE) ||       // signature
-      !CBS_get_asn1(&tbs, nullptr, CBS_ASN1_SEQUENCE) ||       // issuer
-      !CBS_get_asn1(&tbs, nullptr, CBS_ASN1_SEQUENCE) ||       // validity
-      !CBS_get_asn1(&tbs, nullptr, CBS_ASN1_SEQUENCE) ||       // subject
+      !CBS_get_asn1(&tbs, nullptr, CBS_ASN1_INTEGER) ||   // serial
+      !CBS_get_asn1(&tbs, nullptr, CBS_ASN1_SEQUENCE) ||  // signature
+      !CBS_get_asn1(&tbs, nullptr, CBS_ASN1_SEQUENCE) ||  // issuer
+      !CBS_get_asn1(&tbs, nullptr, CBS_ASN1_SEQUENCE) ||  // validity
+      !CBS_get_asn1(&tbs, nullptr, CBS_ASN1_SEQUENCE) ||  // subject
       !CBS_get_asn1_element(&tbs, &spki, CBS_ASN1_SEQUENCE)) {
     Die("walking the leaf");
   }
@@ -293,17 +211,17 @@ std::string SignPss(EVP_PKEY* key, const std::string& input) {
   return sig;
 }
 
-bool VerifyPss(EVP_PKEY* key, const std::string& input, const std::string& sig) {
+bool VerifyPss(EVP_PKEY* key, const std::string& input,
+               const std::string& sig) {
   bssl::ScopedEVP_MD_CTX ctx;
   EVP_PKEY_CTX* pctx = nullptr;
   return EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key) &&
          EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) &&
          EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, -1) &&
-         EVP_DigestVerify(ctx.get(),
-                          reinterpret_cast<const uint8_t*>(sig.data()),
-                          sig.size(),
-                          reinterpret_cast<const uint8_t*>(input.data()),
-                          input.size());
+         EVP_DigestVerify(
+             ctx.get(), reinterpret_cast<const uint8_t*>(sig.data()),
+             sig.size(), reinterpret_cast<const uint8_t*>(input.data()),
+             input.size());
 }
 
 // What the handshake does: the leaf's key is parsed from the certificate
@@ -345,7 +263,8 @@ void BM_EcdsaP256_VerifyCertificateSignature(benchmark::State& state) {
   if (!EVP_DigestSignInit(sctx.get(), nullptr, EVP_sha256(), nullptr,
                           pki.intermediate_key.get()) ||
       !EVP_DigestSign(sctx.get(), sig.data(), &len,
-                      reinterpret_cast<const uint8_t*>(tbs.data()), tbs.size())) {
+                      reinterpret_cast<const uint8_t*>(tbs.data()),
+                      tbs.size())) {
     Die("ECDSA sign");
   }
   sig.resize(len);
@@ -365,7 +284,8 @@ BENCHMARK(BM_EcdsaP256_VerifyCertificateSignature);
 // ------------------------------------------------ TLS 1.3 key schedule
 
 void ExpandLabel(uint8_t* out, size_t out_len, const uint8_t* secret,
-                 const char* label, const uint8_t* context, size_t context_len) {
+                 const char* label, const uint8_t* context,
+                 size_t context_len) {
   uint8_t info[2 + 1 + 255 + 1 + 64];
   size_t n = 0;
   info[n++] = static_cast<uint8_t>(out_len >> 8);
@@ -436,7 +356,8 @@ void BM_Tls13Transcript(benchmark::State& state) {
   const Pki& pki = GetPki();
   const size_t certificate_msg =
       pki.chain_der[0].size() + pki.chain_der[1].size() + 4 + 4 + 6 + 4;
-  const std::vector<size_t> messages = {260, 90, 6, certificate_msg, 264, 36, 36};
+  const std::vector<size_t> messages = {260, 90, 6, certificate_msg,
+                                        264, 36, 36};
   const std::string bytes(4096, '\x17');
   for (auto _ : state) {
     SHA256_CTX ctx;
@@ -451,8 +372,8 @@ void BM_Tls13Transcript(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(out);
   }
-  state.counters["bytes_hashed"] = static_cast<double>(
-      260 + 90 + 6 + certificate_msg + 264 + 36 + 36);
+  state.counters["bytes_hashed"] =
+      static_cast<double>(260 + 90 + 6 + certificate_msg + 264 + 36 + 36);
 }
 BENCHMARK(BM_Tls13Transcript);
 
@@ -465,8 +386,8 @@ BENCHMARK(BM_Tls13Transcript);
 // client's Finished, EHLO and QUIT.
 void BM_Aes128GcmSessionRecords(benchmark::State& state) {
   const Pki& pki = GetPki();
-  const size_t flight = pki.chain_der[0].size() + pki.chain_der[1].size() +
-                        18 + 264 + 36 + 6 + 1;
+  const size_t flight =
+      pki.chain_der[0].size() + pki.chain_der[1].size() + 18 + 264 + 36 + 6 + 1;
   const std::vector<size_t> opened = {flight, 180, 90, 90, 30, 3};
   const std::vector<size_t> sealed = {37, 25, 7};
   uint8_t key[16] = {1}, nonce[12] = {2};
@@ -498,8 +419,8 @@ void BM_Aes128GcmSessionRecords(benchmark::State& state) {
       }
     }
     for (size_t n : sealed) {
-      EVP_AEAD_CTX_seal(ctx[1].get(), cipher.data(), &len, cipher.size(),
-                        nonce, 12, plain.data(), n, nullptr, 0);
+      EVP_AEAD_CTX_seal(ctx[1].get(), cipher.data(), &len, cipher.size(), nonce,
+                        12, plain.data(), n, nullptr, 0);
     }
     benchmark::DoNotOptimize(out.data());
   }

@@ -245,11 +245,12 @@ void ReadEmbeddedScts(X509* cert, CertificateFacts* facts) {
 
 bool AsnTimeToEpoch(const ASN1_TIME* time, int64_t* out) {
   if (time == nullptr) return false;
-  bssl::UniquePtr<ASN1_TIME> epoch(ASN1_TIME_set(nullptr, 0));
+  // Made once, then only read (by any thread).
+  static const ASN1_TIME* const epoch = ASN1_TIME_set(nullptr, 0);
   int days = 0;
   int seconds = 0;
-  const bool ok = epoch != nullptr &&
-                  ASN1_TIME_diff(&days, &seconds, epoch.get(), time) == 1;
+  const bool ok =
+      epoch != nullptr && ASN1_TIME_diff(&days, &seconds, epoch, time) == 1;
   ERR_clear_error();
   if (!ok) return false;
   *out = int64_t{days} * 86400 + seconds;

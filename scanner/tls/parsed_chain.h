@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -46,6 +47,32 @@ struct ParsedChain {
 // ParseChain parses the first kMaxChainLength certificates of `chain_der`
 // (leaf first). Never fails: problems land in ParsedChain::error.
 ParsedChain ParseChain(absl::Span<const std::string> chain_der);
+
+// CertificateParser parses certificate `index` of a chain, whose DER is
+// `der`, as ParseCertificate does (same errors); a caller that keeps
+// parsed certificates may hand out one of its own (with a reference of
+// the caller's).
+using CertificateParser =
+    absl::FunctionRef<absl::StatusOr<bssl::UniquePtr<X509>>(
+        size_t index, absl::string_view der)>;
+
+// ParseChain with `parse` in place of ParseCertificate.
+ParsedChain ParseChain(absl::Span<const std::string> chain_der,
+                       CertificateParser parse);
+
+// A certificate's identity for caches keyed on bytes: the SHA-256 of the
+// DER it was parsed from, recorded on the X509 object itself (BoringSSL
+// ex_data), so that code handed only the object (a verify callback) can
+// tell certificates apart by their bytes.
+//
+// RecordSha256 records `sha256` (32 bytes, of `cert`'s DER) on `cert`,
+// replacing what was recorded before; call it before the object is shared
+// with other threads. False when out of memory (nothing changed).
+bool RecordSha256(X509* cert, absl::string_view sha256);
+// RecordedSha256 returns what RecordSha256 recorded on `cert`, or an
+// empty view when nothing was (a certificate parsed elsewhere). Valid as
+// long as `cert` lives. Only reads: safe from any thread.
+absl::string_view RecordedSha256(X509* cert);
 
 }  // namespace mxscan::tls
 

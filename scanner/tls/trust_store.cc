@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "scanner/tls/chain_verifier.h"
 #include "scanner/tls/digest.h"
 #include "scanner/tls/parsed_chain.h"
 
@@ -43,15 +44,30 @@ std::string DerOf(X509* cert) {
   return out;
 }
 
-// Collects distinct certificates into a new X509_STORE.
+}  // namespace
+
+// Collects distinct certificates into two new X509_STOREs, the second
+// with EnableSignatureMemo.
 class StoreBuilder {
  public:
-  StoreBuilder() : store_(X509_STORE_new()) {}
+  StoreBuilder() : store_(X509_STORE_new()), memo_store_(X509_STORE_new()) {
+    if (memo_store_ != nullptr) EnableSignatureMemo(memo_store_.get());
+  }
 
   absl::Status Add(X509* cert) {
-    if (store_ == nullptr) return absl::ResourceExhaustedError("out of memory");
-    if (!seen_.insert(Sha256(DerOf(cert))).second) return absl::OkStatus();
-    if (!X509_STORE_add_cert(store_.get(), cert)) {
+    if (store_ == nullptr || memo_store_ == nullptr) {
+      return absl::ResourceExhaustedError("out of memory");
+    }
+    std::string sha256 = Sha256(DerOf(cert));
+    if (seen_.contains(sha256)) return absl::OkStatus();
+    // The store keeps this very object: its digest lets SignatureMemo
+    // (chain_verifier.h) know it by its bytes.
+    if (!RecordSha256(cert, sha256)) {
+      return absl::ResourceExhaustedError("out of memory");
+    }
+    seen_.insert(std::move(sha256));
+    if (!X509_STORE_add_cert(store_.get(), cert) ||
+        !X509_STORE_add_cert(memo_store_.get(), cert)) {
       return absl::InternalError(
           absl::StrCat("X509_STORE_add_cert: ", LastErrorText()));
     }
@@ -60,21 +76,23 @@ class StoreBuilder {
 
   size_t size() const { return seen_.size(); }
 
-  bssl::UniquePtr<X509_STORE> Release() { return std::move(store_); }
+  std::shared_ptr<const TrustStore> Build() {
+    return std::shared_ptr<const TrustStore>(
+        new TrustStore(std::move(store_), std::move(memo_store_), size()));
+  }
 
  private:
   bssl::UniquePtr<X509_STORE> store_;
+  bssl::UniquePtr<X509_STORE> memo_store_;
   absl::flat_hash_set<std::string> seen_;
 };
-
-}  // namespace
 
 absl::StatusOr<std::shared_ptr<const TrustStore>> TrustStore::LoadFile(
     const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::NotFoundError(absl::StrCat("cannot open CA file ", path, ": ",
-                                            std::strerror(errno)));
+    return absl::NotFoundError(
+        absl::StrCat("cannot open CA file ", path, ": ", std::strerror(errno)));
   }
   std::string pem;
   char buffer[1 << 16];
@@ -95,8 +113,8 @@ absl::StatusOr<std::shared_ptr<const TrustStore>> TrustStore::LoadFile(
 absl::StatusOr<std::shared_ptr<const TrustStore>> TrustStore::FromPem(
     absl::string_view pem, absl::string_view origin) {
   if (pem.size() > kMaxBundleBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        origin, " is larger than ", kMaxBundleBytes, " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(origin, " is larger than ", kMaxBundleBytes, " bytes"));
   }
   bssl::UniquePtr<BIO> bio(BIO_new_mem_buf(pem.data(), pem.size()));
   if (bio == nullptr) return absl::ResourceExhaustedError("out of memory");
@@ -122,9 +140,7 @@ absl::StatusOr<std::shared_ptr<const TrustStore>> TrustStore::FromPem(
     return absl::InvalidArgumentError(
         absl::StrCat(origin, " holds no PEM certificate"));
   }
-  const size_t size = builder.size();
-  return std::shared_ptr<const TrustStore>(
-      new TrustStore(builder.Release(), size));
+  return builder.Build();
 }
 
 absl::StatusOr<std::shared_ptr<const TrustStore>> TrustStore::FromDer(
@@ -143,9 +159,7 @@ absl::StatusOr<std::shared_ptr<const TrustStore>> TrustStore::FromDer(
       return status;
     }
   }
-  const size_t size = builder.size();
-  return std::shared_ptr<const TrustStore>(
-      new TrustStore(builder.Release(), size));
+  return builder.Build();
 }
 
 }  // namespace mxscan::tls

@@ -51,14 +51,25 @@ class TrustStore {
 
   // The BoringSSL store, for X509_STORE_CTX_init only: verification reads
   // it under its own lock, which makes concurrent use from many threads
-  // safe. Never modify it. Owned by this object.
+  // safe. Never modify it. Owned by this object. Each certificate in it
+  // carries the SHA-256 of its DER (RecordedSha256, parsed_chain.h).
   X509_STORE* x509_store() const { return store_.get(); }
 
+  // The same certificates (the same objects) in a store with
+  // EnableSignatureMemo (chain_verifier.h), for VerifyChain with a
+  // SignatureMemo only; shared and read-only like the other.
+  X509_STORE* x509_store_with_memo() const { return memo_store_.get(); }
+
  private:
-  TrustStore(bssl::UniquePtr<X509_STORE> store, size_t size)
-      : store_(std::move(store)), size_(size) {}
+  friend class StoreBuilder;
+  TrustStore(bssl::UniquePtr<X509_STORE> store,
+             bssl::UniquePtr<X509_STORE> memo_store, size_t size)
+      : store_(std::move(store)),
+        memo_store_(std::move(memo_store)),
+        size_(size) {}
 
   bssl::UniquePtr<X509_STORE> store_;
+  bssl::UniquePtr<X509_STORE> memo_store_;
   size_t size_;
 };
 

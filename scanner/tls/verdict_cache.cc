@@ -38,7 +38,7 @@ std::shared_ptr<const CertificateVerdict> VerdictCache::Judge(
   }
   ++misses_;
   auto verdict = std::make_shared<const CertificateVerdict>(
-      JudgeCertificateChain(*trust_, chain_der, host, scan_time));
+      JudgeCertificateChain(*trust_, chain_der, host, scan_time, &issuers_));
   if (capacity_ == 0) return verdict;
   if (index_.size() >= capacity_) {
     index_.erase(lru_.back().key);

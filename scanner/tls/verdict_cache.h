@@ -22,7 +22,9 @@ namespace mxscan::tls {
 // ignored). A verdict also depends on the time: pass one time per scan
 // (its start); a lookup at another time judges again and replaces the
 // entry. Bounded: the least recently used entry goes when `capacity` is
-// reached.
+// reached. Chains it has no verdict for are judged with an IssuerCache
+// of its own (certificate_judge.h), with its own bounds: a new leaf under
+// an intermediate seen before costs the leaf's work alone.
 //
 // Thread-compatible: one cache per worker loop, used from its thread only
 // (the trust store it reads is shared by all).
@@ -30,7 +32,7 @@ class VerdictCache {
  public:
   static constexpr size_t kDefaultCapacity = 4096;
 
-  // `trust` must not be null. A capacity of 0 caches nothing.
+  // `trust` must not be null. A capacity of 0 caches no verdict.
   explicit VerdictCache(std::shared_ptr<const TrustStore> trust,
                         size_t capacity = kDefaultCapacity);
 
@@ -50,6 +52,8 @@ class VerdictCache {
   // Lookups answered from the cache, and chains judged.
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
+  // What judging the misses shared.
+  const IssuerCache& issuers() const { return issuers_; }
 
  private:
   struct Entry {
@@ -65,6 +69,7 @@ class VerdictCache {
   absl::flat_hash_map<std::string, Lru::iterator> index_;
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;
+  IssuerCache issuers_;
 };
 
 }  // namespace mxscan::tls
