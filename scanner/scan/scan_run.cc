@@ -1,5 +1,6 @@
 #include "scanner/scan/scan_run.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <memory>
@@ -81,74 +82,62 @@ void WarnOnEhloDns(const dns::ClientOptions& client_options,
   }
 }
 
-}  // namespace
-
-absl::StatusOr<ScanSummary> RunScan(const ScanConfig& config) {
-  ScanOptions options = config.options;
-  // Strict receivers check the EHLO name against the sending address
-  // (forward and reverse DNS): warn before a scan they would distrust.
-  if (config.probe) WarnOnEhloDns(config.client, config.ehlo.name);
-  // DNSSEC and DANE figures mean something only through a validating
-  // resolver: ask each before the scan.
-  const std::string& anchor_zone = config.trust_anchor_zone;
-  const std::vector<ResolverValidation> validations =
-      CheckResolvers(config.client, anchor_zone);
-  options.resolver_validates = !validations.empty();
+// CheckResolversOf asks each resolver, before the scan, whether it
+// validates DNSSEC (the DNSSEC and DANE figures mean something only then)
+// and warns about each that does not.
+std::vector<ResolverValidation> CheckResolversOf(const ScanConfig& config) {
+  const std::string& zone = config.trust_anchor_zone;
+  std::vector<ResolverValidation> validations =
+      CheckResolvers(config.client, zone);
   for (const ResolverValidation& v : validations) {
     if (v.validating) continue;
-    options.resolver_validates = false;
     std::fprintf(stderr,
                  "mxscan scan: warning: resolver %s is %s (the DNSKEY of %s, "
                  "asked with DO, came without the AD bit): every DNSSEC and "
                  "DANE figure of this scan will read \"not measured\"; use a "
                  "validating resolver (tools/resolver/)\n",
                  v.address.c_str(), v.validation.c_str(),
-                 anchor_zone == "." ? "the root" : anchor_zone.c_str());
+                 zone == "." ? "the root" : zone.c_str());
   }
-  const std::string& output = config.output;
-  absl::Status dir = core::MakeOutputDirectory(output);
-  if (!dir.ok()) return dir;
-  // Domains already scanned (--resume) and domains seen in the input:
-  // each input domain gets exactly one record in the output directory.
-  results::DomainSet seen;
-  if (config.resume) {
-    absl::StatusOr<results::ResumePoint> point =
-        results::LoadResumePoint(output);
-    if (!point.ok()) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot resume: ", point.status().message()));
-    }
-    std::fprintf(stderr,
-                 "mxscan scan: resuming: %llu domains already have a record "
-                 "in %llu files (%llu torn file(s) repaired)\n",
-                 static_cast<unsigned long long>(point->records),
-                 static_cast<unsigned long long>(point->files),
-                 static_cast<unsigned long long>(point->repaired));
-    seen = std::move(point->done);
-  } else if (const uint64_t files = results::CountResultFiles(output);
-             files > 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "output directory ", output, " already holds ", files,
-        " result files: --resume continues that scan, or name another "
-        "directory"));
-  }
-  uint64_t skipped = 0;
-  ScanWorkerConfig workers;
-  workers.client = &config.client;
-  workers.cache = config.cache;
-  workers.options = &options;
-  workers.probe = config.probe ? &*config.probe : nullptr;
-  workers.output = output;
-  workers.run_id = results::UniqueRunId();
+  return validations;
+}
 
-  // Provenance: written before the first record and again at the end, so
-  // that even a killed run says what produced its records.
-  const std::string manifest_path = results::ManifestPath(output, config.shard);
-  absl::StatusOr<ScanManifest> manifest =
-      config.resume ? results::ReadManifest(manifest_path) : ScanManifest();
-  if (!manifest.ok()) return manifest.status();
-  ScanManifest::Run* run = manifest->add_runs();
-  run->set_run_id(workers.run_id);
+// DomainsDone: with --resume, the domains that already have a record in
+// the output directory (a torn last record repaired); otherwise none, and
+// a directory that holds another scan's records is refused.
+absl::StatusOr<results::DomainSet> DomainsDone(const ScanConfig& config) {
+  if (!config.resume) {
+    if (const uint64_t files = results::CountResultFiles(config.output);
+        files > 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "output directory ", config.output, " already holds ", files,
+          " result files: --resume continues that scan, or name another "
+          "directory"));
+    }
+    return results::DomainSet();
+  }
+  absl::StatusOr<results::ResumePoint> point =
+      results::LoadResumePoint(config.output);
+  if (!point.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot resume: ", point.status().message()));
+  }
+  std::fprintf(stderr,
+               "mxscan scan: resuming: %llu domains already have a record "
+               "in %llu files (%llu torn file(s) repaired)\n",
+               static_cast<unsigned long long>(point->records),
+               static_cast<unsigned long long>(point->files),
+               static_cast<unsigned long long>(point->repaired));
+  return std::move(point->done);
+}
+
+// DescribeRun fills the manifest's record of this run as it starts: what
+// produced the records (version, command line, options, resolvers, input
+// files, EHLO name, this machine's addresses).
+void DescribeRun(const ScanConfig& config, const ScanOptions& options,
+                 const std::vector<ResolverValidation>& validations,
+                 const std::string& run_id, ScanManifest::Run* run) {
+  run->set_run_id(run_id);
   run->set_mxscan_version(MxscanVersion());
   run->set_mxscan_commit(MxscanCommit());
   for (const std::string& arg : config.command_line) run->add_command_line(arg);
@@ -175,9 +164,107 @@ absl::StatusOr<ScanSummary> RunScan(const ScanConfig& config) {
   run->set_shard(absl::StrCat(config.shard.index, "/", config.shard.count));
   run->set_smtp(config.probe.has_value());
   run->set_resumed(config.resume);
-  absl::Status manifest_written =
-      results::WriteManifest(manifest_path, *manifest);
-  if (!manifest_written.ok()) return manifest_written;
+}
+
+// EndRun adds to the manifest's record of this run how it ended.
+void EndRun(const ScanCounts& counts, const PipelineStats& stats,
+            ScanManifest::Run* run) {
+  run->set_ended_at(Rfc3339Utc(std::time(nullptr)));
+  run->set_interrupted(stats.interrupted);
+  for (int status = DomainResult::OK; status <= DomainResult::ERROR; ++status) {
+    const uint64_t n = counts.by_status[status].load();
+    if (n > 0) {
+      (*run->mutable_domains_by_status())[DomainResult::Status_Name(
+          static_cast<DomainResult::Status>(status))] = n;
+    }
+  }
+  run->set_smtp_connections(counts.probes.load());
+  run->set_pq_selection_probes(counts.pq_selection_probes.load());
+  run->set_census_handshakes(counts.census_probes.load());
+}
+
+// PrintSummary writes the scan's summary line to stderr.
+void PrintSummary(const ScanCounts& counts, const PipelineStats& stats,
+                  const std::string& output, uint64_t skipped) {
+  const uint64_t questions = counts.questions.load();
+  std::fprintf(
+      stderr,
+      "mxscan scan: %llu domains in %.2f s (%.0f/s): %llu OK, %llu NXDOMAIN, "
+      "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
+      "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
+      "%llu queries sent (%llu timed out, %llu answers matched none); "
+      "%llu SMTP probes%s for %llu MX addresses%s; "
+      "%llu records in %s; %llu input domains skipped (already in the output "
+      "or repeated)\n",
+      static_cast<unsigned long long>(stats.items), stats.seconds,
+      stats.seconds > 0 ? stats.items / stats.seconds : 0.0,
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::OK].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::NXDOMAIN].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::SERVFAIL].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::TIMEOUT].load()),
+      static_cast<unsigned long long>(
+          counts.by_status[DomainResult::ERROR].load()),
+      static_cast<unsigned long long>(questions),
+      stats.items ? static_cast<double>(questions) / stats.items : 0.0,
+      static_cast<unsigned long long>(counts.cache_hits.load()),
+      static_cast<unsigned long long>(counts.coalesced.load()),
+      static_cast<unsigned long long>(counts.queries.load()),
+      static_cast<unsigned long long>(counts.query_timeouts.load()),
+      static_cast<unsigned long long>(counts.unmatched_answers.load()),
+      static_cast<unsigned long long>(counts.probes.load()),
+      ExtraProbesText(counts).c_str(),
+      static_cast<unsigned long long>(counts.probe_requests.load()),
+      counts.provider_waits.load() == 0
+          ? ""
+          : absl::StrCat(" (", counts.provider_waits.load(),
+                         " connections waited for their provider's budget)")
+                .c_str(),
+      static_cast<unsigned long long>(counts.records.load()), output.c_str(),
+      static_cast<unsigned long long>(skipped));
+}
+
+}  // namespace
+
+absl::StatusOr<ScanSummary> RunScan(const ScanConfig& config) {
+  ScanOptions options = config.options;
+  // Strict receivers check the EHLO name against the sending address
+  // (forward and reverse DNS): warn before a scan they would distrust.
+  if (config.probe) WarnOnEhloDns(config.client, config.ehlo.name);
+  const std::vector<ResolverValidation> validations = CheckResolversOf(config);
+  options.resolver_validates =
+      !validations.empty() &&
+      std::all_of(validations.begin(), validations.end(),
+                  [](const ResolverValidation& v) { return v.validating; });
+  absl::Status dir = core::MakeOutputDirectory(config.output);
+  if (!dir.ok()) return dir;
+  // Domains already scanned (--resume) and domains seen in the input:
+  // each input domain gets exactly one record in the output directory.
+  absl::StatusOr<results::DomainSet> seen = DomainsDone(config);
+  if (!seen.ok()) return seen.status();
+
+  ScanWorkerConfig workers;
+  workers.client = &config.client;
+  workers.cache = config.cache;
+  workers.options = &options;
+  workers.probe = config.probe ? &*config.probe : nullptr;
+  workers.output = config.output;
+  workers.run_id = results::UniqueRunId();
+
+  // Provenance: written before the first record and again at the end, so
+  // that even a killed run says what produced its records.
+  const std::string manifest_path =
+      results::ManifestPath(config.output, config.shard);
+  absl::StatusOr<ScanManifest> manifest =
+      config.resume ? results::ReadManifest(manifest_path) : ScanManifest();
+  if (!manifest.ok()) return manifest.status();
+  ScanManifest::Run* run = manifest->add_runs();
+  DescribeRun(config, options, validations, workers.run_id, run);
+  absl::Status written = results::WriteManifest(manifest_path, *manifest);
+  if (!written.ok()) return written;
 
   PipelineOptions pipeline;
   pipeline.command = "mxscan scan";
@@ -187,6 +274,7 @@ absl::StatusOr<ScanSummary> RunScan(const ScanConfig& config) {
       1, static_cast<size_t>(config.concurrency) / config.workers);
   pipeline.show_progress = config.show_progress;
   ScanCounts counts;
+  uint64_t skipped = 0;
   const Blocklist* blocklist = options.blocklist;
   absl::StatusOr<PipelineStats> stats = RunPipeline<DomainInput>(
       pipeline,
@@ -204,7 +292,7 @@ absl::StatusOr<ScanSummary> RunScan(const ScanConfig& config) {
           input->error =
               absl::FailedPreconditionError("on the blocklist: not scanned");
         }
-        if (!seen.Insert(input->domain)) {
+        if (!seen->Insert(input->domain)) {
           ++skipped;
           return std::nullopt;
         }
@@ -219,59 +307,10 @@ absl::StatusOr<ScanSummary> RunScan(const ScanConfig& config) {
         return std::unique_ptr<PipelineJob<DomainInput>>(*std::move(worker));
       });
   if (!stats.ok()) return stats.status();
-  run->set_ended_at(Rfc3339Utc(std::time(nullptr)));
-  run->set_interrupted(stats->interrupted);
-  for (int status = DomainResult::OK; status <= DomainResult::ERROR; ++status) {
-    const uint64_t n = counts.by_status[status].load();
-    if (n > 0) {
-      (*run->mutable_domains_by_status())[DomainResult::Status_Name(
-          static_cast<DomainResult::Status>(status))] = n;
-    }
-  }
-  run->set_smtp_connections(counts.probes.load());
-  run->set_pq_selection_probes(counts.pq_selection_probes.load());
-  run->set_census_handshakes(counts.census_probes.load());
-  manifest_written = results::WriteManifest(manifest_path, *manifest);
-  if (!manifest_written.ok()) return manifest_written;
-  const uint64_t questions = counts.questions.load();
-  std::fprintf(
-      stderr,
-      "mxscan scan: %llu domains in %.2f s (%.0f/s): %llu OK, %llu NXDOMAIN, "
-      "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
-      "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
-      "%llu queries sent (%llu timed out, %llu answers matched none); "
-      "%llu SMTP probes%s for %llu MX addresses%s; "
-      "%llu records in %s; %llu input domains skipped (already in the output "
-      "or repeated)\n",
-      static_cast<unsigned long long>(stats->items), stats->seconds,
-      stats->seconds > 0 ? stats->items / stats->seconds : 0.0,
-      static_cast<unsigned long long>(
-          counts.by_status[DomainResult::OK].load()),
-      static_cast<unsigned long long>(
-          counts.by_status[DomainResult::NXDOMAIN].load()),
-      static_cast<unsigned long long>(
-          counts.by_status[DomainResult::SERVFAIL].load()),
-      static_cast<unsigned long long>(
-          counts.by_status[DomainResult::TIMEOUT].load()),
-      static_cast<unsigned long long>(
-          counts.by_status[DomainResult::ERROR].load()),
-      static_cast<unsigned long long>(questions),
-      stats->items ? static_cast<double>(questions) / stats->items : 0.0,
-      static_cast<unsigned long long>(counts.cache_hits.load()),
-      static_cast<unsigned long long>(counts.coalesced.load()),
-      static_cast<unsigned long long>(counts.queries.load()),
-      static_cast<unsigned long long>(counts.query_timeouts.load()),
-      static_cast<unsigned long long>(counts.unmatched_answers.load()),
-      static_cast<unsigned long long>(counts.probes.load()),
-      ExtraProbesText(counts).c_str(),
-      static_cast<unsigned long long>(counts.probe_requests.load()),
-      counts.provider_waits.load() == 0
-          ? ""
-          : absl::StrCat(" (", counts.provider_waits.load(),
-                         " connections waited for their provider's budget)")
-                .c_str(),
-      static_cast<unsigned long long>(counts.records.load()), output.c_str(),
-      static_cast<unsigned long long>(skipped));
+  EndRun(counts, *stats, run);
+  written = results::WriteManifest(manifest_path, *manifest);
+  if (!written.ok()) return written;
+  PrintSummary(counts, *stats, config.output, skipped);
   ScanSummary summary;
   summary.interrupted = stats->interrupted;
   return summary;
