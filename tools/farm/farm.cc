@@ -197,6 +197,15 @@ void Farm::OnConnection(Listener* listener) {
     settings.tls_context = tls_->SmtpContext(site.behaviour);
     settings.credential = credentials_[listener->site].get();
     settings.session_context = site.address;
+    if (options_.reply_delay.enabled()) {
+      if (connections_per_site_.size() < options_.config.smtp.size()) {
+        connections_per_site_.resize(options_.config.smtp.size());
+      }
+      settings.reply_delay = options_.reply_delay;
+      settings.delay_key =
+          MixKey(MixKey(options_.delay_seed, HashText(site.address)),
+                 connections_per_site_[listener->site]++);
+    }
     if (session_log_ != nullptr) {
       LogSession("open", site.address);
       settings.on_closed = [this, address = site.address] {

@@ -14,6 +14,7 @@
 #include "scanner/core/uv_handle.h"
 #include "tools/farm/behaviours.h"
 #include "tools/farm/farm_connection.h"
+#include "tools/farm/latency.h"
 #include "tools/farm/policy_server.h"
 #include "tools/farm/tls_contexts.h"
 
@@ -50,6 +51,12 @@ class Farm {
     // each: "open|close MONOTONIC_MS ADDRESS" (what a provider sees of a
     // scan: sessions at once, connections per second); empty: not logged.
     std::string session_log;
+    // Every SMTP greeting and reply held this long first (FarmConnection);
+    // off by default. HTTPS (MTA-STS) is never delayed.
+    LogNormalDelay reply_delay;
+    // The draws are a function of this seed, the address and the
+    // connection's ordinal at that address.
+    uint64_t delay_seed = 0;
   };
 
   static absl::StatusOr<std::unique_ptr<Farm>> Start(uv_loop_t* loop,
@@ -100,6 +107,7 @@ class Farm {
   std::vector<std::shared_ptr<const Credential>> credentials_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   ConnectionSet connections_;
+  std::vector<uint64_t> connections_per_site_;  // for the delay draws
   int smtp_port_ = 0;
   int https_port_ = 0;
   uint64_t accepted_ = 0;

@@ -34,13 +34,15 @@ void FarmConnection::Accept(uv_loop_t* loop, uv_stream_t* server,
       new FarmConnection(std::move(conversation), std::move(settings), set);
   for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&c->tcp_),
                          reinterpret_cast<uv_handle_t*>(&c->deadline_),
-                         reinterpret_cast<uv_handle_t*>(&c->wait_)}) {
+                         reinterpret_cast<uv_handle_t*>(&c->wait_),
+                         reinterpret_cast<uv_handle_t*>(&c->delay_)}) {
     h->data = c;
   }
   uv_tcp_init(loop, &c->tcp_);
   uv_timer_init(loop, &c->deadline_);
   uv_timer_init(loop, &c->wait_);
-  c->open_handles_ = 3;
+  uv_timer_init(loop, &c->delay_);
+  c->open_handles_ = 4;
   if (c->set_ != nullptr) c->set_->insert(c);
   if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&c->tcp_)) != 0) {
     c->CloseNow();
@@ -81,7 +83,65 @@ void FarmConnection::Start() {
     return;
   }
   if (settings_.tls_from_start) BeginTls();
-  if (!closing_) Apply(conversation_->Start());
+  if (closing_) return;
+  if (Delaying()) {
+    Hold(Held{Held::Kind::kStart, 0}, NextDelay());
+    return;
+  }
+  Apply(conversation_->Start());
+}
+
+int64_t FarmConnection::NextDelay() {
+  return settings_.reply_delay.Draw(MixKey(settings_.delay_key, draws_++));
+}
+
+void FarmConnection::Hold(Held held, int64_t delay_ms) {
+  const uint64_t now = uv_now(tcp_.loop);
+  held.due_ms =
+      std::max(now + static_cast<uint64_t>(std::max<int64_t>(delay_ms, 0)),
+               last_due_ms_);
+  last_due_ms_ = held.due_ms;
+  held_.push_back(std::move(held));
+  if (held_.size() == 1) {
+    uv_timer_start(
+        &delay_,
+        [](uv_timer_t* t) {
+          Self(reinterpret_cast<uv_handle_t*>(t))->ReleaseHeld();
+        },
+        held_.front().due_ms - now, 0);
+  }
+}
+
+void FarmConnection::ReleaseHeld() {
+  const uint64_t now = uv_now(tcp_.loop);
+  while (!closing_ && !held_.empty() && held_.front().due_ms <= now) {
+    Held held = std::move(held_.front());
+    held_.pop_front();
+    replaying_ = true;
+    switch (held.kind) {
+      case Held::Kind::kStart:
+        Apply(conversation_->Start());
+        break;
+      case Held::Kind::kRaw:
+        Dispatch(held.nread, held.bytes);
+        break;
+      case Held::Kind::kPlaintext:
+        if (!shutting_down_) Apply(conversation_->OnBytes(held.bytes));
+        break;
+      case Held::Kind::kTlsEnd:
+        CloseGracefully();
+        break;
+    }
+    replaying_ = false;
+  }
+  if (!closing_ && !held_.empty()) {
+    uv_timer_start(
+        &delay_,
+        [](uv_timer_t* t) {
+          Self(reinterpret_cast<uv_handle_t*>(t))->ReleaseHeld();
+        },
+        held_.front().due_ms - now, 0);
+  }
 }
 
 void FarmConnection::Apply(Step step) {
@@ -244,6 +304,9 @@ void FarmConnection::CloseNow(bool reset) {
            &FarmConnection::OnHandleClosed);
   uv_close(reinterpret_cast<uv_handle_t*>(&wait_),
            &FarmConnection::OnHandleClosed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&delay_),
+           &FarmConnection::OnHandleClosed);
+  held_.clear();
 }
 
 void FarmConnection::OnHandleClosed(uv_handle_t* handle) {
@@ -252,6 +315,21 @@ void FarmConnection::OnHandleClosed(uv_handle_t* handle) {
 }
 
 void FarmConnection::OnRead(ssize_t nread, const uv_buf_t* buf) {
+  if (closing_ || nread == 0) return;
+  const absl::string_view bytes(
+      nread > 0 ? buf->base : nullptr,
+      nread > 0 ? static_cast<size_t>(nread) : 0);
+  if (Delaying() && (!held_.empty() || (nread > 0 && mode_ == Mode::kPlain))) {
+    // A command (its own delay), or anything behind what is held (in order).
+    const int64_t delay =
+        nread > 0 && mode_ == Mode::kPlain ? NextDelay() : 0;
+    Hold(Held{Held::Kind::kRaw, 0, nread, std::string(bytes)}, delay);
+    return;
+  }
+  Dispatch(nread, bytes);
+}
+
+void FarmConnection::Dispatch(ssize_t nread, absl::string_view bytes) {
   if (closing_) return;
   if (nread < 0) {
     // The client closed (or the connection broke): finish writing what is
@@ -265,7 +343,6 @@ void FarmConnection::OnRead(ssize_t nread, const uv_buf_t* buf) {
     return;
   }
   if (nread == 0) return;
-  const absl::string_view bytes(buf->base, static_cast<size_t>(nread));
   switch (mode_) {
     case Mode::kPlain:
       Apply(conversation_->OnBytes(bytes));
@@ -304,6 +381,17 @@ void FarmConnection::OnCiphertext(absl::string_view bytes) {
   const absl::Status status = tls_->Read(&plaintext);
   SendRaw(tls_->TakeCiphertext());  // e.g. an alert
   if (closing_) return;
+  if (Delaying() && (!plaintext.empty() || !held_.empty())) {
+    // A command inside TLS: held like a plaintext one; the end behind it.
+    if (!plaintext.empty()) {
+      Hold(Held{Held::Kind::kPlaintext, 0, 0, std::move(plaintext)},
+           NextDelay());
+    }
+    if (!status.ok() || tls_->peer_closed()) {
+      Hold(Held{Held::Kind::kTlsEnd, 0}, 0);
+    }
+    return;
+  }
   if (!plaintext.empty()) Apply(conversation_->OnBytes(plaintext));
   if (closing_ || shutting_down_) return;
   if (!status.ok() || tls_->peer_closed()) CloseGracefully();

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "tools/farm/conversation.h"
+#include "tools/farm/latency.h"
 #include "tools/farm/tls_contexts.h"
 #include "tools/farm/tls_server_session.h"
 
@@ -35,7 +37,15 @@ using ConnectionSet = absl::flat_hash_set<FarmConnection*>;
 // the socket down once everything is written and waits up to kLingerMs
 // for the client to close, so that the last reply is not lost to a reset.
 //
-// Owns itself: it is deleted once its three libuv handles have run their
+// Reply delay (Settings::reply_delay, the farm's --reply-delay): the
+// greeting, and every command the client sends in plaintext or inside TLS,
+// are held for a draw of the delay before the conversation sees them, so
+// each reply comes that much later (a server's think time and the
+// network's latency, real-internet style). TLS handshake flights are not
+// delayed. What arrives while something is held queues behind it, in
+// order; a command's delay counts from its arrival.
+//
+// Owns itself: it is deleted once its four libuv handles have run their
 // close callbacks, after CloseNow(). While open it is a member of the
 // ConnectionSet it was given (the farm's), unless Detach()ed. Lives on the
 // thread of its loop; the SSL_CTX, credential and whatever the
@@ -51,6 +61,11 @@ class FarmConnection {
     std::string session_context;             // TLS resumption scope
     bool tls_from_start = false;             // HTTPS
     int64_t timeout_ms = 60000;
+    // Each greeting and command held this long (off by default).
+    LogNormalDelay reply_delay;
+    // The key of this connection's draws (the farm's seed, the address,
+    // the connection's ordinal there): same key, same delays.
+    uint64_t delay_key = 0;
     // Called once when the connection closes, however it closes.
     std::function<void()> on_closed;
   };
@@ -78,6 +93,20 @@ class FarmConnection {
   };
   enum class AfterDrain { kNothing, kStream, kReset };
 
+  // Something held by the reply delay.
+  struct Held {
+    enum class Kind {
+      kStart,      // the conversation's start (the greeting)
+      kRaw,        // bytes (or an end: nread < 0) as read from the socket
+      kPlaintext,  // decrypted bytes for the conversation
+      kTlsEnd,     // the client's close_notify or a TLS error: close
+    };
+    Kind kind;
+    uint64_t due_ms;
+    ssize_t nread = 0;
+    std::string bytes;
+  };
+
   struct WriteRequest {
     uv_write_t request;
     std::string bytes;
@@ -94,7 +123,14 @@ class FarmConnection {
   void SendRaw(std::string bytes);
   void CloseGracefully();
   void OnRead(ssize_t nread, const uv_buf_t* buf);
-  void OnCiphertext(absl::string_view bytes);
+  void Dispatch(ssize_t nread, absl::string_view bytes);
+  bool Delaying() const {
+    return settings_.reply_delay.enabled() && !replaying_;
+  }
+  // Holds `held` for `delay_ms` after now (and after what is held).
+  void Hold(Held held, int64_t delay_ms);
+  int64_t NextDelay();
+  void ReleaseHeld();  void OnCiphertext(absl::string_view bytes);
   void OnClientHelloForGarbage();
   void OnClientHelloForReset(absl::string_view bytes);
   void OnWritten(int status);
@@ -104,6 +140,7 @@ class FarmConnection {
   uv_tcp_t tcp_{};
   uv_timer_t deadline_{};
   uv_timer_t wait_{};
+  uv_timer_t delay_{};  // the reply delay's
   uv_shutdown_t shutdown_{};
   int open_handles_ = 0;
   std::unique_ptr<Conversation> conversation_;
@@ -116,6 +153,10 @@ class FarmConnection {
   bool closing_ = false;
   bool shutting_down_ = false;
   bool peer_eof_ = false;
+  std::deque<Held> held_;
+  uint64_t last_due_ms_ = 0;
+  uint64_t draws_ = 0;
+  bool replaying_ = false;  // dispatching held bytes: no new delay
 };
 
 }  // namespace mxscan::farm

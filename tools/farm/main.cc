@@ -5,6 +5,7 @@
 //             [--mta-sts DIR] [--ca-out FILE] [--ready-file FILE]
 //             [--https-address ADDR]... [--timeout-ms MS]
 //             [--max-connections N] [--key-dir DIR] [--session-log FILE]
+//             [--reply-delay MEDIAN_MS[:SIGMA[:MAX_MS]]] [--delay-seed N]
 //
 // --behaviours   the per-address JSON (tools/farm/behaviours.h)
 // --smtp-port    SMTP port on every address (default 0: a free port)
@@ -21,6 +22,13 @@
 //                leaves after the listeners)
 // --session-log  FILE: a line per SMTP connection opened and closed,
 //                "open|close MONOTONIC_MS ADDRESS" (politeness tests)
+// --reply-delay  every SMTP greeting and reply comes this much later: a
+//                log-normal draw with that median and sigma (of the log;
+//                default 0: always the median), capped at MAX_MS
+//                (tools/farm/latency.h); per greeting and per command,
+//                deterministic per --delay-seed, address and connection
+//                ordinal; HTTPS is not delayed (default: no delay)
+// --delay-seed   the seed of the --reply-delay draws (default 0)
 // --key-dir      DIR/intermediate.pem (P-256) and DIR/leaf.pem: fixed keys
 //                for the intermediate CA and every leaf, so that TLSA
 //                records can match them (default: fresh keys)
@@ -46,6 +54,7 @@
 #include "scanner/core/uv_handle.h"
 #include "tools/farm/behaviours.h"
 #include "tools/farm/farm.h"
+#include "tools/farm/latency.h"
 
 namespace {
 
@@ -111,6 +120,11 @@ int main(int argc, char** argv) {
       key_dir = value;
     } else if (flag == "--session-log") {
       options.session_log = value;
+    } else if (flag == "--reply-delay" &&
+               mxscan::farm::LogNormalDelay::Parse(value,
+                                                   &options.reply_delay)) {
+    } else if (flag == "--delay-seed" && numeric) {
+      options.delay_seed = static_cast<uint64_t>(number);
     } else if (flag == "--max-connections" && numeric && number > 0) {
       options.max_connections = static_cast<size_t>(number);
     } else {

@@ -31,12 +31,29 @@ that lost its probes fails), never with --smtp no.
 Prints "N domains, N matched, N mismatched, N missing, N duplicated, N
 unexpected", the first 20 differences with their field paths, and how many
 domains differ per field; exits 1 on any difference.
+
+--accept-timeouts (a scan through real-internet latency, where a lost or
+late answer may legitimately end in a timeout): a difference is explained
+when the record itself reports a timeout on the part that differs — a DNS
+question with status TIMEOUT (the MX answer and the record's status, an MX
+host's addresses or TLSA, SPF (or a temperror naming a timeout), DMARC,
+MTA-STS (its TXT record; the policy also needs the MX hosts' addresses and
+the policy host's name), TLS-RPT, BIMI, a DKIM selector: a DNS error of
+kind "timeout" naming it), or an SMTP probe of that very address with an
+error of kind "timeout" (its DANE result too). A mismatched domain whose
+every difference is explained counts as "explained by a reported timeout";
+the first line then ends with "N explained by a reported timeout, N
+unexplained", the explained domains are listed after the unexplained ones
+(every difference with its explanation, up to the same limit), the
+per-field counts are split, and the exit status is 1 only for an
+unexplained difference, a missing, duplicated or unexpected record.
 """
 
 import argparse
 import collections
 import ipaddress
 import json
+import re
 import sys
 
 MAX_SHOWN = 20
@@ -209,6 +226,86 @@ def short(value, limit=300):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def _timed_out(status):
+    return status == "TIMEOUT"
+
+
+def _dns_timeouts(r):
+    """The messages of the record's DNS errors of kind timeout
+    ("TXT name: TIMEOUT: ...")."""
+    return [e.get("message", "") for e in r.get("errors", [])
+            if e.get("stage") == "DNS" and e.get("kind") == "timeout"]
+
+
+def _probe_timed_out(probe):
+    return (probe or {}).get("error", {}).get("kind") == "timeout"
+
+
+def _probes(r, ip=None):
+    for h in r.get("mx", []):
+        for a in h.get("addresses", []):
+            if ip is None or ip_key(a.get("ip", "")) == ip_key(ip):
+                yield h, a.get("smtp")
+
+
+SHOWN_IP = re.compile(r"addresses\[ip=([^\]]+)\]")
+
+
+def timeout_explanation(path, shown, r):
+    """Why a difference at `path` (shown as `shown`) is one the record
+    explains with a timeout it reports: "DNS timeout" or "SMTP timeout",
+    or None (see --accept-timeouts)."""
+    dns = "DNS timeout"
+    mx_to = _timed_out(r.get("mxStatus"))
+    hosts = r.get("mx", [])
+    addresses_to = mx_to or any(_timed_out(h.get("addressStatus"))
+                                for h in hosts)
+    errors = _dns_timeouts(r)
+    head = path.split(".")[0]
+    if head in ("status", "mxStatus", "nullMx", "implicitMx", "dnssec") or \
+            path == "mx":
+        return dns if mx_to else None
+    if path.startswith("mx.addresses.smtp"):
+        ip = SHOWN_IP.search(shown)
+        probes = [p for _, p in _probes(r, ip.group(1) if ip else None)]
+        if path.startswith("mx.addresses.smtp.tlsa") and (
+                mx_to or any(_timed_out(h.get("tlsa", {}).get("dnsStatus"))
+                             for h in hosts)):
+            return dns
+        return "SMTP timeout" if any(map(_probe_timed_out, probes)) else None
+    if path.startswith("mx.tlsa"):
+        if mx_to or any(_timed_out(h.get("tlsa", {}).get("dnsStatus"))
+                        for h in hosts):
+            return dns
+        if path == "mx.tlsa.daneValid" and any(
+                _probe_timed_out(p) for _, p in _probes(r)):
+            return "SMTP timeout"
+        return None
+    if head == "mx":
+        return dns if addresses_to else None
+    if head == "spf":
+        spf = r.get("spf", {})
+        return dns if _timed_out(spf.get("dnsStatus")) or any(
+            "temperror" in e and ("TIMEOUT" in e or "timed out" in e)
+            for e in spf.get("errors", [])) else None
+    if head == "dmarc":
+        return dns if _timed_out(r.get("dmarc", {}).get("dnsStatus")) or \
+            any("_dmarc." in m for m in errors) else None
+    if path in ("mtaSts.txtPresent", "mtaSts.record", "mtaSts.id"):
+        return dns if _timed_out(r.get("mtaSts", {}).get("dnsStatus")) \
+            else None
+    if head == "mtaSts":
+        return dns if _timed_out(r.get("mtaSts", {}).get("dnsStatus")) or \
+            addresses_to or any(m.split(" ", 1)[-1].startswith("mta-sts.")
+                                for m in errors) else None
+    if head in ("tlsRpt", "bimi"):
+        return dns if _timed_out(r.get(head, {}).get("dnsStatus")) else None
+    if head in ("dkim", "dkimNoKeys"):
+        return dns if any("._domainkey." in m or " _domainkey." in m
+                          for m in errors) else None
+    return None
+
+
 def load(path):
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
@@ -241,8 +338,12 @@ def has_smtp_probes(results_path):
     return False
 
 
-def compare(truth_path, results_path, fields=None, smtp=True):
-    """Returns (counts, [difference texts], {field: domains differing})."""
+def compare(truth_path, results_path, fields=None, smtp=True,
+            accept_timeouts=False):
+    """Returns (counts, [difference texts], {field: domains differing});
+    with accept_timeouts, counts also has "explained" and "unexplained",
+    and the texts of the explained domains come after the others, each
+    with its explanation."""
     truth = {}
     for lineno, t in load(truth_path):
         name = t["domain"]
@@ -252,7 +353,9 @@ def compare(truth_path, results_path, fields=None, smtp=True):
     comparer = Comparer(fields, smtp)
     seen = collections.Counter()
     diffs, by_field = [], collections.Counter()
-    mismatched = unexpected = 0
+    explained_diffs, explained_fields = [], collections.Counter()
+    mismatched = unexpected = explained = 0
+    explained_by = collections.Counter()
     for lineno, r in load(results_path):
         raw = r.get("domain", "")
         name = raw if raw in truth else normalise(raw)
@@ -267,6 +370,18 @@ def compare(truth_path, results_path, fields=None, smtp=True):
         comparer.compare(truth[name], r, "", "", found)
         if found:
             mismatched += 1
+            if accept_timeouts:
+                why = [timeout_explanation(f, m.split(":", 1)[0], r)
+                       for f, m in found]
+                if all(why):
+                    explained += 1
+                    explained_by[" and ".join(sorted(set(why)))] += 1
+                    for field in sorted(set(f for f, _ in found)):
+                        explained_fields[field] += 1
+                    explained_diffs += [
+                        f"{name}: {message} (explained: {w} reported)"
+                        for (_, message), w in zip(found, why)]
+                    continue
             for field in sorted(set(f for f, _ in found)):
                 by_field[field] += 1
             diffs += [f"{name}: {message}" for _, message in found]
@@ -282,6 +397,12 @@ def compare(truth_path, results_path, fields=None, smtp=True):
         ("duplicated", len(duplicated)),
         ("unexpected", unexpected),
     ])
+    if accept_timeouts:
+        counts["explained by a reported timeout"] = explained
+        counts["unexplained"] = mismatched - explained
+        explained_fields = (explained_fields, explained_by)
+        by_field = (by_field, explained_fields)
+        diffs = (diffs, explained_diffs)
     return counts, diffs, by_field
 
 
@@ -295,11 +416,20 @@ def main():
     p.add_argument("--smtp", choices=("auto", "yes", "no"), default="auto",
                    help="compare the SMTP half of the truth: when the "
                         "results hold SMTP probes (auto), always, never")
+    p.add_argument("--accept-timeouts", action="store_true",
+                   help="a difference that the record explains with a DNS "
+                        "or SMTP timeout it reports is listed apart and "
+                        "does not fail the check (a scan through latency)")
     a = p.parse_args()
     fields = [f.strip() for f in a.fields.split(",") if f.strip()] or None
     smtp = (a.smtp == "yes" or
             a.smtp == "auto" and has_smtp_probes(a.results))
-    counts, diffs, by_field = compare(a.truth, a.results, fields, smtp)
+    counts, diffs, by_field = compare(a.truth, a.results, fields, smtp,
+                                      a.accept_timeouts)
+    explained_diffs, explained_fields = [], {}
+    if a.accept_timeouts:
+        diffs, explained_diffs = diffs
+        by_field, (explained_fields, explained_by) = by_field
     print(", ".join(f"{v} {k}" for k, v in counts.items()))
     if fields:
         print("fields compared: " + ", ".join(fields))
@@ -312,8 +442,22 @@ def main():
     if len(diffs) > MAX_SHOWN:
         print(f"  ... and {len(diffs) - MAX_SHOWN} more differences")
     if by_field:
-        print("domains differing, per field:")
+        print("domains differing" +
+              (" (unexplained)" if a.accept_timeouts else "") + ", per field:")
         for field, n in sorted(by_field.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {field:32} {n}")
+    if explained_diffs:
+        print("domains explained by a reported timeout, by kind: " +
+              ", ".join(f"{k} {v}" for k, v in sorted(explained_by.items())))
+        print("differences explained by a timeout the record reports:")
+        for d in explained_diffs[:MAX_SHOWN]:
+            print("  " + d)
+        if len(explained_diffs) > MAX_SHOWN:
+            print(f"  ... and {len(explained_diffs) - MAX_SHOWN} more "
+                  "explained differences")
+        print("domains differing as a reported timeout explains, per field:")
+        for field, n in sorted(explained_fields.items(),
+                               key=lambda kv: (-kv[1], kv[0])):
             print(f"  {field:32} {n}")
     sys.exit(1 if diffs else 0)
 
