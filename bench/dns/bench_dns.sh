@@ -13,7 +13,11 @@
 #   bench/dns/bench_dns.sh [NAMES] [CONCURRENCY] [ROUNDS]
 #
 # MXSCAN_BIN=PATH measures another build of mxscan (e.g. the commit before
-# a change, for an A/B in the same conditions).
+# a change, for an A/B in the same conditions). BASELINE_BIN=PATH also runs
+# that build in every round, right after MXSCAN_BIN's: an A/B in one run,
+# which a machine shared with others needs (CPU per lookup moves with the
+# load, printed with each round). The opt build leaves the bazel-bin
+# symlinks alone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NAMES=${1:-200000}
@@ -21,9 +25,12 @@ CONCURRENCY=${2:-1000}
 ROUNDS=${3:-3}
 
 tools/install_deps.sh
-bazel build -c opt //scanner:mxscan //tools/fakedns:misbehaving_dns_server 2>&1 | tail -n 1
+TARGETS=(//tools/fakedns:misbehaving_dns_server)
+[[ -z "${MXSCAN_BIN:-}" ]] && TARGETS+=(//scanner:mxscan)
+bazel build -c opt --experimental_convenience_symlinks=ignore "${TARGETS[@]}" 2>&1 | tail -n 1
 BIN=$(bazel info -c opt bazel-bin 2>/dev/null)
 MXSCAN=${MXSCAN_BIN:-$BIN/scanner/mxscan}
+BASELINE=${BASELINE_BIN:-}
 FAKEDNS=$BIN/tools/fakedns/misbehaving_dns_server
 
 WORK=$(mktemp -d /tmp/mxscan-bench-dns.XXXXXX)
@@ -40,25 +47,40 @@ PORT=$(python3 tools/sim/free_port.py)
 tools/sim/nsd_server.sh start "$WORK/nsd" "$PORT" sim.test "$WORK/sim.test.zone"
 
 echo "# mxscan dns vs dnsperf: $NAMES A lookups, $CONCURRENCY in flight, NSD 1 worker, $(nproc) cores"
-declare -a D_QPS M_QPS M_CPU M_RSS
-for round in $(seq "$ROUNDS"); do
-  d=$(bench/dns/dnsperf_baseline.sh "$WORK" "$PORT" "$CONCURRENCY" 2>/dev/null)
-  D_QPS+=("$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["qps"])' "$d")")
-  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$MXSCAN" dns --type A \
+declare -a D_QPS M_QPS M_CPU M_RSS B_QPS B_CPU
+# Runs one build of mxscan over the names and checks every answer; sets
+# QPS, CPU (us of user+sys per lookup), RSS (KiB) and LINE.
+run_mxscan() {
+  local bin=$1 wall user sys
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$bin" dns --type A \
     --resolver "127.0.0.1:$PORT" --concurrency "$CONCURRENCY" --no-progress \
     --input "$WORK/names-A.txt" --output "$WORK/out.jsonl" 2>"$WORK/log"
   python3 tools/sim/check_dns_results.py --truth "$WORK/truth-A.jsonl" \
     --results "$WORK/out.jsonl" >"$WORK/check" || { cat "$WORK/check"; exit 1; }
-  read -r wall user sys rss <"$WORK/time"
-  M_QPS+=("$(python3 -c "print(round($NAMES/$wall, 1))")")
-  M_CPU+=("$(python3 -c "print(round(($user+$sys)/$NAMES*1e6, 2))")")
-  M_RSS+=("$rss")
-  echo "round $round: dnsperf ${D_QPS[-1]}/s; mxscan ${M_QPS[-1]}/s, ${M_CPU[-1]} us CPU/lookup (user $user s, sys $sys s), peak RSS ${rss} KiB; $(head -c 80 "$WORK/check")"
+  read -r wall user sys RSS <"$WORK/time"
+  QPS=$(python3 -c "print(round($NAMES/$wall, 1))")
+  CPU=$(python3 -c "print(round(($user+$sys)/$NAMES*1e6, 2))")
+  LINE="$QPS/s, $CPU us CPU/lookup (user $user s, sys $sys s), peak RSS $RSS KiB; $(head -c 80 "$WORK/check")"
+}
+for round in $(seq "$ROUNDS"); do
+  d=$(bench/dns/dnsperf_baseline.sh "$WORK" "$PORT" "$CONCURRENCY" 2>/dev/null)
+  D_QPS+=("$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["qps"])' "$d")")
+  run_mxscan "$MXSCAN"
+  M_QPS+=("$QPS"); M_CPU+=("$CPU"); M_RSS+=("$RSS")
+  echo "round $round (load $(cut -d' ' -f1 /proc/loadavg)): dnsperf ${D_QPS[-1]}/s; mxscan $LINE"
+  if [[ -n "$BASELINE" ]]; then
+    run_mxscan "$BASELINE"
+    B_QPS+=("$QPS"); B_CPU+=("$CPU")
+    echo "round $round (load $(cut -d' ' -f1 /proc/loadavg)): baseline $LINE"
+  fi
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 dq=$(median "${D_QPS[@]}"); mq=$(median "${M_QPS[@]}"); mc=$(median "${M_CPU[@]}")
-echo "median: dnsperf $dq lookups/s; mxscan $mq lookups/s; ratio $(python3 -c "print(round($mq/$dq, 3))")x; mxscan CPU $mc us/lookup; peak RSS $(median "${M_RSS[@]}") KiB"
+echo "median: dnsperf $dq lookups/s; mxscan $mq lookups/s; ratio $(python3 -c "print(round($mq/$dq, 3))")x; mxscan CPU $mc us/lookup (min $(printf '%s\n' "${M_CPU[@]}" | sort -g | head -n 1)); peak RSS $(median "${M_RSS[@]}") KiB"
+if [[ -n "$BASELINE" ]]; then
+  echo "median: baseline $(median "${B_QPS[@]}") lookups/s; CPU $(median "${B_CPU[@]}") us/lookup (min $(printf '%s\n' "${B_CPU[@]}" | sort -g | head -n 1))"
+fi
 
 echo
 echo "# in-flight memory: 50,000 lookups held 3 s by a delaying server"

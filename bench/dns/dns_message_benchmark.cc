@@ -9,8 +9,11 @@
 
 #include "scanner/base/timer_wheel.h"
 #include "scanner/dns/answer_chain.h"
+#include "scanner/dns/lookup.h"
+#include "scanner/dns/lookup_output.h"
 #include "scanner/dns/message.h"
 #include "scanner/dns/name.h"
+#include "scanner/dns/rdata.h"
 #include "scanner/dns/rr_type.h"
 
 namespace mxscan::dns {
@@ -64,18 +67,23 @@ void BM_IsAnswerTo(benchmark::State& state) {
 }
 BENCHMARK(BM_IsAnswerTo);
 
+// Parses an answer and follows its chain; `reuse`: into one
+// ParsedResponse each time, as the client does.
 void ParseAndFollow(benchmark::State& state, uint16_t type,
-                    const std::string& rdata) {
+                    const std::string& rdata, bool reuse = false) {
   std::string query;
   (void)BuildQuery(7, "www123.example-sector.gov.uk", type, QueryOptions(),
                    &query);
   const std::string answer = MakeAnswer(query, type, 2, rdata);
   const std::string name = "www123.example-sector.gov.uk.";
+  ParsedResponse reused;
   for (auto _ : state) {
-    auto parsed = ParseResponse(AsBytes(answer));
+    ParsedResponse fresh;
+    ParsedResponse& parsed = reuse ? reused : fresh;
+    (void)ParseResponse(AsBytes(answer), &parsed);
     std::vector<std::string> visited = {name};
     ChainStep step =
-        FollowAnswer(AsBytes(answer), *parsed, name, type, &visited, 8);
+        FollowAnswer(AsBytes(answer), parsed, name, type, &visited, 8);
     benchmark::DoNotOptimize(step);
   }
 }
@@ -84,6 +92,41 @@ void BM_ParseAnswerA(benchmark::State& state) {
   ParseAndFollow(state, rr_type::kA, std::string("\x7f\x00\x00\x01", 4));
 }
 BENCHMARK(BM_ParseAnswerA);
+
+void BM_ParseAnswerAReused(benchmark::State& state) {
+  ParseAndFollow(state, rr_type::kA, std::string("\x7f\x00\x00\x01", 4),
+                 /*reuse=*/true);
+}
+BENCHMARK(BM_ParseAnswerAReused);
+
+void BM_NormalizeName(benchmark::State& state) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(NormalizeName("WWW123.Example-Sector.gov.uk"));
+  }
+}
+BENCHMARK(BM_NormalizeName);
+
+// One line of `mxscan dns` output for an A lookup with two addresses.
+void BM_LookupJsonLineA(benchmark::State& state) {
+  LookupResult result;
+  result.name = "www123.example-sector.gov.uk.";
+  result.type = rr_type::kA;
+  result.status = LookupStatus::kNoError;
+  result.rcode = 0;
+  result.attempts = 1;
+  result.resolver = "127.0.0.1:53";
+  for (const char* ip : {"192.0.2.7", "198.51.100.254"}) {
+    result.answers.push_back(
+        {result.name, rr_type::kA, 3600, *AddressFromText(ip)});
+  }
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    AppendLookupJsonLine(result, &out);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_LookupJsonLineA);
 
 void BM_ParseAnswerMx(benchmark::State& state) {
   std::string rdata("\x00\x0A", 2);

@@ -13,7 +13,9 @@ ChainStep FollowAnswer(absl::Span<const uint8_t> packet,
                        const std::string& name, uint16_t type,
                        std::vector<std::string>* visited, size_t max_cnames) {
   ChainStep step;
-  std::string current = name;
+  // The name the walk is at: `name`, then the target of each CNAME taken.
+  absl::string_view current = name;
+  std::string target;
   while (true) {
     bool found = false;
     const RecordView* cname = nullptr;
@@ -43,7 +45,7 @@ ChainStep FollowAnswer(absl::Span<const uint8_t> packet,
       // (not the name asked) may come from a server that does not hold the
       // target: ask again there.
       if (!found && current != name && response.rcode == rcode::kNoError) {
-        step.next_name = current;
+        step.next_name = std::string(current);
       }
       return step;
     }
@@ -52,12 +54,12 @@ ChainStep FollowAnswer(absl::Span<const uint8_t> packet,
       step.error = rdata.status();
       return step;
     }
-    const std::string target = std::get<NameData>(*rdata).name;
+    std::string next = std::get<NameData>(*rdata).name;
     step.answers.push_back(
         Answer{cname->name, rr_type::kCname, cname->ttl, *std::move(rdata)});
-    step.cnames.push_back(current);
-    if (std::find(visited->begin(), visited->end(), target) != visited->end()) {
-      step.error = absl::DataLossError(absl::StrCat("CNAME loop at ", target));
+    step.cnames.emplace_back(current);
+    if (std::find(visited->begin(), visited->end(), next) != visited->end()) {
+      step.error = absl::DataLossError(absl::StrCat("CNAME loop at ", next));
       return step;
     }
     if (visited->size() > max_cnames) {
@@ -65,7 +67,8 @@ ChainStep FollowAnswer(absl::Span<const uint8_t> packet,
           absl::StrCat("CNAME chain longer than ", max_cnames));
       return step;
     }
-    visited->push_back(target);
+    visited->push_back(next);
+    target = std::move(next);
     current = target;
   }
 }

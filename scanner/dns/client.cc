@@ -1,6 +1,14 @@
 #include "scanner/dns/client.h"
 
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <thread>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -13,13 +21,92 @@ namespace mxscan::dns {
 namespace {
 
 constexpr uint32_t kNoSlot = UINT32_MAX;
-// libuv reads up to 20 datagrams per recvmmsg() call when the buffer holds
-// 20 chunks of 64 KiB; one buffer serves every socket of the client since
-// the receive callbacks run one after the other.
+// Datagrams read per recvmmsg() call, each into a chunk that holds any UDP
+// payload. Only the pages a datagram touches become resident. The chunks
+// lie a cache line more than 64 KiB apart: at exactly 64 KiB the starts of
+// all of them, where the answers land, would share one set of each cache.
+constexpr size_t kReceiveBatch = 32;
 constexpr size_t kReceiveChunk = 64 * 1024;
-constexpr size_t kReceiveBuffer = 20 * kReceiveChunk;
+constexpr size_t kReceiveStride = kReceiveChunk + 64;
+// Batches read from one socket per readiness report: the others get their
+// turn, and epoll reports what is left.
+constexpr int kMaxBatchesPerWakeup = 4;
+// Coalescing (ClientOptions::coalesce_us): a turn that read fewer answers
+// than a batch is followed by a pause while at least this many lookups are
+// in flight (fewer would not gather a batch in a pause).
+constexpr size_t kCoalesceBatch = kReceiveBatch;
+constexpr size_t kCoalesceMinInFlight = 4 * kCoalesceBatch;
+
+uint32_t IdKey(uint32_t socket, uint16_t id) { return socket << 16 | id; }
+
+socklen_t AddressLength(int family) {
+  return family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+}
 
 }  // namespace
+
+// ReceiveBatch is the recvmmsg() scratch space, shared by every socket of
+// the client: the read callbacks run one after the other.
+struct Client::ReceiveBatch {
+  ReceiveBatch() : data(new char[kReceiveBatch * kReceiveStride]) {
+    for (size_t i = 0; i < kReceiveBatch; ++i) {
+      vectors[i].iov_base = data.get() + i * kReceiveStride;
+      vectors[i].iov_len = kReceiveChunk;
+    }
+  }
+  // Readies the headers for the next call (the kernel writes into them).
+  void Reset() {
+    std::memset(headers, 0, sizeof(headers));
+    for (size_t i = 0; i < kReceiveBatch; ++i) {
+      msghdr& h = headers[i].msg_hdr;
+      h.msg_name = &sources[i];
+      h.msg_namelen = sizeof(sources[i]);
+      h.msg_iov = &vectors[i];
+      h.msg_iovlen = 1;
+    }
+  }
+
+  mmsghdr headers[kReceiveBatch];
+  iovec vectors[kReceiveBatch];
+  sockaddr_storage sources[kReceiveBatch];
+  std::unique_ptr<char[]> data;
+};
+
+void Client::BeforePoll() {
+  batch_sender_.Flush();
+  const size_t read = read_this_turn_;
+  read_this_turn_ = 0;
+  // Few answers in the last turn, many still due: let them gather (the
+  // queries just sent keep the server busy meanwhile), then read them in
+  // one turn instead of one wake-up for each handful.
+  if (options_.coalesce_us > 0 && read < kCoalesceBatch &&
+      in_flight_ >= kCoalesceMinInFlight) {
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(options_.coalesce_us));
+  }
+}
+
+void Client::OnPollEvent(uv_poll_t* handle, int status, int) {
+  auto* socket = static_cast<UdpSocket*>(handle->data);
+  if (socket == nullptr) return;
+  if (status < 0) {
+    // A socket error (ICMP port unreachable on a connected socket): libuv
+    // has stopped polling. Take the error off the socket and go on; the
+    // query it concerned times out like a lost one.
+    int error = 0;
+    socklen_t length = sizeof(error);
+    getsockopt(socket->fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    uv_poll_start(handle, UV_READABLE, &OnPollEvent);
+  }
+  socket->client->OnReadable(*socket);
+}
+
+Client::UdpSocket::~UdpSocket() {
+  // uv_close() stops polling at once (the fd leaves epoll), so the fd can
+  // be closed right after; the handle's memory goes in its close callback.
+  poll.Reset();
+  if (fd >= 0) close(fd);
+}
 
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(uv_loop_t* loop,
                                                        ClientOptions options) {
@@ -43,7 +130,7 @@ Client::Client(uv_loop_t* loop, ClientOptions options)
       wheel_(options_.tick_ms, 4096, static_cast<int64_t>(uv_now(loop))),
       bucket_(options_.rate_qps, std::max(1.0, options_.rate_qps / 20),
               static_cast<int64_t>(uv_now(loop))),
-      receive_buffer_(new char[kReceiveBuffer]) {
+      receive_(std::make_unique<ReceiveBatch>()) {
   uv_timer_init(loop_, tick_timer_.get());
   tick_timer_.MarkInitialized();
   tick_timer_.get()->data = this;
@@ -59,7 +146,7 @@ Client::Client(uv_loop_t* loop, ClientOptions options)
   flush_before_poll_.MarkInitialized();
   flush_before_poll_.get()->data = this;
   uv_prepare_start(flush_before_poll_.get(), [](uv_prepare_t* h) {
-    static_cast<Client*>(h->data)->batch_sender_.Flush();
+    static_cast<Client*>(h->data)->BeforePoll();
   });
   uv_unref(flush_before_poll_.as_handle());
   uv_check_init(loop_, flush_after_poll_.get());
@@ -80,81 +167,89 @@ Client::~Client() {
 }
 
 absl::Status Client::OpenSockets() {
-  bool want_v4 = false, want_v6 = false;
+  // A family with a single resolver gets connected sockets.
+  int resolvers_v4 = 0, resolvers_v6 = 0;
+  const ResolverAddress* only[2] = {nullptr, nullptr};  // v4, v6
   for (const ResolverAddress& r : options_.resolvers) {
-    want_v4 |= r.family() == AF_INET;
-    want_v6 |= r.family() == AF_INET6;
+    if (r.family() == AF_INET) {
+      ++resolvers_v4;
+      only[0] = &r;
+    } else if (r.family() == AF_INET6) {
+      ++resolvers_v6;
+      only[1] = &r;
+    }
   }
   for (int family : {AF_INET, AF_INET6}) {
-    if ((family == AF_INET && !want_v4) || (family == AF_INET6 && !want_v6)) {
-      continue;
-    }
+    const int resolvers = family == AF_INET ? resolvers_v4 : resolvers_v6;
+    if (resolvers == 0) continue;
+    const ResolverAddress* peer =
+        resolvers == 1 ? only[family == AF_INET ? 0 : 1] : nullptr;
     for (int i = 0; i < options_.udp_sockets; ++i) {
       auto socket = std::make_unique<UdpSocket>();
       socket->client = this;
       socket->index = static_cast<uint32_t>(sockets_.size());
       socket->family = family;
-      socket->id_owner.assign(65536, 0);
-      uv_udp_t* udp = socket->handle.get();
-      int rc = uv_udp_init_ex(loop_, udp, family | UV_UDP_RECVMMSG);
-      if (rc != 0) {
+      socket->fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                            IPPROTO_UDP);
+      if (socket->fd < 0) {
         return absl::InternalError(
-            absl::StrCat("uv_udp_init_ex: ", uv_strerror(rc)));
+            absl::StrCat("opening a UDP socket: ", strerror(errno)));
       }
-      socket->handle.MarkInitialized();
-      udp->data = socket.get();
+      const int size = options_.socket_buffer_bytes;
+      // Best effort, like the kernel's own cap (net.core.rmem_max).
+      setsockopt(socket->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+      setsockopt(socket->fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
       // Port 0: the kernel picks a random ephemeral source port.
       sockaddr_storage any{};
-      if (family == AF_INET) {
-        uv_ip4_addr("0.0.0.0", 0, reinterpret_cast<sockaddr_in*>(&any));
-      } else {
-        uv_ip6_addr("::", 0, reinterpret_cast<sockaddr_in6*>(&any));
+      any.ss_family = static_cast<sa_family_t>(family);
+      if (bind(socket->fd, reinterpret_cast<const sockaddr*>(&any),
+               AddressLength(family)) != 0) {
+        return absl::InternalError(
+            absl::StrCat("binding a UDP socket: ", strerror(errno)));
       }
-      rc = uv_udp_bind(udp, reinterpret_cast<const sockaddr*>(&any), 0);
+      if (peer != nullptr) {
+        if (connect(socket->fd, peer->sockaddr_ptr(), AddressLength(family)) !=
+            0) {
+          return absl::InternalError(absl::StrCat("connecting a UDP socket to ",
+                                                  peer->text, ": ",
+                                                  strerror(errno)));
+        }
+        socket->connected = true;
+      }
+      int rc = uv_poll_init_socket(loop_, socket->poll.get(), socket->fd);
       if (rc != 0) {
         return absl::InternalError(
-            absl::StrCat("binding a UDP socket: ", uv_strerror(rc)));
+            absl::StrCat("uv_poll_init_socket: ", uv_strerror(rc)));
       }
-      int size = options_.socket_buffer_bytes;
-      uv_recv_buffer_size(socket->handle.as_handle(), &size);
-      size = options_.socket_buffer_bytes;
-      uv_send_buffer_size(socket->handle.as_handle(), &size);
-      rc = uv_udp_recv_start(
-          udp,
-          [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-            auto* s = static_cast<UdpSocket*>(h->data);
-            *buf = uv_buf_init(s->client->receive_buffer_.get(),
-                               static_cast<unsigned>(kReceiveBuffer));
-          },
-          [](uv_udp_t* h, ssize_t nread, const uv_buf_t* buf,
-             const sockaddr* from, unsigned) {
-            auto* s = static_cast<UdpSocket*>(h->data);
-            if (s == nullptr || nread <= 0 || from == nullptr) return;
-            s->client->OnDatagram(
-                *s,
-                absl::Span<const uint8_t>(
-                    reinterpret_cast<const uint8_t*>(buf->base),
-                    static_cast<size_t>(nread)),
-                from);
-          });
+      socket->poll.MarkInitialized();
+      socket->poll.get()->data = socket.get();
+      rc = uv_poll_start(socket->poll.get(), UV_READABLE, &OnPollEvent);
       if (rc != 0) {
         return absl::InternalError(
-            absl::StrCat("uv_udp_recv_start: ", uv_strerror(rc)));
+            absl::StrCat("uv_poll_start: ", uv_strerror(rc)));
       }
-      uv_os_fd_t fd;
-      rc = uv_fileno(socket->handle.as_handle(), &fd);
-      if (rc != 0) {
-        return absl::InternalError(
-            absl::StrCat("uv_fileno: ", uv_strerror(rc)));
-      }
-      socket->fd = fd;
-      (family == AF_INET ? sockets_v4_ : sockets_v6_)
-          .push_back(socket->index);
+      (family == AF_INET ? sockets_v4_ : sockets_v6_).push_back(socket->index);
       sockets_.push_back(std::move(socket));
     }
   }
   batch_sender_ = UdpBatchSender(sockets_.size());
   return absl::OkStatus();
+}
+
+void Client::Transaction::Reuse() {
+  state = State::kFree;
+  asked_name.clear();
+  type = 0;
+  done = nullptr;
+  result = LookupResult();
+  attempt = 0;
+  use_tcp = false;
+  resolver = 0;
+  socket = 0;
+  id = 0;
+  last_problem.clear();
+  tcp = nullptr;
+  next_free = kNoSlot;
 }
 
 uint32_t Client::AllocateSlot() {
@@ -171,21 +266,21 @@ void Client::Resolve(absl::string_view name, uint16_t type, Callback done) {
   const uint32_t slot = AllocateSlot();
   ++in_flight_;
   Transaction& t = slots_[slot];
-  t = Transaction();
+  t.Reuse();
   t.done = std::move(done);
   t.type = type;
   t.result.type = type;
-  absl::StatusOr<std::string> canonical = NormalizeName(name);
+  absl::Status canonical = NormalizeName(name, &t.asked_name);
   if (!canonical.ok()) {
     t.result.name = std::string(name);
     t.result.status = LookupStatus::kError;
-    t.result.error = std::string(canonical.status().message());
+    t.result.error = std::string(canonical.message());
     CompleteLater(slot);
     return;
   }
-  t.result.name = *canonical;
-  t.asked_name = *std::move(canonical);
-  t.visited.push_back(t.asked_name);
+  t.result.name = t.asked_name;
+  t.visited.resize(1);
+  t.visited[0] = t.asked_name;
   t.resolver = next_resolver_++ % options_.resolvers.size();
   StartQuestion(slot);
 }
@@ -262,23 +357,24 @@ void Client::SendUdp(uint32_t slot) {
     UdpSocket* candidate =
         sockets_[pool[absl::Uniform<size_t>(random_, 0, pool.size())]].get();
     id = absl::Uniform<uint16_t>(random_);
-    if (candidate->id_owner[id] == 0) socket = candidate;
+    if (!id_owner_.contains(IdKey(candidate->index, id))) socket = candidate;
   }
   if (socket == nullptr) {
     OnAttemptFailed(slot, LookupStatus::kError, "no free query ID");
     return;
   }
-  socket->id_owner[id] = slot + 1;
+  id_owner_.emplace(IdKey(socket->index, id), slot);
   t.state = State::kUdp;
   t.socket = socket->index;
   t.id = id;
   SetMessageId(id, &t.query);
   // Sent with the rest of this loop iteration's batch; a datagram the
   // kernel drops is retried by the deadline below, like one lost on the way.
-  if (!batch_sender_.Add(socket->index, socket->fd, resolver.sockaddr_ptr(),
-                         resolver.family() == AF_INET ? sizeof(sockaddr_in)
-                                                      : sizeof(sockaddr_in6),
-                         t.query)) {
+  // A connected socket sends without an address (no route lookup).
+  if (!batch_sender_.Add(
+          socket->index, socket->fd,
+          socket->connected ? nullptr : resolver.sockaddr_ptr(),
+          socket->connected ? 0 : AddressLength(resolver.family()), t.query)) {
     ++stats_.send_errors;
     t.last_problem = "query too large to send";
   }
@@ -310,8 +406,39 @@ void Client::SendTcp(uint32_t slot) {
 
 void Client::ReleaseId(Transaction& t) {
   if (t.state != State::kUdp) return;
-  std::vector<uint32_t>& owner = sockets_[t.socket]->id_owner;
-  if (owner[t.id] != 0 && &slots_[owner[t.id] - 1] == &t) owner[t.id] = 0;
+  const auto owner = id_owner_.find(IdKey(t.socket, t.id));
+  if (owner != id_owner_.end() && &slots_[owner->second] == &t) {
+    id_owner_.erase(owner);
+  }
+}
+
+void Client::OnReadable(UdpSocket& socket) {
+  ReceiveBatch& batch = *receive_;
+  for (int round = 0; round < kMaxBatchesPerWakeup; ++round) {
+    batch.Reset();
+    const int n = recvmmsg(socket.fd, batch.headers, kReceiveBatch, 0, nullptr);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      // ECONNREFUSED and the like report an earlier datagram's fate (a
+      // connected socket): read on. EAGAIN: nothing left.
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      continue;
+    }
+    read_this_turn_ += static_cast<size_t>(n);
+    for (int i = 0; i < n; ++i) {
+      const mmsghdr& m = batch.headers[i];
+      OnDatagram(socket,
+                 absl::Span<const uint8_t>(
+                     static_cast<const uint8_t*>(batch.vectors[i].iov_base),
+                     m.msg_len),
+                 m.msg_hdr.msg_namelen > 0
+                     ? static_cast<const sockaddr*>(m.msg_hdr.msg_name)
+                     : nullptr);
+    }
+    // A short batch emptied the socket (or nearly: epoll reports the
+    // rest), so no call is spent on learning that it is empty.
+    if (static_cast<size_t>(n) < kReceiveBatch) return;
+  }
 }
 
 void Client::OnDatagram(UdpSocket& socket, absl::Span<const uint8_t> packet,
@@ -322,12 +449,12 @@ void Client::OnDatagram(UdpSocket& socket, absl::Span<const uint8_t> packet,
     return;
   }
   const uint16_t id = static_cast<uint16_t>((packet[0] << 8) | packet[1]);
-  const uint32_t owner = socket.id_owner[id];
-  if (owner == 0) {
+  const auto owner = id_owner_.find(IdKey(socket.index, id));
+  if (owner == id_owner_.end()) {
     ++stats_.unexpected;
     return;
   }
-  const uint32_t slot = owner - 1;
+  const uint32_t slot = owner->second;
   Transaction& t = slots_[slot];
   if (t.state != State::kUdp || t.socket != socket.index ||
       !options_.resolvers[t.resolver].Matches(from) ||
@@ -347,17 +474,17 @@ void Client::OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet,
                     "TCP answer does not match the question");
     return;
   }
-  absl::StatusOr<ParsedResponse> parsed = ParseResponse(packet);
-  if (!parsed.ok()) {
+  ParsedResponse& parsed = parsed_;
+  absl::Status parse = ParseResponse(packet, &parsed);
+  if (!parse.ok()) {
     ++stats_.malformed;
-    t.last_problem =
-        absl::StrCat("malformed answer: ", parsed.status().message());
+    t.last_problem = absl::StrCat("malformed answer: ", parse.message());
     if (tcp) OnAttemptFailed(slot, LookupStatus::kError, t.last_problem);
     // Over UDP a forged or broken datagram must not end the attempt: the
     // real answer may still come before the deadline.
     return;
   }
-  if (parsed->header.tc() && !tcp) {
+  if (parsed.header.tc() && !tcp) {
     ++stats_.tcp_fallbacks;
     ReleaseId(t);
     wheel_.Cancel(slot);
@@ -369,19 +496,32 @@ void Client::OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet,
   ReleaseId(t);
   t.state = State::kFinishing;
   t.result.resolver = options_.resolvers[t.resolver].text;
-  t.result.rcode = parsed->rcode;
-  t.result.edns_options = std::move(parsed->edns.options);
-  t.result.authenticated = (t.result.answers.empty() && t.result.cname_chain.empty())
-                               ? parsed->header.ad()
-                               : (t.result.authenticated && parsed->header.ad());
-  switch (parsed->rcode) {
+  t.result.rcode = parsed.rcode;
+  t.result.edns_options = std::move(parsed.edns.options);
+  t.result.authenticated =
+      (t.result.answers.empty() && t.result.cname_chain.empty())
+          ? parsed.header.ad()
+          : (t.result.authenticated && parsed.header.ad());
+  switch (parsed.rcode) {
     case rcode::kNoError:
     case rcode::kNxDomain: {
-      ChainStep step = FollowAnswer(packet, *parsed, t.asked_name, t.type,
+      ChainStep step = FollowAnswer(packet, parsed, t.asked_name, t.type,
                                     &t.visited, options_.max_cnames);
-      for (Answer& a : step.answers) t.result.answers.push_back(std::move(a));
-      for (std::string& c : step.cnames) {
-        t.result.cname_chain.push_back(std::move(c));
+      // The first step's vectors become the result's (no copy); later
+      // steps of a chain append.
+      if (t.result.answers.empty()) {
+        t.result.answers = std::move(step.answers);
+      } else {
+        for (Answer& a : step.answers) {
+          t.result.answers.push_back(std::move(a));
+        }
+      }
+      if (t.result.cname_chain.empty()) {
+        t.result.cname_chain = std::move(step.cnames);
+      } else {
+        for (std::string& c : step.cnames) {
+          t.result.cname_chain.push_back(std::move(c));
+        }
       }
       if (!step.error.ok()) {
         Finish(slot, LookupStatus::kError, std::string(step.error.message()));
@@ -393,8 +533,8 @@ void Client::OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet,
         return;
       }
       Finish(slot,
-             parsed->rcode == rcode::kNoError ? LookupStatus::kNoError
-                                              : LookupStatus::kNxDomain,
+             parsed.rcode == rcode::kNoError ? LookupStatus::kNoError
+                                             : LookupStatus::kNxDomain,
              "");
       return;
     }
@@ -406,7 +546,7 @@ void Client::OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet,
       return;
     default:
       OnAttemptFailed(slot, LookupStatus::kError,
-                      absl::StrCat("RCODE ", parsed->rcode));
+                      absl::StrCat("RCODE ", parsed.rcode));
       return;
   }
 }
@@ -507,7 +647,9 @@ void Client::Finish(uint32_t slot, LookupStatus status, std::string error) {
   Callback done = std::move(t.done);
   result.status = status;
   result.error = std::move(error);
-  t = Transaction();
+  t.state = State::kFree;
+  t.done = nullptr;
+  t.tcp = nullptr;
   t.next_free = free_head_;
   free_head_ = slot;
   --in_flight_;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/random/random.h"
 #include "absl/status/statusor.h"
@@ -39,6 +40,12 @@ struct ClientOptions {
   double rate_qps = 0;
   // Granularity of deadlines.
   int tick_ms = 10;
+  // Read answers in batches: when a turn of the loop read fewer than a
+  // batch while many lookups are in flight, the loop sleeps this long
+  // before it polls again. Fewer wake-ups and system calls per lookup for
+  // up to this much delay on each answer; for bulk lookups only (the whole
+  // loop waits). 0 = off.
+  int coalesce_us = 0;
   QueryOptions query;
 };
 
@@ -85,6 +92,10 @@ class Client {
   enum class State { kFree, kWaitingToken, kUdp, kTcp, kFinishing };
 
   struct Transaction {
+    // Reuse readies a freed slot for a new lookup; its strings keep their
+    // memory (the name, the query, the chain) for the next one.
+    void Reuse();
+
     State state = State::kFree;
     std::string asked_name;  // the current question (moves along CNAMEs)
     uint16_t type = 0;
@@ -102,14 +113,24 @@ class Client {
     uint32_t next_free = UINT32_MAX;
   };
 
+  // UdpSocket is one of the client's UDP sockets: bound to a random port,
+  // and connected to the resolver when it is the only one of its address
+  // family (the kernel then drops datagrams from anywhere else before we
+  // see them, and spares a route lookup per query).
   struct UdpSocket {
+    UdpSocket() = default;
+    UdpSocket(const UdpSocket&) = delete;
+    UdpSocket& operator=(const UdpSocket&) = delete;
+    ~UdpSocket();
+
     Client* client = nullptr;
     uint32_t index = 0;
     int family = 0;
     int fd = -1;
-    UvHandle<uv_udp_t> handle;
-    std::vector<uint32_t> id_owner;  // ID -> slot + 1; 0 when free
+    bool connected = false;
+    UvHandle<uv_poll_t> poll;
   };
+  struct ReceiveBatch;
 
   Client(uv_loop_t* loop, ClientOptions options);
   absl::Status OpenSockets();
@@ -122,12 +143,18 @@ class Client {
   void SendUdp(uint32_t slot);
   void SendTcp(uint32_t slot);
   void ReleaseId(Transaction& t);
+  static void OnPollEvent(uv_poll_t* handle, int status, int events);
+  // OnReadable reads the datagrams waiting on `socket`, a batch at a time.
+  void OnReadable(UdpSocket& socket);
   void OnDatagram(UdpSocket& socket, absl::Span<const uint8_t> packet,
                   const sockaddr* from);
   void OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet, bool tcp);
   void OnTcpFailure(uint32_t slot, absl::string_view why);
   void OnAttemptFailed(uint32_t slot, LookupStatus status,
                        absl::string_view why);
+  // BeforePoll runs before the loop polls: sends what is queued, and
+  // waits for answers to gather when coalescing.
+  void BeforePoll();
   void OnTick();
   void OnTokenTimer();
   void ArmTickTimer();
@@ -139,6 +166,8 @@ class Client {
   ClientOptions options_;
   std::vector<std::unique_ptr<UdpSocket>> sockets_;
   std::vector<uint32_t> sockets_v4_, sockets_v6_;
+  // The query IDs in use: (socket index << 16 | ID) -> slot.
+  absl::flat_hash_map<uint32_t, uint32_t> id_owner_;
   std::vector<Transaction> slots_;
   uint32_t free_head_ = UINT32_MAX;
   size_t in_flight_ = 0;
@@ -157,9 +186,12 @@ class Client {
   std::vector<uint32_t> to_complete_;
   size_t next_resolver_ = 0;
   absl::BitGen random_;
-  std::unique_ptr<char[]> receive_buffer_;
+  // Every answer is parsed into this one, reusing its memory.
+  ParsedResponse parsed_;
+  std::unique_ptr<ReceiveBatch> receive_;
   UdpBatchSender batch_sender_{0};
   UvHandle<uv_prepare_t> flush_before_poll_;
+  size_t read_this_turn_ = 0;  // datagrams read since the last BeforePoll
   UvHandle<uv_check_t> flush_after_poll_;
   ClientStats stats_;
 };

@@ -1,5 +1,6 @@
 #include "scanner/dns/message.h"
 
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -10,9 +11,11 @@
 namespace mxscan::dns {
 namespace {
 
-void PutU16(uint16_t v, std::string* out) {
-  out->push_back(static_cast<char>(v >> 8));
-  out->push_back(static_cast<char>(v & 0xFF));
+// Writes `v` at out[at] and returns the offset after it.
+size_t PutU16(uint16_t v, uint8_t* out, size_t at) {
+  out[at] = static_cast<uint8_t>(v >> 8);
+  out[at + 1] = static_cast<uint8_t>(v & 0xFF);
+  return at + 2;
 }
 
 uint16_t GetU16(absl::Span<const uint8_t> p, size_t at) {
@@ -24,12 +27,14 @@ uint32_t GetU32(absl::Span<const uint8_t> p, size_t at) {
          (uint32_t{p[at + 2]} << 8) | uint32_t{p[at + 3]};
 }
 
-// Reads one resource record at *offset into `rr`.
+// Reads one resource record at *offset into `rr`; its owner name is checked
+// as strictly either way, but only written to rr->name if `keep_name`.
 absl::Status ReadRecord(absl::Span<const uint8_t> packet, size_t* offset,
-                        RecordView* rr) {
+                        bool keep_name, RecordView* rr) {
   rr->record_offset = *offset;
   rr->name.clear();
-  absl::Status s = ReadWireName(packet, offset, &rr->name);
+  absl::Status s = keep_name ? ReadWireName(packet, offset, &rr->name)
+                             : CheckWireName(packet, offset);
   if (!s.ok()) return s;
   if (*offset + 10 > packet.size()) {
     return absl::DataLossError("record header runs past the end");
@@ -75,30 +80,35 @@ absl::Status ReadOpt(absl::Span<const uint8_t> packet, const RecordView& rr,
 
 absl::Status BuildQuery(uint16_t id, absl::string_view name, uint16_t type,
                         const QueryOptions& options, std::string* out) {
-  out->clear();
-  PutU16(id, out);
+  // Header, question and OPT record: at most 12 + 255 + 4 + 11 octets.
+  uint8_t query[kHeaderSize + kMaxNameWireLength + 4 + 11];
   uint16_t flags = 0;
   if (options.recursion_desired) flags |= 0x0100;
   if (options.authentic_data) flags |= 0x0020;
   if (options.checking_disabled) flags |= 0x0010;
-  PutU16(flags, out);
-  PutU16(1, out);  // QDCOUNT
-  PutU16(0, out);  // ANCOUNT
-  PutU16(0, out);  // NSCOUNT
-  PutU16(1, out);  // ARCOUNT: the OPT record
-  absl::Status s = AppendWireName(name, out);
-  if (!s.ok()) return s;
-  PutU16(type, out);
-  PutU16(kClassIn, out);
+  size_t at = 0;
+  for (uint16_t field : {id, flags, uint16_t{1}, uint16_t{0}, uint16_t{0},
+                         uint16_t{1}}) {  // QDCOUNT 1, ARCOUNT 1: the OPT
+    at = PutU16(field, query, at);
+  }
+  absl::StatusOr<size_t> name_length = WriteWireName(name, query + at);
+  if (!name_length.ok()) {
+    out->clear();
+    return name_length.status();
+  }
+  at += *name_length;
+  at = PutU16(type, query, at);
+  at = PutU16(kClassIn, query, at);
   // OPT pseudo-record: root owner, class = UDP payload size, TTL holds the
   // extended RCODE, version 0 and the DO flag.
-  out->push_back('\0');
-  PutU16(rr_type::kOpt, out);
-  PutU16(options.edns_udp_size, out);
-  out->push_back('\0');
-  out->push_back('\0');
-  PutU16(options.dnssec_ok ? 0x8000 : 0, out);
-  PutU16(0, out);  // RDLENGTH
+  query[at++] = 0;
+  at = PutU16(rr_type::kOpt, query, at);
+  at = PutU16(options.edns_udp_size, query, at);
+  query[at++] = 0;
+  query[at++] = 0;
+  at = PutU16(options.dnssec_ok ? 0x8000 : 0, query, at);
+  at = PutU16(0, query, at);  // RDLENGTH
+  out->assign(reinterpret_cast<const char*>(query), at);
   return absl::OkStatus();
 }
 
@@ -132,6 +142,11 @@ bool IsAnswerTo(absl::Span<const uint8_t> response,
   if (!SkipWireName(query, &end).ok()) return false;
   end += 4;  // QTYPE, QCLASS
   if (end > query.size() || end > response.size()) return false;
+  // Servers echo the question as asked, so the bytes are usually equal.
+  if (std::memcmp(response.data() + kHeaderSize, query.data() + kHeaderSize,
+                  end - kHeaderSize) == 0) {
+    return true;
+  }
   // Label lengths are below 64, so ASCII case folding leaves them alone.
   for (size_t i = kHeaderSize; i < end - 4; ++i) {
     if (absl::ascii_tolower(static_cast<char>(response[i])) !=
@@ -145,16 +160,21 @@ bool IsAnswerTo(absl::Span<const uint8_t> response,
   return true;
 }
 
-absl::StatusOr<ParsedResponse> ParseResponse(
-    absl::Span<const uint8_t> packet) {
-  ParsedResponse parsed;
-  if (!ReadHeader(packet, &parsed.header)) {
+absl::Status ParseResponse(absl::Span<const uint8_t> packet,
+                           ParsedResponse* parsed) {
+  parsed->has_edns = false;
+  parsed->edns.udp_size = 0;
+  parsed->edns.version = 0;
+  parsed->edns.dnssec_ok = false;
+  parsed->edns.options.clear();
+  if (!ReadHeader(packet, &parsed->header)) {
     return absl::DataLossError(
         absl::StrCat("message of ", packet.size(), " bytes has no header"));
   }
-  parsed.rcode = parsed.header.rcode();
+  const Header& header = parsed->header;
+  parsed->rcode = header.rcode();
   size_t offset = kHeaderSize;
-  for (int i = 0; i < parsed.header.qdcount; ++i) {
+  for (int i = 0; i < header.qdcount; ++i) {
     absl::Status s = SkipWireName(packet, &offset);
     if (!s.ok()) return s;
     offset += 4;
@@ -165,36 +185,44 @@ absl::StatusOr<ParsedResponse> ParseResponse(
   // Each record takes at least 11 octets; reject absurd counts up front so
   // that a hostile header cannot make us reserve memory.
   const size_t remaining = packet.size() - offset;
-  const size_t total = size_t{parsed.header.ancount} + parsed.header.nscount +
-                       parsed.header.arcount;
+  const size_t total = size_t{header.ancount} + header.nscount + header.arcount;
   if (total * 11 > remaining) {
     return absl::DataLossError("record counts exceed the message size");
   }
-  parsed.answers.resize(parsed.header.ancount);
-  for (RecordView& rr : parsed.answers) {
-    absl::Status s = ReadRecord(packet, &offset, &rr);
+  // resize() keeps the name buffers of the records of an earlier parse.
+  parsed->answers.resize(header.ancount);
+  for (RecordView& rr : parsed->answers) {
+    absl::Status s = ReadRecord(packet, &offset, /*keep_name=*/true, &rr);
     if (!s.ok()) return s;
   }
-  parsed.authority.resize(parsed.header.nscount);
-  for (RecordView& rr : parsed.authority) {
-    absl::Status s = ReadRecord(packet, &offset, &rr);
+  parsed->authority.resize(header.nscount);
+  for (RecordView& rr : parsed->authority) {
+    absl::Status s = ReadRecord(packet, &offset, /*keep_name=*/true, &rr);
     if (!s.ok()) return s;
   }
   RecordView additional;
-  for (int i = 0; i < parsed.header.arcount; ++i) {
-    absl::Status s = ReadRecord(packet, &offset, &additional);
+  for (int i = 0; i < header.arcount; ++i) {
+    absl::Status s =
+        ReadRecord(packet, &offset, /*keep_name=*/false, &additional);
     if (!s.ok()) return s;
     if (additional.type == rr_type::kOpt) {
-      if (parsed.has_edns) {
+      if (parsed->has_edns) {
         return absl::DataLossError("more than one OPT record");
       }
-      parsed.has_edns = true;
+      parsed->has_edns = true;
       // Extended RCODE: upper 8 bits in the TTL's first octet.
-      parsed.rcode |= static_cast<int>((additional.ttl >> 24) & 0xFF) << 4;
-      absl::Status s = ReadOpt(packet, additional, &parsed.edns);
+      parsed->rcode |= static_cast<int>((additional.ttl >> 24) & 0xFF) << 4;
+      absl::Status s = ReadOpt(packet, additional, &parsed->edns);
       if (!s.ok()) return s;
     }
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ParsedResponse> ParseResponse(absl::Span<const uint8_t> packet) {
+  ParsedResponse parsed;
+  absl::Status s = ParseResponse(packet, &parsed);
+  if (!s.ok()) return s;
   return parsed;
 }
 

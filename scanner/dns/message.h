@@ -123,6 +123,11 @@ struct ParsedResponse {
 // truncated sections, bad names or compression loops, records running past
 // the end, more than one OPT record or one whose options overrun it.
 absl::StatusOr<ParsedResponse> ParseResponse(absl::Span<const uint8_t> packet);
+// ParseResponse into `*parsed`, reusing the memory of an earlier parse
+// (a client parses every answer into one). On failure `*parsed` holds
+// whatever was read before the error.
+absl::Status ParseResponse(absl::Span<const uint8_t> packet,
+                           ParsedResponse* parsed);
 
 // AsBytes views a std::string as bytes.
 inline absl::Span<const uint8_t> AsBytes(absl::string_view s) {

@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 
+#include <cstring>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "scanner/dns/name.h"
@@ -66,6 +69,13 @@ class RdataReader {
     return absl::OkStatus();
   }
   absl::Status Rest(std::string* out) { return Octets(remaining(), out); }
+  // `n` octets into `out`.
+  absl::Status Bytes(size_t n, uint8_t* out) {
+    if (remaining() < n) return Malformed(record_, "field runs past the RDATA");
+    std::memcpy(out, packet_.data() + pos_, n);
+    pos_ += n;
+    return absl::OkStatus();
+  }
   absl::Status End() const {
     if (pos_ != end_) return Malformed(record_, "trailing octets");
     return absl::OkStatus();
@@ -92,9 +102,7 @@ absl::StatusOr<Rdata> ReadAddress(RdataReader& in, const RecordView& record,
   }
   AddressData address;
   address.ip6 = ip6;
-  for (size_t i = 0; i < (ip6 ? 16u : 4u); ++i) {
-    MXSCAN_RETURN_IF_ERROR(in.U8(&address.bytes[i]));
-  }
+  MXSCAN_RETURN_IF_ERROR(in.Bytes(ip6 ? 16u : 4u, address.bytes.data()));
   return address;
 }
 
@@ -192,9 +200,35 @@ absl::StatusOr<Rdata> ReadMinfo(RdataReader& in, const RecordView& record) {
 }  // namespace
 
 std::string AddressData::ToString() const {
-  char buf[INET6_ADDRSTRLEN];
-  inet_ntop(ip6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof(buf));
-  return buf;
+  std::string text;
+  AppendTo(&text);
+  return text;
+}
+
+void AddressData::AppendTo(std::string* out) const {
+  char text[kMaxAddressText];
+  out->append(text, WriteText(text));
+}
+
+size_t AddressData::WriteText(char* out) const {
+  if (ip6) {
+    char text[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, bytes.data(), text, sizeof(text));
+    const size_t length = std::strlen(text);
+    std::memcpy(out, text, length);
+    return length;
+  }
+  // The dotted quad by hand: inet_ntop formats it with sprintf, which cost
+  // as much as the rest of a lookup's output.
+  char* p = out;
+  for (int i = 0; i < 4; ++i) {
+    const unsigned v = bytes[i];
+    if (i > 0) *p++ = '.';
+    if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+    if (v >= 10) *p++ = static_cast<char>('0' + (v / 10) % 10);
+    *p++ = static_cast<char>('0' + v % 10);
+  }
+  return static_cast<size_t>(p - out);
 }
 
 std::string TxtData::Joined() const { return absl::StrJoin(strings, ""); }

@@ -2,6 +2,7 @@
 #define MXSCAN_SCANNER_DNS_RDATA_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -19,6 +20,9 @@ namespace mxscan::dns {
 // (lowercase, trailing dot), decompressed. Presentation text is made only
 // where text is printed (rdata_text.h).
 
+// The longest text of an address (INET6_ADDRSTRLEN without the NUL).
+inline constexpr size_t kMaxAddressText = 45;
+
 // A (4 bytes) or AAAA (16 bytes).
 struct AddressData {
   bool ip6 = false;
@@ -29,6 +33,11 @@ struct AddressData {
   }
   // ToString: the dotted quad or the RFC 5952 form.
   std::string ToString() const;
+  // AppendTo appends the same text to `out`.
+  void AppendTo(std::string* out) const;
+  // WriteText writes the same text to `out` (room for kMaxAddressText
+  // characters) and returns its length.
+  size_t WriteText(char* out) const;
   friend bool operator==(const AddressData& a, const AddressData& b) {
     return a.ip6 == b.ip6 && a.bytes == b.bytes;
   }

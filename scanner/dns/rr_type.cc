@@ -41,10 +41,16 @@ absl::StatusOr<uint16_t> RrTypeFromName(absl::string_view name) {
       absl::StrCat("unknown record type \"", name, "\""));
 }
 
-std::string RrTypeName(uint16_t type) {
+absl::string_view RrTypeMnemonic(uint16_t type) {
   for (const TypeName& t : kTypeNames) {
     if (t.type == type) return t.name;
   }
+  return absl::string_view();
+}
+
+std::string RrTypeName(uint16_t type) {
+  const absl::string_view mnemonic = RrTypeMnemonic(type);
+  if (!mnemonic.empty()) return std::string(mnemonic);
   return absl::StrCat("TYPE", type);
 }
 

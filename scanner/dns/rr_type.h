@@ -34,6 +34,9 @@ inline constexpr uint16_t kClassIn = 1;
 absl::StatusOr<uint16_t> RrTypeFromName(absl::string_view name);
 // RrTypeName returns the mnemonic ("MX") or "TYPE<n>" for unknown types.
 std::string RrTypeName(uint16_t type);
+// RrTypeMnemonic returns the mnemonic without a copy, or "" for unknown
+// types.
+absl::string_view RrTypeMnemonic(uint16_t type);
 
 }  // namespace mxscan::dns
 

@@ -17,7 +17,8 @@ bool UdpBatchSender::Add(uint32_t socket, int fd, const sockaddr* destination,
                          socklen_t destination_length,
                          absl::string_view datagram) {
   if (datagram.size() > kMaxDatagram || socket >= batches_.size() ||
-      destination_length > sizeof(sockaddr_storage)) {
+      destination_length > sizeof(sockaddr_storage) ||
+      (destination == nullptr) != (destination_length == 0)) {
     return false;
   }
   Batch& batch = *batches_[socket];
@@ -25,12 +26,15 @@ bool UdpBatchSender::Add(uint32_t socket, int fd, const sockaddr* destination,
   batch.fd = fd;
   const size_t i = batch.count++;
   std::memcpy(batch.data[i], datagram.data(), datagram.size());
-  std::memcpy(&batch.destinations[i], destination, destination_length);
+  if (destination != nullptr) {
+    std::memcpy(&batch.destinations[i], destination, destination_length);
+  }
   batch.vectors[i].iov_base = batch.data[i];
   batch.vectors[i].iov_len = datagram.size();
   mmsghdr& header = batch.headers[i];
   std::memset(&header, 0, sizeof(header));
-  header.msg_hdr.msg_name = &batch.destinations[i];
+  header.msg_hdr.msg_name =
+      destination != nullptr ? &batch.destinations[i] : nullptr;
   header.msg_hdr.msg_namelen = destination_length;
   header.msg_hdr.msg_iov = &batch.vectors[i];
   header.msg_hdr.msg_iovlen = 1;
@@ -48,9 +52,11 @@ void UdpBatchSender::FlushBatch(Batch& batch) {
     if (n > 0) {
       done += static_cast<size_t>(n);
       attempts = 0;
-    } else if (n < 0 && errno != EINTR && errno != EAGAIN &&
-               errno != ENOBUFS) {
+    } else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != ENOBUFS &&
+               errno != ECONNREFUSED) {
       // A datagram the kernel refuses (e.g. no route) is skipped alone.
+      // ECONNREFUSED is not about it: a connected socket reports an
+      // earlier datagram's ICMP error once, and this one is sent again.
       ++dropped_;
       ++done;
       attempts = 0;

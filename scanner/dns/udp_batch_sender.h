@@ -28,7 +28,9 @@ class UdpBatchSender {
   explicit UdpBatchSender(size_t sockets);
 
   // Add queues a copy of `datagram` for `fd` (socket slot `socket`) to
-  // `destination`. Returns false (nothing queued) if it is too large.
+  // `destination`, or to the peer of a connected socket when `destination`
+  // is null and `destination_length` 0. Returns false (nothing queued) if
+  // it is too large.
   bool Add(uint32_t socket, int fd, const sockaddr* destination,
            socklen_t destination_length, absl::string_view datagram);
 

@@ -189,6 +189,45 @@ TEST_F(ClientTest, RefusesAnswersFromAnotherPort) {
   EXPECT_NE(AnswerText(r[1].answers[0]), "6.6.6.6");
 }
 
+TEST_F(ClientTest, RefusesAnswersFromAnotherPortOnUnconnectedSockets) {
+  // With one resolver the sockets are connected and the kernel drops what
+  // comes from elsewhere; with two (here the same server twice) they are
+  // not, and the client must refuse forged answers itself.
+  ClientOptions options = Options(/*timeout_ms=*/60, /*retries=*/0);
+  options.resolvers.push_back(options.resolvers[0]);
+  MakeClient(options);
+  auto r = ResolveAll({"wrongport-1.example", "spoof-1.example"});
+  EXPECT_EQ(r[0].status, LookupStatus::kTimeout);
+  EXPECT_EQ(r[1].status, LookupStatus::kNoError);
+  ASSERT_THAT(r[1].answers, SizeIs(1));
+  EXPECT_NE(AnswerText(r[1].answers[0]), "6.6.6.6");
+  EXPECT_GE(client_->stats().unexpected, 2u);  // both came, both refused
+}
+
+TEST_F(ClientTest, GoesOnAfterTheResolverWasUnreachable) {
+  // A connected socket learns of ICMP port unreachable as a socket error,
+  // on which libuv stops polling it: the client must clear the error and
+  // poll on, or its sockets go deaf once the resolver is back.
+  MakeClient(Options(/*timeout_ms=*/50, /*retries=*/0));
+  const int port = server_->port();
+  EXPECT_EQ(ResolveOne("ok-1.example").status, LookupStatus::kNoError);
+  server_.reset();
+  std::vector<std::string> names;
+  for (int i = 0; i < 24; ++i)
+    names.push_back("ok-" + std::to_string(i) + ".x");
+  for (const LookupResult& r : ResolveAll(names)) {
+    EXPECT_EQ(r.status, LookupStatus::kTimeout) << r.error;
+  }
+  fakedns::MisbehavingDnsServer::Options back;
+  back.port = port;
+  auto server = fakedns::MisbehavingDnsServer::Start(loop_.get(), back);
+  ASSERT_TRUE(server.ok()) << server.status();
+  server_ = *std::move(server);
+  for (const LookupResult& r : ResolveAll(names)) {
+    EXPECT_EQ(r.status, LookupStatus::kNoError) << r.error;
+  }
+}
+
 TEST_F(ClientTest, FallsBackToTcpOnTruncation) {
   LookupResult r = ResolveOne("tc-1.example");
   EXPECT_EQ(r.status, LookupStatus::kNoError) << r.error;
@@ -284,6 +323,25 @@ TEST_F(ClientTest, ManyLookupsInFlightAllComplete) {
         : (kind == "drop" || kind == "garbage") ? LookupStatus::kTimeout
                                                  : LookupStatus::kNoError;
     EXPECT_EQ(r[i].status, want) << names[i] << ": " << r[i].error;
+  }
+}
+
+TEST_F(ClientTest, CoalescingKeepsEveryAnswer) {
+  // Enough lookups in flight for the loop to pause and let answers gather.
+  ClientOptions options = Options(/*timeout_ms=*/1000, /*retries=*/1);
+  options.coalesce_us = 500;
+  MakeClient(options);
+  std::vector<std::string> names;
+  for (int i = 0; i < 2000; ++i) {
+    names.push_back((i % 10 == 0 ? "nxdomain-" : "ok-") + std::to_string(i) +
+                    ".example");
+  }
+  auto r = ResolveAll(names);
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(r[i].status,
+              i % 10 == 0 ? LookupStatus::kNxDomain : LookupStatus::kNoError)
+        << names[i] << ": " << r[i].error;
+    EXPECT_EQ(r[i].attempts, 1u) << names[i];
   }
 }
 

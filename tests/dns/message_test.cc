@@ -515,7 +515,8 @@ TEST(ParseResponseTest, TruncatedHeader) {
   }
 }
 
-TEST(ParseResponseTest, EveryTruncationOfAValidPacketFails) {
+// An answer with records in every section.
+ResponseSpec EverySection() {
   ResponseSpec spec;
   spec.qname = "example.org.";
   spec.qtype = rr_type::kMx;
@@ -523,7 +524,11 @@ TEST(ParseResponseTest, EveryTruncationOfAValidPacketFails) {
                   "example.org. 3600 IN TXT \"v=spf1 -all\""};
   spec.authority = {"example.org. 86400 IN NS ns1.example.org."};
   spec.additional = {"ns1.example.org. 3600 IN A 192.0.2.53"};
-  const std::string packet = spec.Wire();
+  return spec;
+}
+
+TEST(ParseResponseTest, EveryTruncationOfAValidPacketFails) {
+  const std::string packet = EverySection().Wire();
   ASSERT_TRUE(Parse(packet).ok());
   for (size_t size = 0; size < packet.size(); ++size) {
     EXPECT_FALSE(Parse(packet.substr(0, size)).ok()) << "size " << size;
@@ -680,6 +685,53 @@ TEST(ParseResponseTest, EdnsOptionsAreKept) {
   EXPECT_THAT(parsed->edns.options,
               ElementsAre(EdnsOption{15, std::string("\x00\x06", 2) + text},
                           EdnsOption{10, ""}));
+}
+
+// The client parses every answer into one ParsedResponse: what an earlier
+// parse left there (more records, longer names, EDNS options, a failure)
+// must never show through.
+TEST(ParseResponseTest, ReusedParseEqualsAFreshOne) {
+  const std::string big = EverySection().Wire();
+  // The same with an option in its OPT record (the last 11 octets).
+  WireWriter opt;
+  opt.U8(0).RecordHeader(rr_type::kOpt, 4096, 0x00008000, 4);
+  opt.U16(10).U16(0);
+  ResponseSpec small;
+  small.qname = "a.example.";
+  small.answers = {"a.example. 1 IN A 192.0.2.1"};
+  const std::vector<std::string> packets = {
+      big.substr(0, big.size() - 11) + opt.str(), small.Wire(), "broken", big,
+      small.Wire()};
+  ParsedResponse reused;
+  size_t options = 0;
+  for (const std::string& packet : packets) {
+    absl::StatusOr<ParsedResponse> fresh = Parse(packet);
+    absl::Status status = ParseResponse(AsBytes(packet), &reused);
+    ASSERT_EQ(status.ok(), fresh.ok()) << status;
+    ASSERT_EQ(status.ok(), packet != "broken") << status;
+    if (!fresh.ok()) continue;
+    EXPECT_EQ(reused.header.id, fresh->header.id);
+    EXPECT_EQ(reused.header.flags, fresh->header.flags);
+    EXPECT_EQ(reused.rcode, fresh->rcode);
+    EXPECT_EQ(reused.has_edns, fresh->has_edns);
+    EXPECT_EQ(reused.edns.udp_size, fresh->edns.udp_size);
+    EXPECT_EQ(reused.edns.dnssec_ok, fresh->edns.dnssec_ok);
+    EXPECT_EQ(reused.edns.options, fresh->edns.options);
+    options += reused.edns.options.size();
+    for (auto [ours, theirs] :
+         {std::pair{&reused.answers, &fresh->answers},
+          std::pair{&reused.authority, &fresh->authority}}) {
+      ASSERT_EQ(ours->size(), theirs->size());
+      for (size_t i = 0; i < ours->size(); ++i) {
+        EXPECT_EQ((*ours)[i].name, (*theirs)[i].name);
+        EXPECT_EQ((*ours)[i].type, (*theirs)[i].type);
+        EXPECT_EQ((*ours)[i].ttl, (*theirs)[i].ttl);
+        EXPECT_EQ((*ours)[i].rdata_offset, (*theirs)[i].rdata_offset);
+        EXPECT_EQ((*ours)[i].rdata_length, (*theirs)[i].rdata_length);
+      }
+    }
+  }
+  EXPECT_EQ(options, 1u);  // the first packet's, and only there
 }
 
 TEST(ParseResponseTest, OptionRunningPastTheOptRecordFails) {

@@ -170,6 +170,21 @@ TEST(NormalizeNameTest, Idempotent) {
   }
 }
 
+TEST(NormalizeNameTest, IntoAStringAgreesAndKeepsItOnFailure) {
+  std::string out = "previous.name.with.a.long.buffer.";
+  for (const char* name : {"Example.ORG", "a\\.b.c", ".", "\\000\\255.x"}) {
+    ASSERT_TRUE(NormalizeName(name, &out).ok()) << name;
+    EXPECT_EQ(out, Normalized(name));
+  }
+  const std::string before = out;
+  EXPECT_FALSE(NormalizeName("a..b", &out).ok());
+  EXPECT_EQ(out, before);
+  // An over-long label with a bad character after its 63rd octet: the
+  // character is reported, as before the label's length.
+  EXPECT_THAT(NormalizeName(std::string(70, 'a') + " b", &out).message(),
+              HasSubstr("invalid character"));
+}
+
 // ---------------------------------------------------------------------------
 // AppendWireName
 
@@ -213,6 +228,25 @@ TEST(AppendWireNameTest, AgreesWithLdns) {
     ldns_rdf_deep_free(rdf);
     EXPECT_EQ(Wire(name), theirs) << name;
   }
+}
+
+TEST(WriteWireNameTest, AgreesWithAppendWireName) {
+  for (const char* name :
+       {"example.org", "WWW.Example.org.", "a\\.b.c", ".", "\\255\\001"}) {
+    uint8_t wire[kMaxNameWireLength];
+    absl::StatusOr<size_t> length = WriteWireName(name, wire);
+    ASSERT_TRUE(length.ok()) << name;
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(wire), *length),
+              Wire(name));
+  }
+  // The longest name fills the buffer exactly.
+  uint8_t wire[kMaxNameWireLength];
+  const std::string longest = NameOf(4, 62) + "." + std::string(1, 'z');
+  ASSERT_EQ(Wire(longest).size(), 4 * 63 + 2 + 1u);
+  absl::StatusOr<size_t> length = WriteWireName(longest, wire);
+  ASSERT_TRUE(length.ok());
+  EXPECT_EQ(*length, kMaxNameWireLength);
+  EXPECT_FALSE(WriteWireName(NameOf(4, 62) + ".zz", wire).ok());
 }
 
 // ---------------------------------------------------------------------------
@@ -459,14 +493,20 @@ TEST(ReadWireNameTest, WireLengthLimitAcrossPointers) {
   EXPECT_EQ(Read(w, top_ok).size(), 254u);        // 224 + 31 = 255
 }
 
+// After the header: "Example.ORG", "wWw" and a pointer to it, and a name
+// of octets that need escapes and a pointer to "wWw": their offsets.
+std::vector<size_t> CompressedNames(WireWriter* w) {
+  w->Name({"Example", "ORG"});
+  const size_t www = w->size();
+  w->U8(3).Bytes("wWw").Pointer(12);
+  const size_t deep = w->size();
+  w->U8(2).Bytes("x\x01").U8(1).Bytes(".").Pointer(static_cast<uint16_t>(www));
+  return {12, www, deep};
+}
+
 TEST(ReadWireNameTest, AgreesWithLdnsOnCompressedNames) {
   WireWriter w = WithHeader();
-  w.Name({"Example", "ORG"});
-  const size_t www = w.size();
-  w.U8(3).Bytes("wWw").Pointer(12);
-  const size_t deep = w.size();
-  w.U8(2).Bytes("x\x01").U8(1).Bytes(".").Pointer(static_cast<uint16_t>(www));
-  for (size_t at : {size_t{12}, www, deep}) {
+  for (size_t at : CompressedNames(&w)) {
     std::string ours;
     size_t pos = at;
     ASSERT_TRUE(ReadWireName(w.span(), &pos, &ours).ok());
@@ -481,6 +521,26 @@ TEST(ReadWireNameTest, AgreesWithLdnsOnCompressedNames) {
                              ldns_rdf_size(rdf));
     ldns_rdf_deep_free(rdf);
     EXPECT_EQ(Wire(ours), theirs) << ours;
+  }
+}
+
+// CheckWireName accepts and rejects exactly what ReadWireName does, and
+// moves the offset the same way.
+TEST(CheckWireNameTest, AgreesWithReadWireName) {
+  WireWriter w = WithHeader();
+  std::vector<size_t> starts = CompressedNames(&w);
+  starts.push_back(w.size());
+  w.Pointer(0x3FFF);  // forward
+  starts.push_back(w.size());
+  w.U8(5).Bytes("ab");  // cut short
+  starts.push_back(0);  // a header is no name
+  starts.push_back(w.size());
+  for (size_t at : starts) {
+    size_t read_end = at, check_end = at;
+    std::string text;
+    const bool read = ReadWireName(w.span(), &read_end, &text).ok();
+    EXPECT_EQ(CheckWireName(w.span(), &check_end).ok(), read) << at;
+    EXPECT_EQ(check_end, read_end) << at;
   }
 }
 

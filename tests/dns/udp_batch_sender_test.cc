@@ -325,5 +325,50 @@ TEST_F(UdpBatchSenderTest, ClosedSocketDropsEverything) {
   EXPECT_TRUE(rx.Quiet());
 }
 
+// A connected socket sends without an address (the client connects its
+// sockets when it has a single resolver); an address without a length, or
+// a length without an address, is refused.
+TEST_F(UdpBatchSenderTest, ConnectedSocketSendsWithoutAddress) {
+  Receiver rx;
+  ASSERT_EQ(connect(senders_[0], rx.address(), rx.address_length()), 0)
+      << strerror(errno);
+  UdpBatchSender sender(1);
+  std::vector<std::string> sent;
+  for (int i = 0; i < 10; ++i) {
+    sent.push_back(Datagram(i));
+    ASSERT_TRUE(sender.Add(0, senders_[0], nullptr, 0, sent.back()));
+  }
+  EXPECT_FALSE(sender.Add(0, senders_[0], nullptr, rx.address_length(), "x"));
+  EXPECT_FALSE(sender.Add(0, senders_[0], rx.address(), 0, "x"));
+  sender.Flush();
+  EXPECT_EQ(sender.syscalls(), 1u);
+  EXPECT_EQ(sender.dropped(), 0u);
+  EXPECT_EQ(rx.Receive(sent.size()), sent);
+}
+
+// A connected socket reports the ICMP error of an earlier datagram (port
+// unreachable) once, on the next send: that send's datagram is not lost.
+TEST_F(UdpBatchSenderTest, EarlierIcmpErrorDoesNotDropTheNextDatagram) {
+  sockaddr_in closed{};
+  {
+    Receiver gone;
+    std::memcpy(&closed, gone.address(), sizeof(closed));
+  }  // nothing listens on its port any more
+  ASSERT_EQ(connect(senders_[0], reinterpret_cast<const sockaddr*>(&closed),
+                    sizeof(closed)),
+            0);
+  ASSERT_EQ(send(senders_[0], "x", 1, 0), 1);
+  pollfd p{senders_[0], POLLERR, 0};
+  ASSERT_EQ(poll(&p, 1, 2000), 1) << "no ICMP error came back";
+  // Re-aim at a receiver: the pending error is reported by the next send.
+  Receiver rx;
+  ASSERT_EQ(connect(senders_[0], rx.address(), rx.address_length()), 0);
+  UdpBatchSender sender(1);
+  ASSERT_TRUE(sender.Add(0, senders_[0], nullptr, 0, Datagram(1)));
+  sender.Flush();
+  EXPECT_EQ(sender.dropped(), 0u);
+  EXPECT_THAT(rx.Receive(1), ::testing::ElementsAre(Datagram(1)));
+}
+
 }  // namespace
 }  // namespace mxscan::dns
