@@ -136,7 +136,7 @@ void BM_ParseAnswerMx(benchmark::State& state) {
 BENCHMARK(BM_ParseAnswerMx);
 
 void BM_TimerWheelScheduleCancel(benchmark::State& state) {
-  TimerWheel wheel(10, 4096, 0);
+  base::TimerWheel wheel(10, 4096, 0);
   uint32_t id = 0;
   for (auto _ : state) {
     wheel.Schedule(id, 2000 + (id & 1023));

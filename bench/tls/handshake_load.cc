@@ -171,7 +171,7 @@ class Load {
     options_.total_timeout_ms = deadline;
     chain_out_ = absl::GetFlag(FLAGS_chain_out);
     scan_time_s_ = static_cast<int64_t>(time(nullptr));
-    for (UvHandle<uv_timer_t>* t : {&sampler_, &watchdog_}) {
+    for (core::UvHandle<uv_timer_t>* t : {&sampler_, &watchdog_}) {
       uv_timer_init(loop_, t->get());
       t->MarkInitialized();
       t->get()->data = this;
@@ -354,8 +354,8 @@ class Load {
   int64_t duration_ms_ = 0;
   std::string chain_out_;
   int64_t scan_time_s_ = 0;
-  UvHandle<uv_timer_t> sampler_;
-  UvHandle<uv_timer_t> watchdog_;
+  core::UvHandle<uv_timer_t> sampler_;
+  core::UvHandle<uv_timer_t> watchdog_;
 
   uint64_t start_ms_ = 0;
   uint64_t last_progress_ms_ = 0;
@@ -447,7 +447,8 @@ void Load::Print() const {
                   ",\"heap_before_kib\":", heap_before_kib_,
                   ",\"heap_max_full_kib\":", heap_max_full_kib_,
                   ",\"rss_end_kib\":", rss_end_kib_,
-                  ",\"tcp_connection_bytes\":", sizeof(TcpConnection), ",\"vm_hwm_kib\":", hwm_kib_);
+                  ",\"tcp_connection_bytes\":", sizeof(core::TcpConnection),
+                  ",\"vm_hwm_kib\":", hwm_kib_);
   if (verdicts_ != nullptr) {
     absl::StrAppend(&out, ",\"judged\":true,\"verdict_hits\":",
                     verdicts_->hits(), ",\"verdict_misses\":",
@@ -543,7 +544,7 @@ int Main(int argc, char** argv) {
   }
   signal(SIGPIPE, SIG_IGN);
 
-  EventLoop loop;
+  core::EventLoop loop;
   auto load = std::make_unique<Load>(loop.get(), std::move(targets), **context,
                                      verdicts.get());
   load->Run();

@@ -1,6 +1,6 @@
 #include "scanner/base/csv_field.h"
 
-namespace mxscan {
+namespace mxscan::base {
 
 std::string CsvField(absl::string_view s) {
   if (s.find_first_of(",\"\n\r") == absl::string_view::npos) {
@@ -15,4 +15,4 @@ std::string CsvField(absl::string_view s) {
   return out;
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::base

@@ -2,7 +2,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
-namespace mxscan {
+namespace mxscan::base {
 
 void AppendDelimited(const google::protobuf::MessageLite& message,
                      std::string* out) {
@@ -20,4 +20,4 @@ void AppendDelimited(const google::protobuf::MessageLite& message,
       reinterpret_cast<uint8_t*>(&(*out)[start]));
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::base

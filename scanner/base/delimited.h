@@ -5,7 +5,7 @@
 
 #include <google/protobuf/message_lite.h>
 
-namespace mxscan {
+namespace mxscan::base {
 
 // AppendDelimited appends `message` in the protobuf library's
 // length-delimited stream format (a varint size, then the bytes), the
@@ -13,6 +13,6 @@ namespace mxscan {
 void AppendDelimited(const google::protobuf::MessageLite& message,
                      std::string* out);
 
-}  // namespace mxscan
+}  // namespace mxscan::base
 
 #endif  // MXSCAN_SCANNER_BASE_DELIMITED_H_

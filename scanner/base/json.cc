@@ -1,6 +1,6 @@
 #include "scanner/base/json.h"
 
-namespace mxscan {
+namespace mxscan::base {
 namespace {
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid.
@@ -66,4 +66,4 @@ void AppendJsonString(absl::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::base

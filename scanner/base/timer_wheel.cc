@@ -1,6 +1,6 @@
 #include "scanner/base/timer_wheel.h"
 
-namespace mxscan {
+namespace mxscan::base {
 
 TimerWheel::TimerWheel(int64_t tick_ms, size_t bucket_count, int64_t now_ms)
     : tick_ms_(tick_ms > 0 ? tick_ms : 1),
@@ -61,4 +61,4 @@ void TimerWheel::MoveToProcessing(uint32_t b) {
   for (; id != kNil; id = nodes_[id].next) nodes_[id].bucket = processing_;
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::base

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace mxscan {
+namespace mxscan::base {
 
 // TimerWheel holds deadlines for many entries, identified by small dense
 // integer ids (slot numbers), in coarse buckets of `tick_ms`: scheduling and
@@ -81,6 +81,6 @@ void TimerWheel::Advance(int64_t now_ms, F&& expired) {
   }
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::base
 
 #endif  // MXSCAN_SCANNER_BASE_TIMER_WHEEL_H_

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace mxscan {
+namespace mxscan::base {
 
 TokenBucket::TokenBucket(double rate_per_s, double burst, int64_t now_ms)
     : rate_per_ms_(rate_per_s / 1000.0),
@@ -32,4 +32,4 @@ int64_t TokenBucket::MsUntilAvailable(int64_t now_ms) {
   return static_cast<int64_t>(std::ceil((1.0 - tokens_) / rate_per_ms_));
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::base

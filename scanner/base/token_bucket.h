@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-namespace mxscan {
+namespace mxscan::base {
 
 // TokenBucket limits a rate of events (`--rate`): `rate_per_s` tokens are
 // added per second up to `burst`; each event takes one. A rate of 0 means
@@ -27,6 +27,6 @@ class TokenBucket {
   int64_t last_ms_;
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::base
 
 #endif  // MXSCAN_SCANNER_BASE_TOKEN_BUCKET_H_

@@ -51,7 +51,7 @@ BenchDriver::BenchDriver(uv_loop_t* loop, const tls::ClientContext& context,
       progress_(progress),
       bucket_(options_.rate, Burst(options_.rate),
               static_cast<int64_t>(uv_now(loop))) {
-  for (UvHandle<uv_timer_t>* t : {&phase_timer_, &rate_timer_}) {
+  for (core::UvHandle<uv_timer_t>* t : {&phase_timer_, &rate_timer_}) {
     uv_timer_init(loop_, t->get());
     t->MarkInitialized();
     t->get()->data = this;

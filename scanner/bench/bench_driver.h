@@ -116,9 +116,9 @@ class BenchDriver {
   const tls::ClientContext& context_;
   BenchDriverOptions options_;
   BenchProgress* progress_;
-  TokenBucket bucket_;
-  UvHandle<uv_timer_t> phase_timer_;
-  UvHandle<uv_timer_t> rate_timer_;
+  base::TokenBucket bucket_;
+  core::UvHandle<uv_timer_t> phase_timer_;
+  core::UvHandle<uv_timer_t> rate_timer_;
   absl::AnyInvocable<void()> done_;
   BenchProgress::Phase phase_ = BenchProgress::kWarmup;
   uint64_t in_flight_ = 0;

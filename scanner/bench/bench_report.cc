@@ -24,7 +24,7 @@ std::string Ms(uint64_t ns) { return Number(static_cast<double>(ns) / 1e6); }
 
 std::string Quoted(absl::string_view s) {
   std::string out;
-  AppendJsonString(s, &out);
+  base::AppendJsonString(s, &out);
   return out;
 }
 

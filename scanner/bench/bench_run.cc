@@ -72,15 +72,15 @@ absl::StatusOr<BenchRunResult> RunBench(const BenchDriverOptions& options,
     loops = static_cast<int>(std::min<uint64_t>(loops, options.count));
   }
   std::vector<std::unique_ptr<LoopRun>> runs;
-  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::unique_ptr<core::Worker>> workers;
   for (int i = 0; i < loops; ++i) {
     runs.push_back(std::make_unique<LoopRun>());
-    workers.push_back(std::make_unique<Worker>(i));
+    workers.push_back(std::make_unique<core::Worker>(i));
   }
   for (int i = 0; i < loops; ++i) {
     LoopRun* run = runs[i].get();
     const BenchDriverOptions share = SplitOptions(options, loops, i);
-    workers[i]->Start([run, share, &tls, progress](Worker& w) {
+    workers[i]->Start([run, share, &tls, progress](core::Worker& w) {
       absl::StatusOr<std::unique_ptr<tls::ClientContext>> context =
           tls::ClientContext::Create(tls);
       if (!context.ok()) {

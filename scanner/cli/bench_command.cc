@@ -308,7 +308,7 @@ int RunBenchCommand(int argc, char** argv) {
   // Signals before any thread: the first stops the run (what was measured
   // is reported), the second exits at once.
   std::atomic<bool> stop_requested{false};
-  StopSignal signals([&stop_requested](int n) {
+  core::StopSignal signals([&stop_requested](int n) {
     if (n >= 2) std::_Exit(130);
     stop_requested.store(true);
   });
@@ -317,8 +317,9 @@ int RunBenchCommand(int argc, char** argv) {
   {
     uint64_t last_done = 0;
     uint64_t last_ns = 0;
-    ProgressLine line(isatty(STDERR_FILENO) && !absl::GetFlag(FLAGS_no_progress),
-                      [&] { return RenderProgress(progress, &last_done, &last_ns); });
+    core::ProgressLine line(
+        isatty(STDERR_FILENO) && !absl::GetFlag(FLAGS_no_progress),
+        [&] { return RenderProgress(progress, &last_done, &last_ns); });
     run = bench::RunBench(options, tls_options, settings.loops, &progress,
                           stop_requested);
   }

@@ -11,8 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "scanner/base/delimited.h"
+#include "scanner/base/output_sink.h"
 #include "scanner/cli/common_flags.h"
-#include "scanner/core/output_sink.h"
 #include "scanner/core/pipeline.h"
 #include "scanner/dns/client.h"
 #include "scanner/dns/lookup_output.h"
@@ -44,10 +44,10 @@ struct StatusCounts {
 
 // DnsJob resolves the names routed to one worker and writes one result per
 // name, in large chunks. Lives on its worker's thread.
-class DnsJob : public PipelineJob<std::string> {
+class DnsJob : public core::PipelineJob<std::string> {
  public:
   DnsJob(std::unique_ptr<dns::Client> client, const Settings& settings,
-         OutputSink& sink, StatusCounts& counts)
+         base::OutputSink& sink, StatusCounts& counts)
       : client_(std::move(client)),
         settings_(settings),
         sink_(sink),
@@ -88,7 +88,7 @@ class DnsJob : public PipelineJob<std::string> {
     if (settings_.proto) {
       record_.Clear();
       dns::LookupToProto(result, &record_);
-      AppendDelimited(record_, &buffer_);
+      base::AppendDelimited(record_, &buffer_);
     } else {
       dns::AppendLookupJsonLine(result, &buffer_);
     }
@@ -106,7 +106,7 @@ class DnsJob : public PipelineJob<std::string> {
 
   std::unique_ptr<dns::Client> client_;
   const Settings& settings_;
-  OutputSink& sink_;
+  base::OutputSink& sink_;
   StatusCounts& counts_;
   std::string buffer_;
   // The `done` of each lookup in flight, and the free entries.
@@ -156,11 +156,11 @@ int RunDnsCommand(int argc, char** argv) {
   settings.client = *std::move(client);
   settings.client.coalesce_us = kCoalesceUs;
 
-  absl::StatusOr<std::unique_ptr<OutputSink>> sink =
-      OutputSink::Open(absl::GetFlag(FLAGS_output), /*durable=*/false);
+  absl::StatusOr<std::unique_ptr<base::OutputSink>> sink =
+      base::OutputSink::Open(absl::GetFlag(FLAGS_output), /*durable=*/false);
   if (!sink.ok()) return Fail(sink.status().message(), 1);
 
-  PipelineOptions options;
+  core::PipelineOptions options;
   options.command = "mxscan dns";
   options.input_path = absl::GetFlag(FLAGS_input);
   options.workers = workers;
@@ -168,10 +168,10 @@ int RunDnsCommand(int argc, char** argv) {
       std::max<size_t>(1, static_cast<size_t>(concurrency) / workers);
   options.show_progress = !absl::GetFlag(FLAGS_no_progress);
   StatusCounts counts;
-  absl::StatusOr<PipelineStats> stats = RunPipeline<std::string>(
+  absl::StatusOr<core::PipelineStats> stats = core::RunPipeline<std::string>(
       options,
       [](std::string line,
-         bool too_long) -> std::optional<RoutedItem<std::string>> {
+         bool too_long) -> std::optional<core::RoutedItem<std::string>> {
         absl::string_view name = absl::StripAsciiWhitespace(line);
         if (name.empty() || name[0] == '#') return std::nullopt;
         // A line that is just the name becomes the item as it is.
@@ -182,10 +182,11 @@ int RunDnsCommand(int argc, char** argv) {
           item = absl::StrCat(item.substr(0, 300), "...(line too long)");
         absl::string_view name_key = item;
         absl::ConsumeSuffix(&name_key, ".");
-        return RoutedItem<std::string>{RoutingKey(name_key), std::move(item)};
+        return core::RoutedItem<std::string>{RoutingKey(name_key),
+                                             std::move(item)};
       },
-      [&](Worker& w)
-          -> absl::StatusOr<std::unique_ptr<PipelineJob<std::string>>> {
+      [&](core::Worker& w)
+          -> absl::StatusOr<std::unique_ptr<core::PipelineJob<std::string>>> {
         absl::StatusOr<std::unique_ptr<dns::Client>> c =
             dns::Client::Create(w.loop(), settings.client);
         if (!c.ok()) return c.status();

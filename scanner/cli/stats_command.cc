@@ -7,10 +7,10 @@
 #include "absl/flags/flag.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "scanner/base/output_sink.h"
 #include "scanner/cli/common_flags.h"
 #include "scanner/cli/org_domain_flag.h"
 #include "scanner/cli/scan_source.h"
-#include "scanner/core/output_sink.h"
 #include "scanner/stats/diff.h"
 #include "scanner/stats/provenance.h"
 #include "scanner/stats/report.h"
@@ -49,8 +49,8 @@ int Fail(const char* command, const absl::Status& status) {
 }
 
 int Write(const char* command, const std::string& text) {
-  absl::StatusOr<std::unique_ptr<OutputSink>> sink =
-      OutputSink::Open(absl::GetFlag(FLAGS_output), /*durable=*/true);
+  absl::StatusOr<std::unique_ptr<base::OutputSink>> sink =
+      base::OutputSink::Open(absl::GetFlag(FLAGS_output), /*durable=*/true);
   if (!sink.ok()) return Fail(command, sink.status());
   absl::Status written = (*sink)->Write(text);
   if (written.ok()) written = (*sink)->Close();

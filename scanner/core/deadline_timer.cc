@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace mxscan {
+namespace mxscan::core {
 
 DeadlineTimer::DeadlineTimer(uv_loop_t* loop,
                              absl::AnyInvocable<void()> expired)
@@ -38,4 +38,4 @@ void DeadlineTimer::OnFire(uv_timer_t* handle) {
   self->expired_();  // may destroy this timer's owner
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::core

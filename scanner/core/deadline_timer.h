@@ -8,7 +8,7 @@
 #include "absl/functional/any_invocable.h"
 #include "scanner/core/uv_handle.h"
 
-namespace mxscan {
+namespace mxscan::core {
 
 // DeadlineTimer reports a deadline as passed only once the loop has polled
 // for I/O after it. libuv runs due timers before it polls: when one turn of
@@ -39,6 +39,6 @@ class DeadlineTimer {
   bool confirming_ = false;  // due; waiting for the poll after it
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::core
 
 #endif  // MXSCAN_SCANNER_CORE_DEADLINE_TIMER_H_

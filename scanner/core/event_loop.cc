@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace mxscan {
+namespace mxscan::core {
 
 EventLoop::EventLoop() {
   int rc = uv_loop_init(&loop_);
@@ -33,4 +33,4 @@ void EventLoop::Run() { uv_run(&loop_, UV_RUN_DEFAULT); }
 
 void EventLoop::Stop() { uv_stop(&loop_); }
 
-}  // namespace mxscan
+}  // namespace mxscan::core

@@ -3,7 +3,7 @@
 
 #include <uv.h>
 
-namespace mxscan {
+namespace mxscan::core {
 
 // EventLoop owns one uv_loop_t. It is used by exactly one thread. The
 // destructor runs the loop until every closing handle has released its
@@ -27,6 +27,6 @@ class EventLoop {
   uv_loop_t loop_;
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::core
 
 #endif  // MXSCAN_SCANNER_CORE_EVENT_LOOP_H_

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace mxscan::pipeline_internal {
+namespace mxscan::core::pipeline_internal {
 
 std::string ProgressText(const std::string& command, const Counters& c,
                          long long total,
@@ -18,4 +18,4 @@ std::string ProgressText(const std::string& command, const Counters& c,
       seconds > 0 ? done / seconds : 0.0, c.in_flight.load(), c.failed.load());
 }
 
-}  // namespace mxscan::pipeline_internal
+}  // namespace mxscan::core::pipeline_internal

@@ -18,13 +18,13 @@
 #include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "scanner/core/bounded_queue.h"
-#include "scanner/core/line_reader.h"
+#include "scanner/base/bounded_queue.h"
+#include "scanner/base/line_reader.h"
 #include "scanner/core/progress.h"
 #include "scanner/core/stop_signal.h"
 #include "scanner/core/worker.h"
 
-namespace mxscan {
+namespace mxscan::core {
 
 // PipelineJob is the per-worker part of a bulk command (`dns`, `scan`): it
 // lives on one worker's thread and processes the items routed to it.
@@ -90,8 +90,8 @@ std::string ProgressText(const std::string& command, const Counters& c,
 template <typename Item>
 class WorkerDriver {
  public:
-  WorkerDriver(Worker& worker, BoundedQueue<Item>& queue, size_t max_in_flight,
-               Counters& counters,
+  WorkerDriver(Worker& worker, base::BoundedQueue<Item>& queue,
+               size_t max_in_flight, Counters& counters,
                std::function<void(const absl::Status&)> on_fatal)
       : worker_(worker),
         queue_(queue),
@@ -152,7 +152,7 @@ class WorkerDriver {
   }
 
   Worker& worker_;
-  BoundedQueue<Item>& queue_;
+  base::BoundedQueue<Item>& queue_;
   const size_t max_in_flight_;
   Counters& counters_;
   std::function<void(const absl::Status&)> on_fatal_;
@@ -187,15 +187,15 @@ absl::StatusOr<PipelineStats> RunPipeline(
     std::function<absl::StatusOr<std::unique_ptr<PipelineJob<Item>>>(Worker&)>
         make_job,
     std::function<void()> on_abort = nullptr) {
-  absl::StatusOr<std::unique_ptr<LineReader>> reader =
-      LineReader::Open(options.input_path, options.max_line);
+  absl::StatusOr<std::unique_ptr<base::LineReader>> reader =
+      base::LineReader::Open(options.input_path, options.max_line);
   if (!reader.ok()) return reader.status();
   const int workers = std::max(1, options.workers);
 
   pipeline_internal::Counters counters;
   std::atomic<bool> stopping{false};
   std::vector<std::unique_ptr<Worker>> pool;
-  std::vector<std::unique_ptr<BoundedQueue<Item>>> queues;
+  std::vector<std::unique_ptr<base::BoundedQueue<Item>>> queues;
   std::vector<std::unique_ptr<pipeline_internal::WorkerDriver<Item>>> drivers(
       workers);
   std::mutex error_mutex;
@@ -218,7 +218,7 @@ absl::StatusOr<PipelineStats> RunPipeline(
   for (int i = 0; i < workers; ++i) {
     pool.push_back(std::make_unique<Worker>(i));
     Worker* w = pool.back().get();
-    queues.push_back(std::make_unique<BoundedQueue<Item>>(
+    queues.push_back(std::make_unique<base::BoundedQueue<Item>>(
         std::max<size_t>(1024, 2 * options.max_in_flight_per_worker),
         [w, &drivers, i] {
           w->Post([&drivers, i] {
@@ -255,7 +255,7 @@ absl::StatusOr<PipelineStats> RunPipeline(
   }
 
   const auto start = std::chrono::steady_clock::now();
-  const long long total = CountLines(options.input_path);
+  const long long total = base::CountLines(options.input_path);
   auto progress = std::make_unique<ProgressLine>(
       options.show_progress && isatty(STDERR_FILENO), [&] {
         return pipeline_internal::ProgressText(options.command, counters, total,
@@ -266,14 +266,14 @@ absl::StatusOr<PipelineStats> RunPipeline(
   std::string line;
   absl::Status input_error;
   while (!stopping.load()) {
-    LineReader::Result r = (*reader)->Next(&line);
-    if (r == LineReader::Result::kEnd) break;
-    if (r == LineReader::Result::kError) {
+    base::LineReader::Result r = (*reader)->Next(&line);
+    if (r == base::LineReader::Result::kEnd) break;
+    if (r == base::LineReader::Result::kError) {
       input_error = absl::DataLossError((*reader)->error());
       break;
     }
     std::optional<RoutedItem<Item>> routed =
-        parse(std::move(line), r == LineReader::Result::kTooLong);
+        parse(std::move(line), r == base::LineReader::Result::kTooLong);
     line.clear();
     if (!routed) continue;
     counters.read.fetch_add(1, std::memory_order_relaxed);
@@ -304,6 +304,6 @@ absl::StatusOr<PipelineStats> RunPipeline(
   return stats;
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::core
 
 #endif  // MXSCAN_SCANNER_CORE_PIPELINE_H_

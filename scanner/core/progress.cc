@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
-namespace mxscan {
+namespace mxscan::core {
 
 ProgressLine::ProgressLine(bool enabled, std::function<std::string()> render)
     : render_(std::move(render)) {
@@ -30,4 +30,4 @@ ProgressLine::~ProgressLine() {
   if (thread_.joinable()) thread_.join();
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::core

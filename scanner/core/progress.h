@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-namespace mxscan {
+namespace mxscan::core {
 
 // ProgressLine redraws one status line on standard error twice a second
 // while it lives, if `enabled` (the caller checks that stderr is a
@@ -26,6 +26,6 @@ class ProgressLine {
   std::thread thread_;
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::core
 
 #endif  // MXSCAN_SCANNER_CORE_PROGRESS_H_

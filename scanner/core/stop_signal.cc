@@ -3,7 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
-namespace mxscan {
+namespace mxscan::core {
 namespace {
 
 // SIGUSR2 only wakes the thread up at destruction.
@@ -40,4 +40,4 @@ StopSignal::~StopSignal() {
   thread_.join();
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::core

@@ -5,7 +5,7 @@
 #include <functional>
 #include <thread>
 
-namespace mxscan {
+namespace mxscan::core {
 
 // StopSignal turns SIGINT and SIGTERM into calls of `on_signal(count)` on a
 // thread of its own (count 1 asks for a graceful stop, 2 for an immediate
@@ -28,6 +28,6 @@ class StopSignal {
   std::thread thread_;
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::core
 
 #endif  // MXSCAN_SCANNER_CORE_STOP_SIGNAL_H_

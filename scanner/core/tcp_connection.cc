@@ -2,7 +2,7 @@
 
 #include <memory>
 
-namespace mxscan {
+namespace mxscan::core {
 namespace {
 
 // The read buffer of every connection of this thread (one loop per
@@ -127,4 +127,4 @@ void TcpConnection::Close() {
            [](uv_handle_t* h) { delete static_cast<TcpConnection*>(h->data); });
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::core

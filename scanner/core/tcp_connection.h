@@ -10,7 +10,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/strings/string_view.h"
 
-namespace mxscan {
+namespace mxscan::core {
 
 // TcpConnection is one outbound TCP connection on a libuv loop, for the
 // protocol drivers (SMTP probe, HTTPS fetch) to move bytes through. It owns
@@ -68,6 +68,6 @@ class TcpConnection {
   uint64_t bytes_read_ = 0;
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::core
 
 #endif  // MXSCAN_SCANNER_CORE_TCP_CONNECTION_H_

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace mxscan {
+namespace mxscan::core {
 namespace {
 
 std::string PeerClosedMessage(TlsStream::Stage stage, int error) {
@@ -304,4 +304,4 @@ void TlsStream::ArmTimer() {
   timer_.Start(due > now ? due - now : 0);
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::core

@@ -14,7 +14,7 @@
 #include "scanner/core/tcp_connection.h"
 #include "scanner/tls/tls_client.h"
 
-namespace mxscan {
+namespace mxscan::core {
 
 // Deadlines of a TlsStream in milliseconds (TlsStream::Connect());
 // kNoTimeout for none.
@@ -210,6 +210,6 @@ class TlsStream {
   DeadlineTimer timer_;
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::core
 
 #endif  // MXSCAN_SCANNER_CORE_TLS_STREAM_H_

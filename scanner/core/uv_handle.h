@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace mxscan {
+namespace mxscan::core {
 
 // UvHandle owns one libuv handle of type T (uv_udp_t, uv_tcp_t, ...).
 // libuv forbids freeing a handle before its close callback has run, so the
@@ -69,6 +69,6 @@ class UvHandle {
   bool initialized_ = false;
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::core
 
 #endif  // MXSCAN_SCANNER_CORE_UV_HANDLE_H_

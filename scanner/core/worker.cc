@@ -1,6 +1,6 @@
 #include "scanner/core/worker.h"
 
-namespace mxscan {
+namespace mxscan::core {
 
 Worker::Worker(int index) : index_(index) {
   uv_async_init(loop_.get(), wake_.get(), [](uv_async_t* h) {
@@ -45,4 +45,4 @@ void Worker::Join() {
   if (thread_.joinable()) thread_.join();
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::core

@@ -11,7 +11,7 @@
 #include "scanner/core/event_loop.h"
 #include "scanner/core/uv_handle.h"
 
-namespace mxscan {
+namespace mxscan::core {
 
 // Worker is one thread running one EventLoop: mxscan runs one per core and
 // splits the work between them by hash, so that all state of one domain or
@@ -51,6 +51,6 @@ class Worker {
   std::thread thread_;
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::core
 
 #endif  // MXSCAN_SCANNER_CORE_WORKER_H_

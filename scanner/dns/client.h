@@ -128,7 +128,7 @@ class Client {
     int family = 0;
     int fd = -1;
     bool connected = false;
-    UvHandle<uv_poll_t> poll;
+    core::UvHandle<uv_poll_t> poll;
   };
   struct ReceiveBatch;
 
@@ -171,18 +171,18 @@ class Client {
   std::vector<Transaction> slots_;
   uint32_t free_head_ = UINT32_MAX;
   size_t in_flight_ = 0;
-  TimerWheel wheel_;
-  UvHandle<uv_timer_t> tick_timer_;
+  base::TimerWheel wheel_;
+  core::UvHandle<uv_timer_t> tick_timer_;
   bool tick_armed_ = false;
   // The loop's clock at the previous tick: the loop has polled for I/O
   // since, so an answer that came by then has been read.
   int64_t previous_tick_ms_ = 0;
-  TokenBucket bucket_;
-  UvHandle<uv_timer_t> token_timer_;
+  base::TokenBucket bucket_;
+  core::UvHandle<uv_timer_t> token_timer_;
   std::deque<uint32_t> waiting_for_token_;
   // Lookups completed without any I/O (invalid names) are reported from an
   // idle callback, keeping "never from inside Resolve()".
-  UvHandle<uv_idle_t> completer_;
+  core::UvHandle<uv_idle_t> completer_;
   std::vector<uint32_t> to_complete_;
   size_t next_resolver_ = 0;
   absl::BitGen random_;
@@ -190,9 +190,9 @@ class Client {
   ParsedResponse parsed_;
   std::unique_ptr<ReceiveBatch> receive_;
   UdpBatchSender batch_sender_{0};
-  UvHandle<uv_prepare_t> flush_before_poll_;
+  core::UvHandle<uv_prepare_t> flush_before_poll_;
   size_t read_this_turn_ = 0;  // datagrams read since the last BeforePoll
-  UvHandle<uv_check_t> flush_after_poll_;
+  core::UvHandle<uv_check_t> flush_after_poll_;
   ClientStats stats_;
 };
 

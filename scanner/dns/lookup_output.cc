@@ -71,7 +71,7 @@ class JsonLine {
   // AddString adds `s` as a JSON string literal (AppendJsonString).
   void AddString(absl::string_view s) {
     if (!IsPlainJson(s)) {
-      AppendJsonString(s, Flushed());
+      base::AppendJsonString(s, Flushed());
       return;
     }
     Add("\"");

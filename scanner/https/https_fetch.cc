@@ -13,7 +13,7 @@ namespace {
 // HttpsFetch is one fetch in flight on a TlsStream: connect, TLS
 // handshake, request, response, all within the fetch's deadline. Owns
 // itself until it has reported. Lives on its loop's thread.
-class HttpsFetch : public TlsStream::Handler {
+class HttpsFetch : public core::TlsStream::Handler {
  public:
   HttpsFetch(uv_loop_t* loop, std::string host, std::string path,
              const tls::ClientContext& context, const FetchOptions& options,
@@ -27,7 +27,7 @@ class HttpsFetch : public TlsStream::Handler {
         stream_(loop, this) {}
 
   void Start(const sockaddr* address, int timeout_ms) {
-    TlsStreamOptions stream;
+    core::TlsStreamOptions stream;
     stream.total_timeout_ms = timeout_ms;  // the whole fetch
     stream_.Connect(address, stream);
   }
@@ -38,7 +38,7 @@ class HttpsFetch : public TlsStream::Handler {
     if (!started.ok()) HandshakeFailed(started.message());
   }
 
-  void OnHandshakeDone(TlsStream::HandshakeResult result) override {
+  void OnHandshakeDone(core::TlsStream::HandshakeResult result) override {
     if (!result.ok) {
       HandshakeFailed(result.error);
       return;
@@ -61,16 +61,16 @@ class HttpsFetch : public TlsStream::Handler {
     }
   }
 
-  void OnClosed(const TlsStream::Closed& closed) override {
-    if (closed.reason == TlsStream::CloseReason::kConnectFailed) {
+  void OnClosed(const core::TlsStream::Closed& closed) override {
+    if (closed.reason == core::TlsStream::CloseReason::kConnectFailed) {
       Finish(absl::UnavailableError(absl::StrCat("connect: ", closed.message)));
       return;
     }
-    if (closed.reason == TlsStream::CloseReason::kTlsError) {
+    if (closed.reason == core::TlsStream::CloseReason::kTlsError) {
       Finish(absl::DataLossError(closed.message));
       return;
     }
-    if (closed.stage != TlsStream::Stage::kTls) {
+    if (closed.stage != core::TlsStream::Stage::kTls) {
       Finish(absl::UnavailableError(closed.message));
       return;
     }
@@ -83,7 +83,7 @@ class HttpsFetch : public TlsStream::Handler {
     Complete();
   }
 
-  void OnDeadline(TlsStream::Stage) override {
+  void OnDeadline(core::TlsStream::Stage) override {
     Finish(absl::DeadlineExceededError("HTTPS fetch timed out"));
   }
 
@@ -120,7 +120,7 @@ class HttpsFetch : public TlsStream::Handler {
   HttpResponseParser parser_;
   absl::AnyInvocable<void(FetchResult)> done_;
   FetchResult result_;
-  TlsStream stream_;  // last: closed first, while the rest still lives
+  core::TlsStream stream_;  // last: closed first, while the rest still lives
 };
 
 }  // namespace

@@ -20,7 +20,7 @@ using smtp::Session;
 // it leads to) goes out in one write (the stream batches it): the client's
 // Finished and the EHLO after it share a segment. The stream keeps both
 // deadlines (the stage's and the session's); see ArmStageTimer().
-class SmtpProbeRun : public TlsStream::Handler {
+class SmtpProbeRun : public core::TlsStream::Handler {
  public:
   SmtpProbeRun(uv_loop_t* loop, std::string server_name,
                const tls::ClientContext& context,
@@ -45,8 +45,8 @@ class SmtpProbeRun : public TlsStream::Handler {
   }
 
  private:
-  static TlsStreamOptions StreamOptions(const SmtpProbeOptions& options) {
-    TlsStreamOptions stream;
+  static core::TlsStreamOptions StreamOptions(const SmtpProbeOptions& options) {
+    core::TlsStreamOptions stream;
     stream.connect_timeout_ms = options.connect_timeout_ms;
     stream.handshake_timeout_ms = options.handshake_timeout_ms;
     stream.total_timeout_ms = options.total_timeout_ms;
@@ -74,7 +74,7 @@ class SmtpProbeRun : public TlsStream::Handler {
             continue;
           }
           if (options_.own_client_hello.empty() &&
-              stream_.stage() == TlsStream::Stage::kPlaintext) {
+              stream_.stage() == core::TlsStream::Stage::kPlaintext) {
             const absl::Status started = stream_.StartTls(
                 context_, server_name_, options_.resume_session.get());
             if (!started.ok()) {
@@ -105,7 +105,7 @@ class SmtpProbeRun : public TlsStream::Handler {
   void OnBytes(absl::string_view bytes) override {
     if (selection_ != nullptr) {
       ReadSelection(bytes);
-    } else if (stream_.stage() == TlsStream::Stage::kPlaintext) {
+    } else if (stream_.stage() == core::TlsStream::Stage::kPlaintext) {
       // Plain SMTP; after the 220 to STARTTLS the session itself refuses
       // bytes that arrive before the handshake.
       const uint64_t now = uv_hrtime();
@@ -118,7 +118,7 @@ class SmtpProbeRun : public TlsStream::Handler {
     Drive();
   }
 
-  void OnHandshakeDone(TlsStream::HandshakeResult result) override {
+  void OnHandshakeDone(core::TlsStream::HandshakeResult result) override {
     if (result.ok) {
       outcome_.times.handshake_ns = uv_hrtime();
       outcome_.tls_done = true;
@@ -128,8 +128,8 @@ class SmtpProbeRun : public TlsStream::Handler {
     Drive();
   }
 
-  void OnClosed(const TlsStream::Closed& closed) override {
-    if (closed.reason == TlsStream::CloseReason::kConnectFailed) {
+  void OnClosed(const core::TlsStream::Closed& closed) override {
+    if (closed.reason == core::TlsStream::CloseReason::kConnectFailed) {
       session_.OnConnectFailed(-closed.error, closed.message);
     } else {
       session_.OnPeerClosed();
@@ -137,7 +137,7 @@ class SmtpProbeRun : public TlsStream::Handler {
     Drive();
   }
 
-  void OnDeadline(TlsStream::Stage) override {
+  void OnDeadline(core::TlsStream::Stage) override {
     session_.OnTimeout();
     Drive();
   }
@@ -227,7 +227,7 @@ class SmtpProbeRun : public TlsStream::Handler {
   std::unique_ptr<tls::ServerHelloReader> selection_;
   smtp::Stage armed_stage_ = smtp::Stage::kUnspecified;
   SmtpProbeOutcome outcome_;
-  TlsStream stream_;  // last: closed first, while the rest still lives
+  core::TlsStream stream_;  // last: closed first, while the rest still lives
 };
 
 }  // namespace

@@ -16,7 +16,7 @@ using smtp::Stage;
 // TlsProbeRun is one plain TLS probe on a TlsStream: connect, handshake,
 // (wait for a ticket,) close_notify, close. Owns itself until it has
 // reported. Lives on its loop's thread.
-class TlsProbeRun : public TlsStream::Handler {
+class TlsProbeRun : public core::TlsStream::Handler {
  public:
   TlsProbeRun(uv_loop_t* loop, std::string server_name,
               const tls::ClientContext& context, const TlsProbeOptions& options,
@@ -33,8 +33,8 @@ class TlsProbeRun : public TlsStream::Handler {
   }
 
  private:
-  static TlsStreamOptions StreamOptions(const TlsProbeOptions& options) {
-    TlsStreamOptions stream;
+  static core::TlsStreamOptions StreamOptions(const TlsProbeOptions& options) {
+    core::TlsStreamOptions stream;
     stream.connect_timeout_ms = options.connect_timeout_ms;
     stream.handshake_timeout_ms = options.handshake_timeout_ms;
     return stream;
@@ -54,7 +54,7 @@ class TlsProbeRun : public TlsStream::Handler {
   // Waiting for a ticket: the plaintext (none is expected) is dropped.
   void OnBytes(absl::string_view) override {}
 
-  void OnHandshakeDone(TlsStream::HandshakeResult result) override {
+  void OnHandshakeDone(core::TlsStream::HandshakeResult result) override {
     if (!result.ok) {
       Fail(Stage::kHandshake, ErrorKind::kHandshakeFailed, 0,
            std::move(result.error));
@@ -74,32 +74,32 @@ class TlsProbeRun : public TlsStream::Handler {
 
   void OnNewSession() override { CloseNotifyAndFinish(); }
 
-  void OnClosed(const TlsStream::Closed& closed) override {
+  void OnClosed(const core::TlsStream::Closed& closed) override {
     switch (closed.reason) {
-      case TlsStream::CloseReason::kConnectFailed:
+      case core::TlsStream::CloseReason::kConnectFailed:
         Fail(Stage::kConnect, ErrorKind::kConnectFailed, -closed.error,
              closed.message);
         return;
-      case TlsStream::CloseReason::kPeerClosed:
-        if (closed.stage == TlsStream::Stage::kTls) {
+      case core::TlsStream::CloseReason::kPeerClosed:
+        if (closed.stage == core::TlsStream::Stage::kTls) {
           Finish();  // while waiting for a ticket
           return;
         }
         Fail(Stage::kHandshake, ErrorKind::kPeerClosed, 0, closed.message);
         return;
-      case TlsStream::CloseReason::kCloseNotify:
-      case TlsStream::CloseReason::kTlsError:
+      case core::TlsStream::CloseReason::kCloseNotify:
+      case core::TlsStream::CloseReason::kTlsError:
         CloseNotifyAndFinish();
         return;
     }
   }
 
-  void OnDeadline(TlsStream::Stage stage) override {
+  void OnDeadline(core::TlsStream::Stage stage) override {
     switch (stage) {
-      case TlsStream::Stage::kConnect:
+      case core::TlsStream::Stage::kConnect:
         Fail(Stage::kConnect, ErrorKind::kTimeout, 0, "connect timed out");
         return;
-      case TlsStream::Stage::kHandshake:
+      case core::TlsStream::Stage::kHandshake:
         Fail(Stage::kHandshake, ErrorKind::kTimeout, 0,
              "TLS handshake timed out");
         return;
@@ -142,7 +142,7 @@ class TlsProbeRun : public TlsStream::Handler {
   TlsProbeOptions options_;
   absl::AnyInvocable<void(TlsProbeOutcome)> done_;
   TlsProbeOutcome outcome_;
-  TlsStream stream_;  // last: closed first, while the rest still lives
+  core::TlsStream stream_;  // last: closed first, while the rest still lives
 };
 
 }  // namespace

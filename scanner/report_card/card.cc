@@ -556,7 +556,7 @@ std::string RenderCardJson(const Card& card) {
   auto field = [&out](const char* name, absl::string_view value,
                       bool first = false) {
     absl::StrAppend(&out, first ? "" : ",", "\"", name, "\":");
-    AppendJsonString(value, &out);
+    base::AppendJsonString(value, &out);
   };
   out.push_back('{');
   field("domain", card.domain, /*first=*/true);
@@ -579,7 +579,7 @@ std::string RenderCardJson(const Card& card) {
   out.append("],\"evidence\":[");
   for (size_t i = 0; i < card.evidence.size(); ++i) {
     if (i > 0) out.push_back(',');
-    AppendJsonString(card.evidence[i], &out);
+    base::AppendJsonString(card.evidence[i], &out);
   }
   out.append("]}\n");
   return out;

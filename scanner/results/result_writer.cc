@@ -100,7 +100,7 @@ absl::Status ResultWriter::Write(const google::protobuf::MessageLite& record) {
     if (!s.ok()) return s;
   }
   const size_t before = buffer_.size();
-  AppendDelimited(record, &buffer_);
+  base::AppendDelimited(record, &buffer_);
   file_bytes_ += buffer_.size() - before;
   ++records_;
   if (buffer_.size() >= kFlushBytes) return Flush();

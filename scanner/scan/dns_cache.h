@@ -86,7 +86,7 @@ class DnsCache : public checks::DnsSource {
   absl::node_hash_map<Key, Entry> entries_;
   std::deque<Key> order_;  // insertion order, for eviction
   // Answers from memory are delivered from an idle callback.
-  UvHandle<uv_idle_t> deliverer_;
+  core::UvHandle<uv_idle_t> deliverer_;
   std::vector<std::pair<std::shared_ptr<const dns::LookupResult>, Callback>>
       ready_;
   DnsCacheStats stats_;

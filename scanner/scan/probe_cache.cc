@@ -20,7 +20,7 @@ namespace mxscan::scan {
 struct ProbeCache::RetryTimer {
   ProbeCache* cache;
   Key key;
-  UvHandle<uv_timer_t> timer;
+  core::UvHandle<uv_timer_t> timer;
 };
 
 namespace {

@@ -186,10 +186,10 @@ class ProbeCache {
   absl::node_hash_map<Key, Entry> entries_;
   std::deque<Key> order_;  // insertion order, for eviction
   absl::flat_hash_map<std::string, Address> addresses_;
-  TokenBucket rate_;
-  UvHandle<uv_timer_t> rate_timer_;
+  base::TokenBucket rate_;
+  core::UvHandle<uv_timer_t> rate_timer_;
   std::deque<Key> waiting_for_rate_;
-  UvHandle<uv_idle_t> deliverer_;
+  core::UvHandle<uv_idle_t> deliverer_;
   ProviderGate gate_;
   struct ProviderWaiter {
     std::vector<std::string> groups;  // GroupsOf its probe
@@ -200,7 +200,7 @@ class ProbeCache {
   // probes that waited (counted once each when they start).
   absl::flat_hash_set<std::string> provider_blocked_;
   absl::flat_hash_set<Key> held_back_;
-  UvHandle<uv_timer_t> provider_timer_;
+  core::UvHandle<uv_timer_t> provider_timer_;
   bool retrying_providers_ = false;
   bool retry_providers_again_ = false;
   std::vector<std::pair<std::shared_ptr<const ProbeRecord>, Callback>> ready_;

@@ -53,7 +53,8 @@ ProviderGate::Group& ProviderGate::GroupNamed(const std::string& name,
   auto it = groups_.find(name);
   if (it == groups_.end()) {
     // A burst of one: a steady trickle, never a volley.
-    it = groups_.emplace(name, Group{0, TokenBucket(rate_, 1, now_ms)}).first;
+    it = groups_.emplace(name, Group{0, base::TokenBucket(rate_, 1, now_ms)})
+             .first;
   }
   return it->second;
 }

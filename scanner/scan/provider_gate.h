@@ -54,7 +54,7 @@ class ProviderGate {
  private:
   struct Group {
     int sessions = 0;
-    TokenBucket tokens;
+    base::TokenBucket tokens;
   };
   Group& GroupNamed(const std::string& name, int64_t now_ms);
   bool HasToken(Group& group, int64_t now_ms);

@@ -167,7 +167,7 @@ void DescribeRun(const ScanConfig& config, const ScanOptions& options,
 }
 
 // EndRun adds to the manifest's record of this run how it ended.
-void EndRun(const ScanCounts& counts, const PipelineStats& stats,
+void EndRun(const ScanCounts& counts, const core::PipelineStats& stats,
             ScanManifest::Run* run) {
   run->set_ended_at(Rfc3339Utc(std::time(nullptr)));
   run->set_interrupted(stats.interrupted);
@@ -184,7 +184,7 @@ void EndRun(const ScanCounts& counts, const PipelineStats& stats,
 }
 
 // PrintSummary writes the scan's summary line to stderr.
-void PrintSummary(const ScanCounts& counts, const PipelineStats& stats,
+void PrintSummary(const ScanCounts& counts, const core::PipelineStats& stats,
                   const std::string& output, uint64_t skipped) {
   const uint64_t questions = counts.questions.load();
   std::fprintf(
@@ -266,7 +266,7 @@ absl::StatusOr<ScanSummary> RunScan(const ScanConfig& config) {
   absl::Status written = results::WriteManifest(manifest_path, *manifest);
   if (!written.ok()) return written;
 
-  PipelineOptions pipeline;
+  core::PipelineOptions pipeline;
   pipeline.command = "mxscan scan";
   pipeline.input_path = config.input;
   pipeline.workers = config.workers;
@@ -276,10 +276,10 @@ absl::StatusOr<ScanSummary> RunScan(const ScanConfig& config) {
   ScanCounts counts;
   uint64_t skipped = 0;
   const Blocklist* blocklist = options.blocklist;
-  absl::StatusOr<PipelineStats> stats = RunPipeline<DomainInput>(
+  absl::StatusOr<core::PipelineStats> stats = core::RunPipeline<DomainInput>(
       pipeline,
       [&](std::string line,
-          bool too_long) -> std::optional<RoutedItem<DomainInput>> {
+          bool too_long) -> std::optional<core::RoutedItem<DomainInput>> {
         std::optional<DomainInput> input = ParseDomainLine(line);
         if (!input) return std::nullopt;
         if (too_long) {
@@ -297,14 +297,15 @@ absl::StatusOr<ScanSummary> RunScan(const ScanConfig& config) {
           return std::nullopt;
         }
         std::string key = input->domain;
-        return RoutedItem<DomainInput>{std::move(key), *std::move(input)};
+        return core::RoutedItem<DomainInput>{std::move(key), *std::move(input)};
       },
-      [&](Worker& w)
-          -> absl::StatusOr<std::unique_ptr<PipelineJob<DomainInput>>> {
+      [&](core::Worker& w)
+          -> absl::StatusOr<std::unique_ptr<core::PipelineJob<DomainInput>>> {
         absl::StatusOr<std::unique_ptr<ScanWorker>> worker =
             ScanWorker::Create(w, workers, counts);
         if (!worker.ok()) return worker.status();
-        return std::unique_ptr<PipelineJob<DomainInput>>(*std::move(worker));
+        return std::unique_ptr<core::PipelineJob<DomainInput>>(
+            *std::move(worker));
       });
   if (!stats.ok()) return stats.status();
   EndRun(counts, *stats, run);

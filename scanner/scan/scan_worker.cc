@@ -21,7 +21,7 @@ constexpr uint64_t kMaxCertificateFileBytes = 64ull << 20;
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ScanWorker>> ScanWorker::Create(
-    Worker& worker, const ScanWorkerConfig& config, ScanCounts& counts) {
+    core::Worker& worker, const ScanWorkerConfig& config, ScanCounts& counts) {
   absl::StatusOr<std::unique_ptr<dns::Client>> client =
       dns::Client::Create(worker.loop(), *config.client);
   if (!client.ok()) return client.status();

@@ -75,10 +75,10 @@ struct ScanCounts {
 // contexts, verdict and probe caches (no locks between loops), its own
 // result files (records, and each distinct certificate once). Created on
 // its loop's thread, used there only (checked).
-class ScanWorker : public PipelineJob<DomainInput> {
+class ScanWorker : public core::PipelineJob<DomainInput> {
  public:
   static absl::StatusOr<std::unique_ptr<ScanWorker>> Create(
-      Worker& worker, const ScanWorkerConfig& config, ScanCounts& counts);
+      core::Worker& worker, const ScanWorkerConfig& config, ScanCounts& counts);
 
   void Process(DomainInput input, absl::AnyInvocable<void(bool)> done) override;
   absl::Status FatalError() const override { return status_; }
@@ -110,7 +110,7 @@ class ScanWorker : public PipelineJob<DomainInput> {
   std::unique_ptr<results::ResultWriter> certificates_;
   absl::flat_hash_set<std::string> stored_certificates_;
   bool certificates_pending_ = false;  // written, not handed to the kernel
-  UvHandle<uv_timer_t> flush_timer_;
+  core::UvHandle<uv_timer_t> flush_timer_;
   std::unique_ptr<tls::ClientContext> tls_;
   std::vector<std::unique_ptr<tls::ClientContext>> capped_;
   std::unique_ptr<tls::VerdictCache> verdicts_;

@@ -65,11 +65,11 @@ void AppendList(const char* what, const std::vector<std::string>& domains,
 
 void AppendJsonList(absl::string_view key,
                     const std::vector<std::string>& domains, std::string* out) {
-  AppendJsonString(key, out);
+  base::AppendJsonString(key, out);
   out->append(":[");
   for (size_t i = 0; i < domains.size(); ++i) {
     if (i) out->push_back(',');
-    AppendJsonString(domains[i], out);
+    base::AppendJsonString(domains[i], out);
   }
   out->push_back(']');
 }
@@ -120,7 +120,7 @@ std::string RenderDiffJson(const ScanDiff& diff,
   std::string out = "{\"warnings\":[";
   for (size_t i = 0; i < warnings.size(); ++i) {
     if (i > 0) out.push_back(',');
-    AppendJsonString(warnings[i], &out);
+    base::AppendJsonString(warnings[i], &out);
   }
   out.append("],\"overall\":");
   AppendJsonTallies(diff.old_scan().overall(), diff.new_scan().overall(), &out);
@@ -129,7 +129,7 @@ std::string RenderDiffJson(const ScanDiff& diff,
   for (const std::string& sector : SectorNames(diff)) {
     if (!first) out.push_back(',');
     first = false;
-    AppendJsonString(sector, &out);
+    base::AppendJsonString(sector, &out);
     out.push_back(':');
     AppendJsonTallies(SectorOf(diff.old_scan(), sector),
                       SectorOf(diff.new_scan(), sector), &out);

@@ -40,16 +40,18 @@ std::string DomainCsvRow(const DomainResult& r, const DomainSummary& s) {
   std::vector<std::string> selectors;
   for (const DkimKey& k : r.dkim()) selectors.push_back(k.selector());
   std::string row = absl::StrCat(
-      CsvField(r.domain()), ",", CsvField(r.sector()), ",",
-      CsvField(r.organization()), ",", DomainResult::Status_Name(r.status()),
-      ",", CsvField(absl::StrJoin(hosts, ";")), ",", servers, ",",
-      CsvField(s.tls_category), ",", CsvField(s.strict_sender), ",",
-      CsvField(absl::StrJoin(s.cert_problems, ";")), ",",
-      CsvField(absl::StrJoin(s.providers, ";")), ",", CsvField(r.spf().all()),
-      ",", r.spf().dns_lookups(), ",", CsvField(r.dmarc().policy()), ",",
-      Bool(r.dmarc().inherited()), ",", CsvField(r.mta_sts().mode()), ",",
-      CsvField(absl::StrJoin(selectors, ";")), ",",
-      CsvField(absl::StrJoin(r.findings(), "; ")));
+      base::CsvField(r.domain()), ",", base::CsvField(r.sector()), ",",
+      base::CsvField(r.organization()), ",",
+      DomainResult::Status_Name(r.status()), ",",
+      base::CsvField(absl::StrJoin(hosts, ";")), ",", servers, ",",
+      base::CsvField(s.tls_category), ",", base::CsvField(s.strict_sender), ",",
+      base::CsvField(absl::StrJoin(s.cert_problems, ";")), ",",
+      base::CsvField(absl::StrJoin(s.providers, ";")), ",",
+      base::CsvField(r.spf().all()), ",", r.spf().dns_lookups(), ",",
+      base::CsvField(r.dmarc().policy()), ",", Bool(r.dmarc().inherited()), ",",
+      base::CsvField(r.mta_sts().mode()), ",",
+      base::CsvField(absl::StrJoin(selectors, ";")), ",",
+      base::CsvField(absl::StrJoin(r.findings(), "; ")));
   for (size_t i = 0; i < kMetricCount; ++i) {
     absl::StrAppend(&row, ",", Bool(s.metrics.test(i)));
   }

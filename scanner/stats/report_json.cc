@@ -13,7 +13,7 @@ namespace mxscan::stats {
 namespace {
 
 void AppendKey(absl::string_view key, std::string* out) {
-  AppendJsonString(key, out);
+  base::AppendJsonString(key, out);
   out->push_back(':');
 }
 
@@ -36,7 +36,7 @@ void AppendTop(const std::vector<std::pair<std::string, uint64_t>>& top,
                std::string* out) {
   for (size_t i = 0; i < top.size(); ++i) {
     out->append(i ? ",{\"provider\":" : "{\"provider\":");
-    AppendJsonString(top[i].first, out);
+    base::AppendJsonString(top[i].first, out);
     absl::StrAppend(out, ",\"domains\":", top[i].second, "}");
   }
 }
@@ -92,7 +92,7 @@ std::string RenderJson(const Aggregate& aggregate,
   std::string out = "{\"provenance\":[";
   for (size_t i = 0; i < options.provenance.size(); ++i) {
     if (i > 0) out.push_back(',');
-    AppendJsonString(options.provenance[i], &out);
+    base::AppendJsonString(options.provenance[i], &out);
   }
   out.append("],\"overall\":");
   AppendTally(aggregate.overall(), options, &out);
@@ -105,7 +105,7 @@ std::string RenderJson(const Aggregate& aggregate,
        SharedKeyRows(aggregate.leaf_keys(), options.top_providers)) {
     // The key comes from a result file: escaped like any other string.
     out.append(first_key ? "{\"spki_sha256\":" : ",{\"spki_sha256\":");
-    AppendJsonString(row.key, &out);
+    base::AppendJsonString(row.key, &out);
     absl::StrAppend(&out, ",\"organisations\":", row.organisation_count,
                     ",\"domains\":", row.domains, "}");
     first_key = false;

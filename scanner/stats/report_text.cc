@@ -291,7 +291,7 @@ std::string RenderCsv(const Aggregate& aggregate,
   }
   absl::StrAppend(&out, "\n");
   for (const auto& [name, tally] : ReportRows(aggregate, options)) {
-    absl::StrAppend(&out, CsvField(name), ",", tally->domains);
+    absl::StrAppend(&out, base::CsvField(name), ",", tally->domains);
     for (const MetricInfo& m : options.metrics) {
       const uint64_t n = tally->Count(m.metric);
       if (NotMeasured(*tally, m.metric)) {

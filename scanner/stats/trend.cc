@@ -115,11 +115,11 @@ std::string RenderTrendCsv(const std::vector<TrendScan>& scans,
       for (const MetricInfo& m : options.metrics) {
         double p = 0;
         const bool have = Figure(tally, m.metric, &p);
-        absl::StrAppend(&out, CsvField(scan.label), ",", CsvField(scan.when),
-                        ",", CsvField(row), ",", m.key, ",",
-                        have ? absl::StrCat(tally->Count(m.metric)) : "", ",",
-                        tally->domains, ",",
-                        have ? absl::StrFormat("%.2f", p) : "", "\n");
+        absl::StrAppend(
+            &out, base::CsvField(scan.label), ",", base::CsvField(scan.when),
+            ",", base::CsvField(row), ",", m.key, ",",
+            have ? absl::StrCat(tally->Count(m.metric)) : "", ",",
+            tally->domains, ",", have ? absl::StrFormat("%.2f", p) : "", "\n");
       }
     }
   }
@@ -131,9 +131,9 @@ std::string RenderTrendJson(const std::vector<TrendScan>& scans,
   std::string out = "{\"scans\":[";
   for (size_t i = 0; i < scans.size(); ++i) {
     absl::StrAppend(&out, i ? "," : "", "{\"label\":");
-    AppendJsonString(scans[i].label, &out);
+    base::AppendJsonString(scans[i].label, &out);
     out.append(",\"when\":");
-    AppendJsonString(scans[i].when, &out);
+    base::AppendJsonString(scans[i].when, &out);
     absl::StrAppend(&out, ",\"domains\":", scans[i].aggregate.overall().domains,
                     "}");
   }
@@ -141,7 +141,7 @@ std::string RenderTrendJson(const std::vector<TrendScan>& scans,
   const std::vector<std::string> rows = RowNames(scans, options.by_sector);
   for (size_t r = 0; r < rows.size(); ++r) {
     if (r > 0) out.push_back(',');
-    AppendJsonString(rows[r], &out);
+    base::AppendJsonString(rows[r], &out);
     out.append(":{");
     for (size_t k = 0; k < options.metrics.size(); ++k) {
       const MetricInfo& m = options.metrics[k];

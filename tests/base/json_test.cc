@@ -16,7 +16,7 @@ namespace {
 
 std::string Json(absl::string_view s) {
   std::string out;
-  AppendJsonString(s, &out);
+  base::AppendJsonString(s, &out);
   return out;
 }
 
@@ -187,9 +187,9 @@ TEST(JsonStringTest, PrintableBytesKeptAsIs) {
 
 TEST(JsonStringTest, AppendsWithoutClearing) {
   std::string out = "{\"name\":";
-  AppendJsonString("x", &out);
+  base::AppendJsonString("x", &out);
   out += ",\"v\":";
-  AppendJsonString("y", &out);
+  base::AppendJsonString("y", &out);
   out += "}";
   EXPECT_EQ(out, "{\"name\":\"x\",\"v\":\"y\"}");
 }

@@ -22,14 +22,14 @@ using ::testing::UnorderedElementsAre;
 using ::testing::UnorderedElementsAreArray;
 
 // Advances `wheel` to `now` and returns the ids that expired.
-std::vector<uint32_t> AdvanceTo(TimerWheel& wheel, int64_t now) {
+std::vector<uint32_t> AdvanceTo(base::TimerWheel& wheel, int64_t now) {
   std::vector<uint32_t> fired;
   wheel.Advance(now, [&](uint32_t id) { fired.push_back(id); });
   return fired;
 }
 
 TEST(TimerWheelTest, EmptyWheelFiresNothing) {
-  TimerWheel wheel(10, 16, 0);
+  base::TimerWheel wheel(10, 16, 0);
   EXPECT_EQ(wheel.size(), 0u);
   EXPECT_EQ(wheel.tick_ms(), 10);
   EXPECT_FALSE(wheel.IsScheduled(0));
@@ -39,7 +39,7 @@ TEST(TimerWheelTest, EmptyWheelFiresNothing) {
 }
 
 TEST(TimerWheelTest, ZeroTickAndZeroBucketsAreClampedToOne) {
-  TimerWheel wheel(0, 0, 0);
+  base::TimerWheel wheel(0, 0, 0);
   EXPECT_EQ(wheel.tick_ms(), 1);
   wheel.Schedule(1, 5);
   wheel.Schedule(2, 3);
@@ -49,7 +49,7 @@ TEST(TimerWheelTest, ZeroTickAndZeroBucketsAreClampedToOne) {
 }
 
 TEST(TimerWheelTest, FiresAtDeadlineNotBefore) {
-  TimerWheel wheel(10, 16, 0);
+  base::TimerWheel wheel(10, 16, 0);
   wheel.Schedule(7, 35);
   EXPECT_TRUE(wheel.IsScheduled(7));
   EXPECT_EQ(wheel.size(), 1u);
@@ -66,7 +66,7 @@ TEST(TimerWheelTest, FiresAtDeadlineNotBefore) {
 
 TEST(TimerWheelTest, FiresAtMostOneTickLateWhenAdvancedEveryTick) {
   constexpr int64_t kTick = 10;
-  TimerWheel wheel(kTick, 32, 0);
+  base::TimerWheel wheel(kTick, 32, 0);
   std::map<uint32_t, int64_t> deadline;
   for (uint32_t id = 0; id < 200; ++id) {
     deadline[id] = 1 + id * 7;  // every phase within a tick
@@ -86,14 +86,14 @@ TEST(TimerWheelTest, FiresAtMostOneTickLateWhenAdvancedEveryTick) {
 }
 
 TEST(TimerWheelTest, PastDeadlineFiresOnNextAdvance) {
-  TimerWheel wheel(10, 8, 1000);
+  base::TimerWheel wheel(10, 8, 1000);
   wheel.Schedule(1, 5);     // long past
   wheel.Schedule(2, 1000);  // now
   EXPECT_THAT(AdvanceTo(wheel, 1000), UnorderedElementsAre(1u, 2u));
 }
 
 TEST(TimerWheelTest, TimeGoingBackwardsIsIgnored) {
-  TimerWheel wheel(10, 8, 100);
+  base::TimerWheel wheel(10, 8, 100);
   wheel.Schedule(1, 150);
   EXPECT_THAT(AdvanceTo(wheel, 50), IsEmpty());
   EXPECT_THAT(AdvanceTo(wheel, 0), IsEmpty());
@@ -102,14 +102,14 @@ TEST(TimerWheelTest, TimeGoingBackwardsIsIgnored) {
 
 TEST(TimerWheelTest, LargeStartTime) {
   const int64_t start = int64_t{1} << 42;  // uv_now() after a long uptime
-  TimerWheel wheel(10, 64, start);
+  base::TimerWheel wheel(10, 64, start);
   wheel.Schedule(3, start + 25);
   EXPECT_THAT(AdvanceTo(wheel, start + 20), IsEmpty());
   EXPECT_THAT(AdvanceTo(wheel, start + 30), ElementsAre(3u));
 }
 
 TEST(TimerWheelTest, CancelPreventsFiring) {
-  TimerWheel wheel(10, 16, 0);
+  base::TimerWheel wheel(10, 16, 0);
   wheel.Schedule(1, 20);
   wheel.Schedule(2, 20);
   wheel.Schedule(3, 20);
@@ -121,7 +121,7 @@ TEST(TimerWheelTest, CancelPreventsFiring) {
 }
 
 TEST(TimerWheelTest, CancelOfUnknownOrUnscheduledIdIsANoOp) {
-  TimerWheel wheel(10, 16, 0);
+  base::TimerWheel wheel(10, 16, 0);
   wheel.Cancel(0);
   wheel.Cancel(999999);  // beyond any id ever seen
   wheel.Schedule(5, 10);
@@ -135,7 +135,7 @@ TEST(TimerWheelTest, CancelOfUnknownOrUnscheduledIdIsANoOp) {
 TEST(TimerWheelTest, CancelHeadMiddleAndTailOfOneBucket) {
   // Same deadline: one bucket, one list; unlink from every position.
   for (uint32_t victim = 0; victim < 5; ++victim) {
-    TimerWheel wheel(10, 16, 0);
+    base::TimerWheel wheel(10, 16, 0);
     for (uint32_t id = 0; id < 5; ++id) wheel.Schedule(id, 50);
     wheel.Cancel(victim);
     std::vector<uint32_t> expected;
@@ -148,7 +148,7 @@ TEST(TimerWheelTest, CancelHeadMiddleAndTailOfOneBucket) {
 }
 
 TEST(TimerWheelTest, RescheduleLaterAndEarlier) {
-  TimerWheel wheel(10, 16, 0);
+  base::TimerWheel wheel(10, 16, 0);
   wheel.Schedule(1, 50);
   wheel.Schedule(1, 120);  // later
   EXPECT_EQ(wheel.size(), 1u);
@@ -160,7 +160,7 @@ TEST(TimerWheelTest, RescheduleLaterAndEarlier) {
 }
 
 TEST(TimerWheelTest, RescheduleToSameBucketDoesNotDuplicate) {
-  TimerWheel wheel(10, 4, 0);
+  base::TimerWheel wheel(10, 4, 0);
   wheel.Schedule(1, 15);
   wheel.Schedule(1, 15);
   wheel.Schedule(1, 55);  // 4 ticks later: same bucket, next lap
@@ -171,7 +171,7 @@ TEST(TimerWheelTest, RescheduleToSameBucketDoesNotDuplicate) {
 
 TEST(TimerWheelTest, DeadlinesManyLapsBeyondTheHorizon) {
   // 8 buckets of 10 ms: the wheel covers 80 ms; deadlines up to 100 laps.
-  TimerWheel wheel(10, 8, 0);
+  base::TimerWheel wheel(10, 8, 0);
   const std::vector<int64_t> deadlines = {79, 80, 81, 555, 1234, 8000, 8001};
   for (uint32_t id = 0; id < deadlines.size(); ++id) {
     wheel.Schedule(id, deadlines[id]);
@@ -193,7 +193,7 @@ TEST(TimerWheelTest, DeadlinesManyLapsBeyondTheHorizon) {
 }
 
 TEST(TimerWheelTest, JumpFarAheadFiresEverythingDueOnly) {
-  TimerWheel wheel(10, 8, 0);
+  base::TimerWheel wheel(10, 8, 0);
   wheel.Schedule(1, 35);
   wheel.Schedule(2, 500);
   wheel.Schedule(3, 10000);
@@ -206,7 +206,7 @@ TEST(TimerWheelTest, JumpFarAheadFiresEverythingDueOnly) {
 }
 
 TEST(TimerWheelTest, JumpOfExactlyOneRevolution) {
-  TimerWheel wheel(10, 8, 0);
+  base::TimerWheel wheel(10, 8, 0);
   for (uint32_t id = 0; id < 8; ++id) wheel.Schedule(id, id * 10);
   wheel.Schedule(8, 80);
   wheel.Schedule(9, 81);
@@ -216,7 +216,7 @@ TEST(TimerWheelTest, JumpOfExactlyOneRevolution) {
 }
 
 TEST(TimerWheelTest, NotScheduledInsideItsOwnCallback) {
-  TimerWheel wheel(10, 8, 0);
+  base::TimerWheel wheel(10, 8, 0);
   wheel.Schedule(1, 10);
   bool called = false;
   wheel.Advance(10, [&](uint32_t id) {
@@ -228,7 +228,7 @@ TEST(TimerWheelTest, NotScheduledInsideItsOwnCallback) {
 }
 
 TEST(TimerWheelTest, RescheduleFromInsideCallbackActsAsPeriodicTimer) {
-  TimerWheel wheel(10, 8, 0);
+  base::TimerWheel wheel(10, 8, 0);
   wheel.Schedule(1, 25);
   std::vector<int64_t> fired_at;
   for (int64_t now = 0; now <= 300; now += 10) {
@@ -242,7 +242,7 @@ TEST(TimerWheelTest, RescheduleFromInsideCallbackActsAsPeriodicTimer) {
 }
 
 TEST(TimerWheelTest, ScheduleNewIdsFromInsideCallback) {
-  TimerWheel wheel(10, 8, 0);
+  base::TimerWheel wheel(10, 8, 0);
   wheel.Schedule(0, 10);
   std::vector<uint32_t> fired;
   for (int64_t now = 0; now <= 200; now += 10) {
@@ -258,7 +258,7 @@ TEST(TimerWheelTest, ScheduleNewIdsFromInsideCallback) {
 TEST(TimerWheelTest, ImmediateRescheduleFromCallbackTerminates) {
   // A callback that re-arms its id for "now" must not spin forever inside
   // one Advance; it fires again on a later Advance.
-  TimerWheel wheel(10, 8, 0);
+  base::TimerWheel wheel(10, 8, 0);
   wheel.Schedule(1, 10);
   int calls = 0;
   wheel.Advance(10, [&](uint32_t id) {
@@ -271,7 +271,7 @@ TEST(TimerWheelTest, ImmediateRescheduleFromCallbackTerminates) {
 }
 
 TEST(TimerWheelTest, CallbackCancelsIdInAnotherBucket) {
-  TimerWheel wheel(10, 8, 0);
+  base::TimerWheel wheel(10, 8, 0);
   wheel.Schedule(1, 10);
   wheel.Schedule(2, 30);  // other bucket, not yet due
   wheel.Schedule(3, 20);  // other bucket, due in the same Advance
@@ -298,7 +298,7 @@ TEST(TimerWheelTest, CallbackCancelsIdInAnotherBucket) {
 // (The DNS client is not affected today: it collects ids and acts after
 // Advance returns.)
 TEST(TimerWheelTest, CallbackCancelsOtherIdDueInSameBucket) {
-  TimerWheel wheel(10, 8, 0);
+  base::TimerWheel wheel(10, 8, 0);
   for (uint32_t id = 1; id <= 3; ++id) wheel.Schedule(id, 10);
   std::vector<uint32_t> fired;
   wheel.Advance(10, [&](uint32_t id) {
@@ -316,7 +316,7 @@ TEST(TimerWheelTest, CallbackCancelsOtherIdDueInSameBucket) {
 // Regression test (fixed bug; same cause as above): a callback that reschedules another id which
 // is in the bucket being expired.
 TEST(TimerWheelTest, CallbackReschedulesOtherIdDueInSameBucket) {
-  TimerWheel wheel(10, 8, 0);
+  base::TimerWheel wheel(10, 8, 0);
   for (uint32_t id = 1; id <= 4; ++id) wheel.Schedule(id, 10);
   std::vector<uint32_t> fired_early;
   uint32_t first = 0;
@@ -341,7 +341,7 @@ TEST(TimerWheelTest, CallbackReschedulesOtherIdDueInSameBucket) {
 TEST(TimerWheelTest, ManyIds) {
   constexpr uint32_t kIds = 100000;
   constexpr int64_t kTick = 10;
-  TimerWheel wheel(kTick, 1024, 0);
+  base::TimerWheel wheel(kTick, 1024, 0);
   std::mt19937 rng(42);
   std::uniform_int_distribution<int64_t> when(1, 60000);
   std::vector<int64_t> deadline(kIds);
@@ -388,7 +388,7 @@ TEST_P(TimerWheelModelTest, MatchesReferenceModel) {
   const auto [tick, buckets] = GetParam();
   std::mt19937 rng(static_cast<uint32_t>(tick * 1000 + buckets));
   int64_t now = 5000;
-  TimerWheel wheel(tick, buckets, now);
+  base::TimerWheel wheel(tick, buckets, now);
   std::map<uint32_t, int64_t> model;
   std::uniform_int_distribution<int> op(0, 99);
   std::uniform_int_distribution<uint32_t> any_id(0, 299);

@@ -10,7 +10,7 @@ namespace mxscan {
 namespace {
 
 // Takes tokens at `now_ms` until refused; returns how many were taken.
-int Drain(TokenBucket& bucket, int64_t now_ms) {
+int Drain(base::TokenBucket& bucket, int64_t now_ms) {
   int taken = 0;
   while (bucket.TryTake(now_ms)) {
     ++taken;
@@ -20,21 +20,21 @@ int Drain(TokenBucket& bucket, int64_t now_ms) {
 }
 
 TEST(TokenBucketTest, ZeroRateIsUnlimited) {
-  TokenBucket bucket(0, 1, 0);
+  base::TokenBucket bucket(0, 1, 0);
   EXPECT_TRUE(bucket.unlimited());
   for (int i = 0; i < 100000; ++i) ASSERT_TRUE(bucket.TryTake(0));
   EXPECT_EQ(bucket.MsUntilAvailable(0), 0);
 }
 
 TEST(TokenBucketTest, NegativeRateIsUnlimited) {
-  TokenBucket bucket(-5, 1, 0);
+  base::TokenBucket bucket(-5, 1, 0);
   EXPECT_TRUE(bucket.unlimited());
   EXPECT_TRUE(bucket.TryTake(-100));
   EXPECT_EQ(bucket.MsUntilAvailable(0), 0);
 }
 
 TEST(TokenBucketTest, StartsFullWithBurst) {
-  TokenBucket bucket(10, 5, 1000);
+  base::TokenBucket bucket(10, 5, 1000);
   EXPECT_FALSE(bucket.unlimited());
   EXPECT_EQ(bucket.MsUntilAvailable(1000), 0);
   EXPECT_EQ(Drain(bucket, 1000), 5);
@@ -42,23 +42,23 @@ TEST(TokenBucketTest, StartsFullWithBurst) {
 }
 
 TEST(TokenBucketTest, BurstBelowOneIsOne) {
-  TokenBucket zero(10, 0, 0);
+  base::TokenBucket zero(10, 0, 0);
   EXPECT_EQ(Drain(zero, 0), 1);
-  TokenBucket negative(10, -3, 0);
+  base::TokenBucket negative(10, -3, 0);
   EXPECT_EQ(Drain(negative, 0), 1);
-  TokenBucket half(10, 0.5, 0);
+  base::TokenBucket half(10, 0.5, 0);
   EXPECT_EQ(Drain(half, 0), 1);
 }
 
 TEST(TokenBucketTest, FractionalBurst) {
-  TokenBucket bucket(1000, 2.5, 0);
+  base::TokenBucket bucket(1000, 2.5, 0);
   EXPECT_EQ(Drain(bucket, 0), 2);
   // 0.5 left: half a millisecond at 1/ms completes the next token, so 1 ms.
   EXPECT_EQ(bucket.MsUntilAvailable(0), 1);
 }
 
 TEST(TokenBucketTest, RefillsAtTheRate) {
-  TokenBucket bucket(10, 1, 0);  // one token per 100 ms
+  base::TokenBucket bucket(10, 1, 0);  // one token per 100 ms
   ASSERT_TRUE(bucket.TryTake(0));
   EXPECT_FALSE(bucket.TryTake(0));
   EXPECT_EQ(bucket.MsUntilAvailable(0), 100);
@@ -75,14 +75,14 @@ TEST(TokenBucketTest, RefillsAtTheRate) {
 }
 
 TEST(TokenBucketTest, RefillIsCappedAtBurst) {
-  TokenBucket bucket(100, 3, 0);
+  base::TokenBucket bucket(100, 3, 0);
   EXPECT_EQ(Drain(bucket, 0), 3);
   // An hour idle still only yields `burst` tokens.
   EXPECT_EQ(Drain(bucket, 3600 * 1000), 3);
 }
 
 TEST(TokenBucketTest, ClockGoingBackwardsAddsNothing) {
-  TokenBucket bucket(10, 1, 1000);
+  base::TokenBucket bucket(10, 1, 1000);
   ASSERT_TRUE(bucket.TryTake(1000));
   EXPECT_FALSE(bucket.TryTake(500));
   EXPECT_FALSE(bucket.TryTake(1000));
@@ -92,7 +92,7 @@ TEST(TokenBucketTest, ClockGoingBackwardsAddsNothing) {
 }
 
 TEST(TokenBucketTest, MsUntilAvailableRoundsUp) {
-  TokenBucket bucket(3, 1, 0);  // one token per 333.33 ms
+  base::TokenBucket bucket(3, 1, 0);  // one token per 333.33 ms
   ASSERT_TRUE(bucket.TryTake(0));
   const int64_t wait = bucket.MsUntilAvailable(0);
   EXPECT_EQ(wait, 334);
@@ -101,13 +101,13 @@ TEST(TokenBucketTest, MsUntilAvailableRoundsUp) {
 }
 
 TEST(TokenBucketTest, MsUntilAvailableDoesNotConsume) {
-  TokenBucket bucket(10, 1, 0);
+  base::TokenBucket bucket(10, 1, 0);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(bucket.MsUntilAvailable(0), 0);
   EXPECT_TRUE(bucket.TryTake(0));
 }
 
 TEST(TokenBucketTest, VerySlowRate) {
-  TokenBucket bucket(0.001, 1, 0);  // one per 1000 s
+  base::TokenBucket bucket(0.001, 1, 0);  // one per 1000 s
   ASSERT_TRUE(bucket.TryTake(0));
   const int64_t wait = bucket.MsUntilAvailable(0);
   EXPECT_NEAR(wait, 1000000, 1);  // floating point may add a millisecond
@@ -120,7 +120,7 @@ TEST(TokenBucketTest, WaitingTheAdvertisedTimeAlwaysSucceeds) {
   // refills in small floating-point steps), the token must be there when
   // MsUntilAvailable said it would be.
   for (double rate = 0.7; rate < 5000; rate *= 1.37) {
-    TokenBucket bucket(rate, 1, 0);
+    base::TokenBucket bucket(rate, 1, 0);
     int64_t now = 0;
     for (int i = 0; i < 300; ++i) {
       const int64_t wait = bucket.MsUntilAvailable(now);
@@ -138,7 +138,7 @@ TEST(TokenBucketTest, WaitingTheAdvertisedTimeAlwaysSucceeds) {
 TEST(TokenBucketTest, LongRunAverageMatchesRate) {
   for (double rate : {1.0, 7.0, 100.0, 333.0, 1000.0, 2500.0}) {
     constexpr double kBurst = 4;
-    TokenBucket bucket(rate, kBurst, 0);
+    base::TokenBucket bucket(rate, kBurst, 0);
     int64_t taken = 0;
     constexpr int64_t kDurationMs = 20000;
     for (int64_t now = 0; now <= kDurationMs; ++now) {

@@ -49,7 +49,7 @@ class ReadableEnd {
  private:
   std::vector<std::string>* log_;
   int fds_[2] = {-1, -1};
-  UvHandle<uv_poll_t> poll_;
+  core::UvHandle<uv_poll_t> poll_;
 };
 
 // Stall runs once, after the first poll: the peer's byte arrives, then the
@@ -73,14 +73,14 @@ class StallAfterPoll {
  private:
   ReadableEnd* end_;
   int stall_ms_;
-  UvHandle<uv_check_t> check_;
+  core::UvHandle<uv_check_t> check_;
 };
 
 TEST(DeadlineTimerTest, AnEventThatArrivedInTimeWinsAfterAStall) {
-  EventLoop loop;
+  core::EventLoop loop;
   std::vector<std::string> log;
   ReadableEnd end(loop.get(), &log);
-  DeadlineTimer deadline(loop.get(), [&] { log.push_back("timeout"); });
+  core::DeadlineTimer deadline(loop.get(), [&] { log.push_back("timeout"); });
   end.on_read = [&] { deadline.Stop(); };
   deadline.Start(20);
   // The first poll blocks until the deadline is near; the byte comes
@@ -92,10 +92,10 @@ TEST(DeadlineTimerTest, AnEventThatArrivedInTimeWinsAfterAStall) {
 
 TEST(DeadlineTimerTest, APlainTimerLosesTheSameRace) {
   // Why DeadlineTimer exists: libuv runs due timers before it polls.
-  EventLoop loop;
+  core::EventLoop loop;
   std::vector<std::string> log;
   ReadableEnd end(loop.get(), &log);
-  UvHandle<uv_timer_t> timer;
+  core::UvHandle<uv_timer_t> timer;
   uv_timer_init(loop.get(), timer.get());
   timer.MarkInitialized();
   timer.get()->data = &log;
@@ -111,9 +111,9 @@ TEST(DeadlineTimerTest, APlainTimerLosesTheSameRace) {
 }
 
 TEST(DeadlineTimerTest, ExpiresWhenNothingArrives) {
-  EventLoop loop;
+  core::EventLoop loop;
   int expired = 0;
-  DeadlineTimer deadline(loop.get(), [&] { ++expired; });
+  core::DeadlineTimer deadline(loop.get(), [&] { ++expired; });
   const uint64_t start = uv_now(loop.get());
   deadline.Start(30);
   EXPECT_TRUE(deadline.active());
@@ -124,9 +124,9 @@ TEST(DeadlineTimerTest, ExpiresWhenNothingArrives) {
 }
 
 TEST(DeadlineTimerTest, StopAndRestart) {
-  EventLoop loop;
+  core::EventLoop loop;
   int expired = 0;
-  DeadlineTimer deadline(loop.get(), [&] { ++expired; });
+  core::DeadlineTimer deadline(loop.get(), [&] { ++expired; });
   deadline.Start(10);
   deadline.Stop();
   EXPECT_FALSE(deadline.active());
@@ -135,7 +135,7 @@ TEST(DeadlineTimerTest, StopAndRestart) {
 
   // A restart while confirming starts a whole new deadline: both timers
   // are due in the same turn and the deadline's, started first, runs first.
-  UvHandle<uv_timer_t> restart;
+  core::UvHandle<uv_timer_t> restart;
   uv_timer_init(loop.get(), restart.get());
   restart.MarkInitialized();
   restart.get()->data = &deadline;
@@ -143,7 +143,9 @@ TEST(DeadlineTimerTest, StopAndRestart) {
   deadline.Start(10);
   uv_timer_start(
       restart.get(),
-      [](uv_timer_t* h) { static_cast<DeadlineTimer*>(h->data)->Start(40); },
+      [](uv_timer_t* h) {
+        static_cast<core::DeadlineTimer*>(h->data)->Start(40);
+      },
       10, 0);
   loop.Run();
   EXPECT_EQ(expired, 1);
@@ -151,10 +153,10 @@ TEST(DeadlineTimerTest, StopAndRestart) {
 }
 
 TEST(DeadlineTimerTest, TheCallbackMayDestroyTheTimer) {
-  EventLoop loop;
-  std::unique_ptr<DeadlineTimer> deadline;
+  core::EventLoop loop;
+  std::unique_ptr<core::DeadlineTimer> deadline;
   int expired = 0;
-  deadline = std::make_unique<DeadlineTimer>(loop.get(), [&] {
+  deadline = std::make_unique<core::DeadlineTimer>(loop.get(), [&] {
     ++expired;
     deadline.reset();
   });

@@ -27,8 +27,8 @@ using ::mxscan::testing::LoopbackFarmTest;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using Stage = TlsStream::Stage;
-using CloseReason = TlsStream::CloseReason;
+using Stage = core::TlsStream::Stage;
+using CloseReason = core::TlsStream::CloseReason;
 
 constexpr char kBehaviours[] = R"json({
   "127.0.0.1":  {"behaviour": "valid", "names": ["mx.valid.sim"]},
@@ -68,10 +68,11 @@ bool WholeReply(const std::string& text) {
 // "handshake ok TLSv1.3", "closed peer_closed plaintext", ...), gathers
 // the bytes, and lets each test act on the events. `finished` ends the
 // test's loop.
-class Client : public TlsStream::Handler {
+class Client : public core::TlsStream::Handler {
  public:
-  Client(uv_loop_t* loop, const TlsStreamOptions& options)
-      : stream(std::make_unique<TlsStream>(loop, this)), options(options) {}
+  Client(uv_loop_t* loop, const core::TlsStreamOptions& options)
+      : stream(std::make_unique<core::TlsStream>(loop, this)),
+        options(options) {}
 
   void OnConnected() override {
     log.push_back("connected");
@@ -81,14 +82,14 @@ class Client : public TlsStream::Handler {
     received.append(bytes.data(), bytes.size());
     if (on_bytes) on_bytes();
   }
-  void OnHandshakeDone(TlsStream::HandshakeResult result) override {
+  void OnHandshakeDone(core::TlsStream::HandshakeResult result) override {
     log.push_back(result.ok ? absl::StrCat("handshake ok ", result.info.version)
                             : "handshake failed");
     handshake = std::move(result);
     if (on_handshake) on_handshake();
   }
   void OnNewSession() override { log.push_back("new session"); }
-  void OnClosed(const TlsStream::Closed& c) override {
+  void OnClosed(const core::TlsStream::Closed& c) override {
     log.push_back(
         absl::StrCat("closed ", ReasonName(c.reason), " ", StageName(c.stage)));
     closed = c;
@@ -104,12 +105,12 @@ class Client : public TlsStream::Handler {
     }
   }
 
-  std::unique_ptr<TlsStream> stream;
-  TlsStreamOptions options;
+  std::unique_ptr<core::TlsStream> stream;
+  core::TlsStreamOptions options;
   std::vector<std::string> log;
   std::string received;
-  TlsStream::HandshakeResult handshake;
-  TlsStream::Closed closed;
+  core::TlsStream::HandshakeResult handshake;
+  core::TlsStream::Closed closed;
   bool finished = false;
   std::function<void()> on_connected;
   std::function<void()> on_bytes;
@@ -169,7 +170,7 @@ TEST_F(TlsStreamTest, PlaintextThenStarttls) {
        {std::pair<std::string, std::string>{"127.0.0.1", "mx.valid.sim"},
         {"::1", "mx6.valid.sim"}}) {
     SCOPED_TRACE(ip);
-    Client client(loop(), TlsStreamOptions());
+    Client client(loop(), core::TlsStreamOptions());
     SmtpUpToStarttls(client, name);
     client.on_handshake = [&] {
       EXPECT_EQ(client.stream->stage(), Stage::kTls);
@@ -211,7 +212,7 @@ TEST_F(TlsStreamTest, PlaintextThenStarttls) {
 TEST_F(TlsStreamTest, DirectTlsOverIpv4AndIpv6) {
   for (const std::string ip : {"127.0.0.1", "::1"}) {
     SCOPED_TRACE(ip);
-    Client client(loop(), TlsStreamOptions());
+    Client client(loop(), core::TlsStreamOptions());
     StartTlsOn(client, "mta-sts.valid.sim");
     client.on_handshake = [&] {
       EXPECT_TRUE(client.stream
@@ -233,7 +234,7 @@ TEST_F(TlsStreamTest, DirectTlsOverIpv4AndIpv6) {
 }
 
 TEST_F(TlsStreamTest, WriteOutsideAnEventLeavesAtOnce) {
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   Connect(client, Smtp("::1"));
   RunUntil([&] { return WholeReply(client.received); });
   EXPECT_TRUE(client.stream->Write("QUIT\r\n").ok());
@@ -244,7 +245,7 @@ TEST_F(TlsStreamTest, WriteOutsideAnEventLeavesAtOnce) {
 
 TEST_F(TlsStreamTest, HandshakeFailureBringsItsReason) {
   // An SMTP banner is not a ServerHello.
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   StartTlsOn(client, "mx.valid.sim");
   client.on_handshake = [&] {
     EXPECT_EQ(client.stream->stage(), Stage::kClosed);
@@ -265,7 +266,7 @@ TEST_F(TlsStreamTest, HandshakeFailureAfterStarttls) {
   tls::ClientContextOptions modern;
   modern.min_version = TLS1_2_VERSION;
   context_ = *tls::ClientContext::Create(modern);
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   SmtpUpToStarttls(client, "mx.old.sim");
   client.on_handshake = [&] {
     client.stream->Close();
@@ -281,7 +282,7 @@ TEST_F(TlsStreamTest, HandshakeFailureAfterStarttls) {
 
 TEST_F(TlsStreamTest, ConnectDeadline) {
   DeadEnd hanging(DeadEnd::Kind::kHanging);
-  TlsStreamOptions options;
+  core::TlsStreamOptions options;
   options.connect_timeout_ms = 100;
   Client client(loop(), options);
   Connect(client, hanging.address());
@@ -290,7 +291,7 @@ TEST_F(TlsStreamTest, ConnectDeadline) {
 }
 
 TEST_F(TlsStreamTest, PlaintextDeadlineSetByTheHandler) {
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   client.on_connected = [&] { client.stream->SetStageTimeout(100); };
   Connect(client, Smtp("127.81.0.2"));
   RunUntilFinished(client);
@@ -298,7 +299,7 @@ TEST_F(TlsStreamTest, PlaintextDeadlineSetByTheHandler) {
 }
 
 TEST_F(TlsStreamTest, HandshakeDeadline) {
-  TlsStreamOptions options;
+  core::TlsStreamOptions options;
   options.handshake_timeout_ms = 100;
   Client client(loop(), options);
   StartTlsOn(client, "mx.silent.sim");
@@ -308,7 +309,7 @@ TEST_F(TlsStreamTest, HandshakeDeadline) {
 }
 
 TEST_F(TlsStreamTest, TlsDeadline) {
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   SmtpUpToStarttls(client, "mx.valid.sim");
   // Nothing is asked inside TLS: the server says nothing.
   client.on_handshake = [&] { client.stream->SetStageTimeout(100); };
@@ -320,7 +321,7 @@ TEST_F(TlsStreamTest, TlsDeadline) {
 
 TEST_F(TlsStreamTest, StreamDeadlineHoldsAfterTheStages) {
   // The stage's deadline passes first; the stream waits on until its own.
-  TlsStreamOptions options;
+  core::TlsStreamOptions options;
   options.total_timeout_ms = 300;
   Client client(loop(), options);
   client.on_connected = [&] { client.stream->SetStageTimeout(50); };
@@ -346,7 +347,7 @@ TEST_F(TlsStreamTest, StreamDeadlineHoldsAfterTheStages) {
 
 TEST_F(TlsStreamTest, ConnectionRefused) {
   DeadEnd refusing(DeadEnd::Kind::kRefused);
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   Connect(client, refusing.address());
   RunUntilFinished(client);
   EXPECT_THAT(client.log, ElementsAre("closed connect_failed connect"));
@@ -359,7 +360,7 @@ TEST_F(TlsStreamTest, ConnectThatCannotStart) {
   // No address family: the socket cannot even be made. The stream is
   // left open by the handler (the test's Client) until it is destroyed.
   sockaddr_storage nowhere{};
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   Connect(client, reinterpret_cast<const sockaddr*>(&nowhere));
   RunUntilFinished(client);
   EXPECT_THAT(client.log, ElementsAre("closed connect_failed connect"));
@@ -369,7 +370,7 @@ TEST_F(TlsStreamTest, ConnectThatCannotStart) {
 }
 
 TEST_F(TlsStreamTest, PeerClosesInPlaintext) {
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   Connect(client, Smtp("127.81.0.3"));
   RunUntilFinished(client);
   EXPECT_THAT(client.log,
@@ -381,7 +382,7 @@ TEST_F(TlsStreamTest, PeerClosesInPlaintext) {
 }
 
 TEST_F(TlsStreamTest, PeerClosesInTheHandshake) {
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   SmtpUpToStarttls(client, "mx.reset.sim");
   Connect(client, Smtp("127.81.0.4"));
   RunUntilFinished(client);
@@ -392,7 +393,7 @@ TEST_F(TlsStreamTest, PeerClosesInTheHandshake) {
 }
 
 TEST_F(TlsStreamTest, HandlerMayDestroyTheStreamInACallback) {
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   StartTlsOn(client, "mta-sts.valid.sim");
   client.on_handshake = [&] {
     EXPECT_TRUE(client.stream->Write("GET / HTTP/1.1\r\n\r\n").ok());
@@ -407,7 +408,7 @@ TEST_F(TlsStreamTest, HandlerMayDestroyTheStreamInACallback) {
 }
 
 TEST_F(TlsStreamTest, ApiMisuseIsRefused) {
-  Client client(loop(), TlsStreamOptions());
+  Client client(loop(), core::TlsStreamOptions());
   // TLS starts only once connected.
   EXPECT_FALSE(client.stream->StartTls(*context_, "x.sim").ok());
   client.on_connected = [&] {

@@ -84,7 +84,7 @@ class ClientTest : public ::testing::Test {
     return ResolveAll({name}, type)[0];
   }
 
-  EventLoop loop_;
+  core::EventLoop loop_;
   std::unique_ptr<fakedns::MisbehavingDnsServer> server_;
   std::unique_ptr<Client> client_;
 };
@@ -353,7 +353,7 @@ TEST_F(ClientTest, AnAnswerReadLateAfterAStallIsNotATimeout) {
     fakedns::MisbehavingDnsServer* server;
     bool done = false;
   } stall{server_.get()};
-  UvHandle<uv_check_t> check;
+  core::UvHandle<uv_check_t> check;
   uv_check_init(loop_.get(), check.get());
   check.MarkInitialized();
   check.get()->data = &stall;

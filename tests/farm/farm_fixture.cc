@@ -36,17 +36,17 @@ absl::StatusOr<std::unique_ptr<FarmThread>> FarmThread::Start(
   std::unique_ptr<FarmThread> self(new FarmThread());
   self->thread_ =
       std::thread([options = std::move(options), &promise]() mutable {
-        EventLoop loop;
+        core::EventLoop loop;
         absl::StatusOr<std::unique_ptr<Farm>> farm =
             Farm::Start(loop.get(), std::move(options));
         if (!farm.ok()) {
           promise.set_value(Started{farm.status()});
           return;
         }
-        UvHandle<uv_async_t> stop;
+        core::UvHandle<uv_async_t> stop;
         struct Context {
           Farm* farm;
-          UvHandle<uv_async_t>* stop;
+          core::UvHandle<uv_async_t>* stop;
         } context{farm->get(), &stop};
         uv_async_init(loop.get(), stop.get(), [](uv_async_t* h) {
           auto* c = static_cast<Context*>(h->data);

@@ -35,7 +35,7 @@ class DnsCacheTest : public ::testing::Test {
     }
   }
 
-  EventLoop loop_;
+  core::EventLoop loop_;
   testing::FakeDnsSource upstream_;
 };
 

@@ -89,7 +89,7 @@ class ProbeCacheTest : public ::testing::Test {
     return cache.stats().hits == before;
   }
 
-  EventLoop loop_;
+  core::EventLoop loop_;
   std::unique_ptr<tls::ClientContext> context_;
   tls::VerdictCache verdicts_;
   Blocklist blocklist_;

@@ -14,7 +14,7 @@ namespace mxscan::scan {
 namespace {
 
 TEST(ResolverCheckTest, ValidatingNotValidatingAndSilent) {
-  EventLoop server_loop;
+  core::EventLoop server_loop;
   auto server = fakedns::MisbehavingDnsServer::Start(server_loop.get(), {});
   ASSERT_TRUE(server.ok()) << server.status();
   // uv_stop is not thread-safe; an async handle stops the loop on its own

@@ -93,7 +93,7 @@ class LoopbackFarmTest : public ::testing::Test {
     return *std::move(result);
   }
 
-  EventLoop loop_;
+  core::EventLoop loop_;
   std::unique_ptr<LoopbackFarm> farm_;
   std::unique_ptr<tls::ClientContext> context_;
 

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "refusing to listen on a non-loopback address\n");
     return 2;
   }
-  mxscan::EventLoop loop;
+  mxscan::core::EventLoop loop;
   auto server =
       mxscan::fakedns::MisbehavingDnsServer::Start(loop.get(), options);
   if (!server.ok()) {
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "misbehaving_dns_server listening on %s port %d\n",
                options.address.c_str(), (*server)->port());
-  mxscan::UvHandle<uv_signal_t> sigterm, sigint;
+  mxscan::core::UvHandle<uv_signal_t> sigterm, sigint;
   auto stop = [](uv_signal_t* h, int) {
     uv_stop(static_cast<uv_loop_t*>(h->data));
   };

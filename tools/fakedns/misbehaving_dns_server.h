@@ -94,10 +94,10 @@ class MisbehavingDnsServer {
   uv_loop_t* loop_;
   Options options_;
   int port_ = 0;
-  UvHandle<uv_udp_t> udp_;
-  UvHandle<uv_udp_t> other_port_udp_;
-  UvHandle<uv_tcp_t> tcp_;
-  UvHandle<uv_timer_t> delay_timer_;
+  core::UvHandle<uv_udp_t> udp_;
+  core::UvHandle<uv_udp_t> other_port_udp_;
+  core::UvHandle<uv_tcp_t> tcp_;
+  core::UvHandle<uv_timer_t> delay_timer_;
   std::multimap<uint64_t, Delayed> delayed_;
   std::set<std::string> seen_once_;
   std::set<TcpConnection*> connections_;

@@ -176,7 +176,8 @@ absl::Status Farm::Listen(const std::string& address, bool https, size_t site,
 void Farm::OnConnection(Listener* listener) {
   if (connections_.size() >= options_.max_connections) {
     ++refused_;
-    UvHandle<uv_tcp_t> dropped;  // accepted, then closed by its destructor
+    core::UvHandle<uv_tcp_t>
+        dropped;  // accepted, then closed by its destructor
     uv_tcp_init(loop_, dropped.get());
     dropped.MarkInitialized();
     uv_accept(listener->tcp.as_stream(), dropped.as_stream());

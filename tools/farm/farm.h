@@ -80,7 +80,7 @@ class Farm {
 
  private:
   struct Listener {
-    UvHandle<uv_tcp_t> tcp;
+    core::UvHandle<uv_tcp_t> tcp;
     Farm* farm = nullptr;
     size_t site = 0;  // index into options_.config.smtp
     bool https = false;

@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
   }
   signal(SIGPIPE, SIG_IGN);
 
-  mxscan::EventLoop loop;
+  mxscan::core::EventLoop loop;
   auto farm = mxscan::farm::Farm::Start(loop.get(), std::move(options));
   if (!farm.ok()) return Fail(std::string(farm.status().message()));
   if (!ca_out.empty() && !WriteAtomically(ca_out, (*farm)->CaPem())) {
@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
                (*farm)->listeners(), (*farm)->smtp_port(),
                (*farm)->https_port(), seconds);
 
-  mxscan::UvHandle<uv_signal_t> sigterm, sigint;
+  mxscan::core::UvHandle<uv_signal_t> sigterm, sigint;
   auto stop = [](uv_signal_t* h, int) {
     uv_stop(static_cast<uv_loop_t*>(h->data));
   };

@@ -1,4 +1,4 @@
-#include "scanner/core/output_sink.h"
+#include "scanner/base/output_sink.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace mxscan {
+namespace mxscan::base {
 
 absl::StatusOr<std::unique_ptr<OutputSink>> OutputSink::Open(
     const std::string& path, bool durable) {
@@ -71,4 +71,4 @@ absl::Status OutputSink::Close() {
   return status_;
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::base

@@ -1,6 +1,6 @@
 // BoundedQueue between a producer thread and a polling consumer.
 
-#include "scanner/core/bounded_queue.h"
+#include "scanner/base/bounded_queue.h"
 
 #include <atomic>
 #include <chrono>
@@ -53,7 +53,7 @@ std::vector<std::string> Strings(std::initializer_list<const char*> list) {
 
 TEST(BoundedQueueTest, PushThenPopInOrder) {
   ReadySignal ready;
-  BoundedQueue<std::string> queue(10, ready.Callback());
+  base::BoundedQueue<std::string> queue(10, ready.Callback());
   std::vector<std::string> items = Strings({"a", "b", "c"});
   EXPECT_TRUE(queue.PushAll(&items));
   EXPECT_THAT(items, IsEmpty());
@@ -68,7 +68,7 @@ TEST(BoundedQueueTest, PushThenPopInOrder) {
 }
 
 TEST(BoundedQueueTest, PopZeroTakesNothing) {
-  BoundedQueue<int> queue(4, [] {});
+  base::BoundedQueue<int> queue(4, [] {});
   std::vector<int> items = {1};
   ASSERT_TRUE(queue.PushAll(&items));
   std::vector<int> out;
@@ -78,7 +78,7 @@ TEST(BoundedQueueTest, PopZeroTakesNothing) {
 
 TEST(BoundedQueueTest, OnReadyOnlyWhenItemsArriveInAnEmptyQueue) {
   ReadySignal ready;
-  BoundedQueue<int> queue(10, ready.Callback());
+  base::BoundedQueue<int> queue(10, ready.Callback());
   std::vector<int> items = {1};
   ASSERT_TRUE(queue.PushAll(&items));
   EXPECT_EQ(ready.count(), 1);
@@ -96,7 +96,7 @@ TEST(BoundedQueueTest, OnReadyOnlyWhenItemsArriveInAnEmptyQueue) {
 }
 
 TEST(BoundedQueueTest, MoveOnlyItems) {
-  BoundedQueue<std::unique_ptr<int>> queue(2, [] {});
+  base::BoundedQueue<std::unique_ptr<int>> queue(2, [] {});
   std::vector<std::unique_ptr<int>> items;
   items.push_back(std::make_unique<int>(5));
   ASSERT_TRUE(queue.PushAll(&items));
@@ -107,7 +107,7 @@ TEST(BoundedQueueTest, MoveOnlyItems) {
 
 TEST(BoundedQueueTest, ProducerBlocksWhileFullUntilConsumerPops) {
   ReadySignal ready;
-  BoundedQueue<int> queue(3, ready.Callback());
+  base::BoundedQueue<int> queue(3, ready.Callback());
   std::atomic<bool> returned{false};
   std::atomic<bool> result{false};
   std::thread producer([&] {
@@ -139,7 +139,7 @@ TEST(BoundedQueueTest, ProducerBlocksWhileFullUntilConsumerPops) {
 
 TEST(BoundedQueueTest, PartialPopUnblocksProducer) {
   ReadySignal ready;
-  BoundedQueue<int> queue(2, ready.Callback());
+  base::BoundedQueue<int> queue(2, ready.Callback());
   std::atomic<bool> returned{false};
   std::thread producer([&] {
     std::vector<int> items = {1, 2, 3};
@@ -159,7 +159,7 @@ TEST(BoundedQueueTest, PartialPopUnblocksProducer) {
 
 TEST(BoundedQueueTest, CloseWakesBlockedProducerWhichKeepsTheRest) {
   ReadySignal ready;
-  BoundedQueue<std::string> queue(2, ready.Callback());
+  base::BoundedQueue<std::string> queue(2, ready.Callback());
   std::vector<std::string> items = Strings({"a", "b", "c", "d", "e"});
   std::atomic<bool> result{true};
   std::thread producer([&] { result = queue.PushAll(&items); });
@@ -185,7 +185,7 @@ TEST(BoundedQueueTest, CloseWakesBlockedProducerWhichKeepsTheRest) {
 
 TEST(BoundedQueueTest, PushAfterCloseFails) {
   ReadySignal ready;
-  BoundedQueue<int> queue(4, ready.Callback());
+  base::BoundedQueue<int> queue(4, ready.Callback());
   queue.Close();
   EXPECT_EQ(ready.count(), 1);  // Close signals the consumer
   EXPECT_TRUE(queue.Drained());
@@ -197,7 +197,7 @@ TEST(BoundedQueueTest, PushAfterCloseFails) {
 }
 
 TEST(BoundedQueueTest, DrainedOnlyWhenClosedAndEmpty) {
-  BoundedQueue<int> queue(4, [] {});
+  base::BoundedQueue<int> queue(4, [] {});
   EXPECT_FALSE(queue.Drained());
   std::vector<int> items = {1, 2};
   ASSERT_TRUE(queue.PushAll(&items));
@@ -212,7 +212,7 @@ TEST(BoundedQueueTest, DrainedOnlyWhenClosedAndEmpty) {
 
 TEST(BoundedQueueTest, DiscardDropsItemsAndCloses) {
   ReadySignal ready;
-  BoundedQueue<int> queue(4, ready.Callback());
+  base::BoundedQueue<int> queue(4, ready.Callback());
   std::vector<int> items = {1, 2, 3};
   ASSERT_TRUE(queue.PushAll(&items));
   queue.Discard();
@@ -226,7 +226,7 @@ TEST(BoundedQueueTest, DiscardDropsItemsAndCloses) {
 
 TEST(BoundedQueueTest, DiscardWakesBlockedProducer) {
   ReadySignal ready;
-  BoundedQueue<int> queue(1, ready.Callback());
+  base::BoundedQueue<int> queue(1, ready.Callback());
   std::atomic<bool> result{true};
   std::thread producer([&] {
     std::vector<int> items = {1, 2, 3};
@@ -241,7 +241,7 @@ TEST(BoundedQueueTest, DiscardWakesBlockedProducer) {
 
 TEST(BoundedQueueTest, CloseTwiceIsHarmless) {
   ReadySignal ready;
-  BoundedQueue<int> queue(1, ready.Callback());
+  base::BoundedQueue<int> queue(1, ready.Callback());
   queue.Close();
   queue.Discard();
   queue.Close();
@@ -253,7 +253,7 @@ TEST(BoundedQueueTest, StressEverythingArrivesInOrder) {
   std::mutex mutex;
   std::condition_variable cv;
   bool signalled = false;
-  BoundedQueue<int> queue(16, [&] {
+  base::BoundedQueue<int> queue(16, [&] {
     std::lock_guard<std::mutex> lock(mutex);
     signalled = true;
     cv.notify_one();

@@ -1,6 +1,6 @@
 // LineReader and CountLines over real files, pipes and odd inputs.
 
-#include "scanner/core/line_reader.h"
+#include "scanner/base/line_reader.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -20,7 +20,7 @@
 namespace mxscan {
 namespace {
 
-using Result = LineReader::Result;
+using Result = base::LineReader::Result;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -45,16 +45,16 @@ class LineReaderTest : public ::testing::Test {
     for (const std::string& p : paths_) unlink(p.c_str());
   }
 
-  std::unique_ptr<LineReader> Open(const std::string& path,
-                                   size_t max_line = 4096) {
-    auto reader = LineReader::Open(path, max_line);
+  std::unique_ptr<base::LineReader> Open(const std::string& path,
+                                         size_t max_line = 4096) {
+    auto reader = base::LineReader::Open(path, max_line);
     EXPECT_TRUE(reader.ok()) << reader.status();
     return reader.ok() ? *std::move(reader) : nullptr;
   }
 
   // Reads everything; each entry is (result, line).
   static std::vector<std::pair<Result, std::string>> ReadAll(
-      LineReader& reader) {
+      base::LineReader& reader) {
     std::vector<std::pair<Result, std::string>> out;
     std::string line;
     while (true) {
@@ -238,14 +238,15 @@ TEST_F(LineReaderTest, BinaryBytesAreKept) {
 }
 
 TEST_F(LineReaderTest, MissingFileIsNotFound) {
-  auto reader = LineReader::Open(::testing::TempDir() + "/does/not/exist");
+  auto reader =
+      base::LineReader::Open(::testing::TempDir() + "/does/not/exist");
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(reader.status().message(), HasSubstr("does/not/exist"));
 }
 
 TEST_F(LineReaderTest, DirectoryIsRefused) {
-  auto reader = LineReader::Open(::testing::TempDir());
+  auto reader = base::LineReader::Open(::testing::TempDir());
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(reader.status().message(), HasSubstr("directory"));
@@ -307,12 +308,12 @@ TEST_F(LineReaderTest, ReadErrorIsReported) {
 class CountLinesTest : public LineReaderTest {};
 
 TEST_F(CountLinesTest, Counts) {
-  EXPECT_EQ(CountLines(WriteFile("")), 0);
-  EXPECT_EQ(CountLines(WriteFile("a")), 1);
-  EXPECT_EQ(CountLines(WriteFile("a\n")), 1);
-  EXPECT_EQ(CountLines(WriteFile("a\nb")), 2);
-  EXPECT_EQ(CountLines(WriteFile("a\r\nb\r\n")), 2);
-  EXPECT_EQ(CountLines(WriteFile("\n\n\n")), 3);
+  EXPECT_EQ(base::CountLines(WriteFile("")), 0);
+  EXPECT_EQ(base::CountLines(WriteFile("a")), 1);
+  EXPECT_EQ(base::CountLines(WriteFile("a\n")), 1);
+  EXPECT_EQ(base::CountLines(WriteFile("a\nb")), 2);
+  EXPECT_EQ(base::CountLines(WriteFile("a\r\nb\r\n")), 2);
+  EXPECT_EQ(base::CountLines(WriteFile("\n\n\n")), 3);
 }
 
 TEST_F(CountLinesTest, AgreesWithLineReaderOnLargeFile) {
@@ -326,23 +327,23 @@ TEST_F(CountLinesTest, AgreesWithLineReaderOnLargeFile) {
   ASSERT_NE(reader, nullptr);
   const size_t read = ReadAll(*reader).size();
   EXPECT_EQ(read, 300001u);
-  EXPECT_EQ(CountLines(path), static_cast<long long>(read));
+  EXPECT_EQ(base::CountLines(path), static_cast<long long>(read));
 }
 
 TEST_F(CountLinesTest, NewlineAsLastByteOfABuffer) {
   // The file ends exactly at a 64 KiB boundary with a newline.
   std::string content(65535, 'x');
   content += "\n";
-  EXPECT_EQ(CountLines(WriteFile(content)), 1);
+  EXPECT_EQ(base::CountLines(WriteFile(content)), 1);
   content += "y";
-  EXPECT_EQ(CountLines(WriteFile(content)), 2);
+  EXPECT_EQ(base::CountLines(WriteFile(content)), 2);
 }
 
 TEST_F(CountLinesTest, NotARegularFile) {
-  EXPECT_EQ(CountLines("-"), -1);
-  EXPECT_EQ(CountLines(::testing::TempDir()), -1);
-  EXPECT_EQ(CountLines(::testing::TempDir() + "/missing/file"), -1);
-  EXPECT_EQ(CountLines("/dev/null"), -1);
+  EXPECT_EQ(base::CountLines("-"), -1);
+  EXPECT_EQ(base::CountLines(::testing::TempDir()), -1);
+  EXPECT_EQ(base::CountLines(::testing::TempDir() + "/missing/file"), -1);
+  EXPECT_EQ(base::CountLines("/dev/null"), -1);
   // A FIFO (opened read-write here first so that CountLines' open does not
   // wait for a writer).
   const std::string fifo =
@@ -350,7 +351,7 @@ TEST_F(CountLinesTest, NotARegularFile) {
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0) << strerror(errno);
   const int keep = open(fifo.c_str(), O_RDWR | O_NONBLOCK);
   ASSERT_GE(keep, 0);
-  EXPECT_EQ(CountLines(fifo), -1);
+  EXPECT_EQ(base::CountLines(fifo), -1);
   close(keep);
   unlink(fifo.c_str());
 }

@@ -1,5 +1,5 @@
-#ifndef MXSCAN_SCANNER_CORE_LINE_READER_H_
-#define MXSCAN_SCANNER_CORE_LINE_READER_H_
+#ifndef MXSCAN_SCANNER_BASE_LINE_READER_H_
+#define MXSCAN_SCANNER_BASE_LINE_READER_H_
 
 #include <cstddef>
 #include <memory>
@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace mxscan {
+namespace mxscan::base {
 
 // LineReader reads text lines from a file descriptor with a hard cap on the
 // length of a line, so that a hostile or binary input file cannot make the
@@ -46,6 +46,6 @@ class LineReader {
 // returns -1 for anything else (stdin, pipes) or on error.
 long long CountLines(const std::string& path);
 
-}  // namespace mxscan
+}  // namespace mxscan::base
 
-#endif  // MXSCAN_SCANNER_CORE_LINE_READER_H_
+#endif  // MXSCAN_SCANNER_BASE_LINE_READER_H_

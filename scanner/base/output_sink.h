@@ -1,5 +1,5 @@
-#ifndef MXSCAN_SCANNER_CORE_OUTPUT_SINK_H_
-#define MXSCAN_SCANNER_CORE_OUTPUT_SINK_H_
+#ifndef MXSCAN_SCANNER_BASE_OUTPUT_SINK_H_
+#define MXSCAN_SCANNER_BASE_OUTPUT_SINK_H_
 
 #include <memory>
 #include <mutex>
@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace mxscan {
+namespace mxscan::base {
 
 // OutputSink is one output file (or standard output) shared by all
 // workers. Workers fill their own buffers and hand over large chunks, so
@@ -40,6 +40,6 @@ class OutputSink {
   absl::Status status_;
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::base
 
-#endif  // MXSCAN_SCANNER_CORE_OUTPUT_SINK_H_
+#endif  // MXSCAN_SCANNER_BASE_OUTPUT_SINK_H_

@@ -1,4 +1,4 @@
-#include "scanner/core/line_reader.h"
+#include "scanner/base/line_reader.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace mxscan {
+namespace mxscan::base {
 namespace {
 constexpr size_t kBufferSize = 1 << 16;
 }  // namespace
@@ -125,4 +125,4 @@ long long CountLines(const std::string& path) {
   return lines;
 }
 
-}  // namespace mxscan
+}  // namespace mxscan::base

@@ -1,5 +1,5 @@
-#ifndef MXSCAN_SCANNER_CORE_BOUNDED_QUEUE_H_
-#define MXSCAN_SCANNER_CORE_BOUNDED_QUEUE_H_
+#ifndef MXSCAN_SCANNER_BASE_BOUNDED_QUEUE_H_
+#define MXSCAN_SCANNER_BASE_BOUNDED_QUEUE_H_
 
 #include <condition_variable>
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include <mutex>
 #include <vector>
 
-namespace mxscan {
+namespace mxscan::base {
 
 // BoundedQueue carries work items from the input reader thread to one
 // worker loop. The producer blocks while the queue is full, so memory does
@@ -92,6 +92,6 @@ class BoundedQueue {
   bool closed_ = false;
 };
 
-}  // namespace mxscan
+}  // namespace mxscan::base
 
-#endif  // MXSCAN_SCANNER_CORE_BOUNDED_QUEUE_H_
+#endif  // MXSCAN_SCANNER_BASE_BOUNDED_QUEUE_H_
