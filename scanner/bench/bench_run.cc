@@ -124,6 +124,7 @@ absl::StatusOr<BenchRunResult> RunBench(const BenchDriverOptions& options,
   for (auto& worker : workers) worker->Join();
 
   BenchRunResult result;
+  result.loops = loops;
   BenchMeasurement& m = result.measurement;
   for (const auto& run : runs) {
     if (!run->status.ok()) return run->status;

@@ -17,6 +17,7 @@ struct BenchRunResult {
   BenchStats stats;
   BenchMeasurement measurement;  // certificates left empty
   std::vector<SeenChain> chains;
+  int loops = 1;  // the loops that ran (no more than attempts to make)
 };
 
 // SplitOptions is loop `index` of `loops`'s share of `options`: the

@@ -324,6 +324,7 @@ int RunBenchCommand(int argc, char** argv) {
                           stop_requested);
   }
   if (!run.ok()) return Fail(run.status().message(), 1);
+  settings.loops = run->loops;
   bench::BenchMeasurement& measurement = run->measurement;
   measurement.certificates = JudgeChains(
       run->chains, absl::GetFlag(FLAGS_ca_file), options.server_name);
