@@ -40,6 +40,10 @@ absl::StatusOr<dns::ClientOptions> DnsClientOptionsFromFlags(
 // WorkerCount is --workers, or one per core.
 int WorkerCount();
 
+// ConcurrencyFromFlags is --concurrency, or 1,000 per worker when it is 0;
+// out of 1..1000000 it is an error naming the flag.
+absl::StatusOr<int> ConcurrencyFromFlags(int workers);
+
 // EhloNameFromFlags is --ehlo-name, or else the machine's fully qualified
 // name (smtp::ChooseEhloName over the host name, /etc/mailname and
 // /etc/hosts); when it has none, the warning is printed on stderr as

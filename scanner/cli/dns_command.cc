@@ -146,10 +146,11 @@ int RunDnsCommand(int argc, char** argv) {
   }
   settings.proto = format == "proto";
   const int workers = WorkerCount();
-  const int concurrency = absl::GetFlag(FLAGS_concurrency);
-  if (concurrency <= 0 || concurrency > 1000000) {
-    return Fail("--concurrency must be in 1..1000000", 2);
+  const absl::StatusOr<int> concurrency_flag = ConcurrencyFromFlags(workers);
+  if (!concurrency_flag.ok()) {
+    return Fail(concurrency_flag.status().message(), 2);
   }
+  const int concurrency = *concurrency_flag;
   absl::StatusOr<dns::ClientOptions> client = DnsClientOptionsFromFlags(
       RepeatedFlagValues(argc, argv, "resolver"), workers);
   if (!client.ok()) return Fail(client.status().message(), 2);

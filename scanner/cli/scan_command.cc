@@ -119,10 +119,11 @@ int RunScanCommand(int argc, char** argv) {
   if (!shard.ok()) return Fail(shard.status().message(), 2);
   config.shard = *shard;
   const int workers = WorkerCount();
-  const int concurrency = absl::GetFlag(FLAGS_concurrency);
-  if (concurrency <= 0 || concurrency > 1000000) {
-    return Fail("--concurrency must be in 1..1000000", 2);
+  const absl::StatusOr<int> concurrency_flag = ConcurrencyFromFlags(workers);
+  if (!concurrency_flag.ok()) {
+    return Fail(concurrency_flag.status().message(), 2);
   }
+  const int concurrency = *concurrency_flag;
   absl::StatusOr<dns::ClientOptions> client_options = DnsClientOptionsFromFlags(
       RepeatedFlagValues(argc, argv, "resolver"), workers);
   if (!client_options.ok()) return Fail(client_options.status().message(), 2);

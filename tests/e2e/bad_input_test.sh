@@ -102,7 +102,7 @@ assert all(r['domain'].startswith('filler') for r in rows)
 echo "ok: $kept whole records readable after the disk filled up; the scan stopped early"
 
 # Flags.
-expect 2 "concurrency" "$MXSCAN" scan --input "$TMP/good.csv" --output "$TMP/o6" "${QUICK[@]}" --concurrency 0
+expect 2 "concurrency" "$MXSCAN" scan --input "$TMP/good.csv" --output "$TMP/o6" "${QUICK[@]}" --concurrency -1
 expect 2 "shard" "$MXSCAN" scan --input "$TMP/good.csv" --output "$TMP/o6" "${QUICK[@]}" --shard 3/2
 expect 2 "resolver\|HOST:PORT\|address" "$MXSCAN" scan --input "$TMP/good.csv" --output "$TMP/o6" --resolver not-an-address --no-smtp
 expect 2 "dmarc-profile" "$MXSCAN" scan --input "$TMP/good.csv" --output "$TMP/o6" "${QUICK[@]}" --dmarc-profile rfc1
