@@ -15,6 +15,7 @@
 #include "scanner/cli/common_flags.h"
 #include "scanner/core/pipeline.h"
 #include "scanner/dns/client.h"
+#include "scanner/dns/lookup.h"
 #include "scanner/dns/lookup_output.h"
 #include "scanner/dns/rr_type.h"
 
@@ -70,8 +71,7 @@ class DnsJob : public core::PipelineJob<std::string> {
           Write(result);
           absl::AnyInvocable<void(bool)> done = std::move(waiting_[waiting]);
           free_waiting_.push_back(waiting);
-          done(result.status != dns::LookupStatus::kNoError &&
-               result.status != dns::LookupStatus::kNxDomain);
+          done(dns::IsFailure(result.status));
         });
   }
 

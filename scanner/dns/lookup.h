@@ -23,6 +23,12 @@ enum class LookupStatus {
 
 const char* LookupStatusName(LookupStatus status);
 
+// IsFailure: the lookup ended without an answer or a proof that there is
+// none (not NOERROR, not NXDOMAIN): the records asked for are unknown.
+inline bool IsFailure(LookupStatus status) {
+  return status != LookupStatus::kNoError && status != LookupStatus::kNxDomain;
+}
+
 struct Answer {
   std::string name;  // canonical owner name
   uint16_t type = 0;

@@ -61,10 +61,6 @@ std::string WithoutDot(absl::string_view name) {
   return std::string(name);
 }
 
-bool Failed(LookupStatus status) {
-  return status != LookupStatus::kNoError && status != LookupStatus::kNxDomain;
-}
-
 // The Error.kind of a failed question: "timeout", "servfail", "refused",
 // "malformed" (answers that did not parse) or "error" (other rcodes, CNAME
 // loops, local errors).
@@ -150,7 +146,7 @@ class DomainScan : public ScanContext {
     dns_.Lookup(name, type,
                 [this, type, name = std::string(name),
                  handler = std::move(handler)](const LookupResult& r) mutable {
-                  if (Failed(r.status)) RecordDnsFailure(name, type, r);
+                  if (dns::IsFailure(r.status)) RecordDnsFailure(name, type, r);
                   handler(r);
                   Release();
                 });

@@ -22,10 +22,6 @@ namespace rr = ::mxscan::dns::rr_type;
 using dns::LookupResult;
 using dns::LookupStatus;
 
-bool Failed(LookupStatus status) {
-  return status != LookupStatus::kNoError && status != LookupStatus::kNxDomain;
-}
-
 bool IsIpLiteral(const std::string& host) {
   in6_addr v6;
   in_addr v4;
@@ -86,12 +82,12 @@ void MxHostScan::OnBothAddressAnswers() {
     context_.Finding(absl::StrCat("MX host ", host_->host(),
                                   " has no address (",
                                   dns::LookupStatusName(status), ")"));
-  } else if (Failed(a_status_) || Failed(aaaa_status_)) {
-    status = Failed(a_status_) ? a_status_ : aaaa_status_;
+  } else if (dns::IsFailure(a_status_) || dns::IsFailure(aaaa_status_)) {
+    status = dns::IsFailure(a_status_) ? a_status_ : aaaa_status_;
     context_.Finding(absl::StrCat(
-        "MX host ", host_->host(), ": the ", Failed(a_status_) ? "A" : "AAAA",
-        " lookup failed (", dns::LookupStatusName(status),
-        "): its addresses may be incomplete"));
+        "MX host ", host_->host(), ": the ",
+        dns::IsFailure(a_status_) ? "A" : "AAAA", " lookup failed (",
+        dns::LookupStatusName(status), "): its addresses may be incomplete"));
   }
   host_->set_address_status(dns::ToProtoStatus(status));
   Probe();
