@@ -230,7 +230,8 @@ void BenchDriver::OnAttemptDone(bool measured, Attempt attempt) {
     }
     // A resumed handshake shows the chain of the session it resumed.
     if (attempt.result.handshake_done && !attempt.result.resumed) {
-      NoteChain(std::move(attempt.chain_der));
+      CountChain(std::move(attempt.chain_der), 1, options_.max_chains,
+                 &chains_);
     }
   } else {
     if (attempt.result.handshake_done) ++measurement_.warmup_handshakes;
@@ -248,15 +249,16 @@ void BenchDriver::OnAttemptDone(bool measured, Attempt attempt) {
   Fill();
 }
 
-void BenchDriver::NoteChain(std::vector<std::string> chain_der) {
+void CountChain(std::vector<std::string> chain_der, uint64_t handshakes,
+                size_t max_chains, std::vector<SeenChain>* chains) {
   if (chain_der.empty()) return;
   auto seen = std::find_if(
-      chains_.begin(), chains_.end(),
+      chains->begin(), chains->end(),
       [&](const SeenChain& c) { return c.chain_der == chain_der; });
-  if (seen != chains_.end()) {
-    ++seen->handshakes;
-  } else if (chains_.size() < options_.max_chains) {
-    chains_.push_back(SeenChain{std::move(chain_der), 1});
+  if (seen != chains->end()) {
+    seen->handshakes += handshakes;
+  } else if (chains->size() < max_chains) {
+    chains->push_back(SeenChain{std::move(chain_der), handshakes});
   }
 }
 

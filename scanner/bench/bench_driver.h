@@ -57,6 +57,12 @@ struct SeenChain {
   uint64_t handshakes = 0;
 };
 
+// CountChain adds `handshakes` full handshakes that presented `chain_der`
+// to `chains`: to its entry, or as a new one while fewer than `max_chains`
+// are kept. An empty chain counts nowhere.
+void CountChain(std::vector<std::string> chain_der, uint64_t handshakes,
+                size_t max_chains, std::vector<SeenChain>* chains);
+
 // BenchDriver runs `mxscan bench` on one libuv loop: it keeps up to
 // `concurrency` handshake attempts in flight against one address (the
 // scanner's own SMTP probe, probe::ProbeSmtp, or for plain TLS
@@ -104,9 +110,6 @@ class BenchDriver {
   bool WarmupBoundReached() const;
   void Launch();
   void OnAttemptDone(bool measured, Attempt attempt);
-  // NoteChain counts a measured full handshake's chain (the first
-  // max_chains distinct chains are kept).
-  void NoteChain(std::vector<std::string> chain_der);
   void Finish();
   // The warm-up's or the duration's end.
   void OnPhaseTimer();

@@ -31,20 +31,6 @@ struct LoopRun {
   std::atomic<bool> done{false};
 };
 
-void MergeChains(std::vector<SeenChain> from, size_t max_chains,
-                 std::vector<SeenChain>* into) {
-  for (SeenChain& chain : from) {
-    auto seen = std::find_if(
-        into->begin(), into->end(),
-        [&](const SeenChain& c) { return c.chain_der == chain.chain_der; });
-    if (seen != into->end()) {
-      seen->handshakes += chain.handshakes;
-    } else if (into->size() < max_chains) {
-      into->push_back(std::move(chain));
-    }
-  }
-}
-
 }  // namespace
 
 BenchDriverOptions SplitOptions(const BenchDriverOptions& options, int loops,
@@ -144,7 +130,10 @@ absl::StatusOr<BenchRunResult> RunBench(const BenchDriverOptions& options,
     m.leftover_handshakes += part.leftover_handshakes;
     m.interrupted = m.interrupted || part.interrupted;
     m.sessions_offered += part.sessions_offered;
-    MergeChains(std::move(run->chains), options.max_chains, &result.chains);
+    for (SeenChain& chain : run->chains) {
+      CountChain(std::move(chain.chain_der), chain.handshakes,
+                 options.max_chains, &result.chains);
+    }
   }
   m.no_session_given =
       options.resume_sessions &&
