@@ -37,7 +37,7 @@
 #   DNS_LOSS (0.03): the share of UDP queries lost (latency_dns_proxy --loss)
 #   SMTP_DELAY (200:1.5:60000): MEDIAN_MS:SIGMA:MAX_MS of each SMTP greeting
 #     and reply (smtp_farm --reply-delay); HTTPS (MTA-STS) is not delayed
-#   TIMEOUT_MS (2000), RETRIES (2), SMTP_TIMEOUT_MS (30000): the scan's
+#   TIMEOUT_MS (2000), RETRIES (3), SMTP_TIMEOUT_MS (30000): the scan's
 #     --timeout-ms (first DNS attempt; each retry doubles it, at most 4x),
 #     --retries and --smtp-timeout-ms (mxscan's defaults)
 #   PER_PROCESS (8000): the most domains in flight per scanner process; a
@@ -71,7 +71,7 @@ DNS_DELAY=${DNS_DELAY:-50:1.2:10000}
 DNS_LOSS=${DNS_LOSS:-0.03}
 SMTP_DELAY=${SMTP_DELAY:-200:1.5:60000}
 TIMEOUT_MS=${TIMEOUT_MS:-2000}
-RETRIES=${RETRIES:-2}
+RETRIES=${RETRIES:-3}
 SMTP_TIMEOUT_MS=${SMTP_TIMEOUT_MS:-30000}
 PER_PROCESS=${PER_PROCESS:-8000}
 SCAN_FLAGS=${SCAN_FLAGS:-}

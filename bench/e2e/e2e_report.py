@@ -31,7 +31,8 @@ PROVIDER_SUFFIX = ".provider.sim"
 SUMMARY = re.compile(
     r"mxscan scan: (\d+) domains in ([\d.]+) s .*?; (\d+) DNS questions "
     r".*?, (\d+) answered from the cache, (\d+) coalesced, (\d+) queries sent"
-    r"(?: \((\d+) timed out, (\d+) answers matched none\))?; "
+    r"(?: \((\d+) timed out, (?:(\d+) answered late, )?(\d+) answers matched "
+    r"none\))?; "
     r"(\d+) SMTP probes(?: \([^)]*\))? for (\d+) MX addresses(?: \([^)]*\))?; "
     r"(\d+) records in")
 LOSSES = (("Udp.RcvbufErrors", "UDP datagrams dropped (receive buffer full)"),
@@ -103,14 +104,16 @@ def counters(path):
 def scan_figures(work, name):
     """The counts of a scan's summary line (domains, questions, cache hits,
     coalesced, queries sent, probes, probe requests, records, attempts timed
-    out, answers that matched no query; the last two are 0 from binaries
-    older than 2026-11-29 that did not print them), and its user and sys
+    out, answers that matched no query, answers taken late; the last three
+    are 0 from binaries older than 2026-11-29 that did not print them, the
+    last from those older than 2026-12-06), and its user and sys
     CPU seconds and peak RSS (MiB) from /usr/bin/time."""
     log = open(f"{work}/scan-{name}.log").read()
     m = SUMMARY.search(log)
     if not m:
         sys.exit(f"no summary line in scan-{name}.log:\n{log[-2000:]}")
-    counts = [int(m.group(g) or 0) for g in (1, 3, 4, 5, 6, 9, 10, 11, 7, 8)]
+    counts = [int(m.group(g) or 0)
+              for g in (1, 3, 4, 5, 6, 10, 11, 12, 7, 9, 8)]
     _, user, sys_, rss = open(f"{work}/time-{name}").read().split()[-4:]
     return counts, float(user), float(sys_), int(rss) / 1024
 
@@ -119,7 +122,7 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks):
     hz = os.sysconf("SC_CLK_TCK")
     cpus = os.cpu_count()
     wall = float(t1) - float(t0)
-    totals = [0] * 10
+    totals = [0] * 11
     user = sys_ = 0.0
     rss = []
     for i in range(shards):
@@ -129,7 +132,7 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks):
         sys_ += s
         rss.append(r)
     (scanned, questions, hits, coalesced, queries, probes, probe_requests, records,
-     query_timeouts, unmatched) = totals
+     query_timeouts, unmatched, late) = totals
 
     # TLS handshakes: distinct (address, MX name) pairs with a TLS session
     # (the probe cache runs each once per worker loop, so the thousands of
@@ -188,8 +191,8 @@ def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks):
          f"{queries:,} ({queries / max(scanned, 1):.1f}), {queries / wall:,.0f}/s"),
         ("DNS queries sent beyond one per question that reached the network (retries, follow-ups)",
          f"{queries - (questions - hits - coalesced):,}"),
-        ("DNS attempts timed out / answers that matched no query in flight (most came after their attempt timed out)",
-         f"{query_timeouts:,} / {unmatched:,}"),
+        ("DNS attempts timed out / answers taken late (the question still open) / answers that matched no query in flight",
+         f"{query_timeouts:,} / {late:,} / {unmatched:,}"),
         ("SMTP probes (sessions, retries included), /s",
          f"{probes:,} for {probe_requests:,} address requests, {probes / wall:,.0f}/s"),
         ("TLS handshakes (distinct address+name with TLS), /s",

@@ -118,7 +118,7 @@ def run(d, domains, concurrency, shards, t0, t1):
     wall = t1 - t0
     fig = {"concurrency": concurrency, "shards": shards, "domains": domains,
            "wall_s": wall, "domains_per_s": domains / wall if wall else 0}
-    totals = [0] * 10
+    totals = [0] * 11
     user = sys_ = 0.0
     rss = []
     for i in range(shards):
@@ -128,11 +128,11 @@ def run(d, domains, concurrency, shards, t0, t1):
         sys_ += s
         rss.append(r)
     (done, questions, hits, coalesced, sent, probes, requests, records,
-     attempts_timed_out, unmatched) = totals
+     attempts_timed_out, unmatched, late) = totals
     went_out = questions - hits - coalesced
     fig.update(records=records, questions=questions, queries_sent=sent,
                beyond_one=sent - went_out, attempts_timed_out=attempts_timed_out,
-               unmatched=unmatched, probes=probes,
+               unmatched=unmatched, late_answers=late, probes=probes,
                cpu_us_per_domain=1e6 * (user + sys_) / max(1, domains),
                user_s=user, sys_s=sys_, rss_mib=rss)
     samples, durations = in_flight(f"{d}/results.jsonl")
@@ -203,7 +203,8 @@ def run(d, domains, concurrency, shards, t0, t1):
           f"{done.get('t99', 0):.1f} s, all after {done.get('t100', 0):.1f} s")
     print(f"DNS: {questions} questions, {sent} queries sent, "
           f"{fig['beyond_one']} beyond one per question that went out; "
-          f"{attempts_timed_out} attempts timed out, {unmatched} late answers; "
+          f"{attempts_timed_out} attempts timed out, {late} answers taken "
+          f"late, {unmatched} matched no open question; "
           f"proxy: {p['queries_udp']} UDP + {p['queries_tcp']} TCP queries, "
           f"{p['lost']} lost, {p['repeats']} repeats, at most "
           f"{p['max_held']} held; answers relayed late (over the drawn delay): "
@@ -252,8 +253,9 @@ def table(dirs):
         lambda x: f"{x['queries_sent']:,} ({x['queries_sent'] / x['domains']:.1f})")
     row("— beyond one per question: retries",
         lambda x: f"{x['beyond_one']:,}")
-    row("attempts timed out / late answers",
-        lambda x: f"{x['attempts_timed_out']:,} / {x['unmatched']:,}")
+    row("attempts timed out / answers taken late / matched no open question",
+        lambda x: f"{x['attempts_timed_out']:,} / {x.get('late_answers', 0):,} / "
+        f"{x['unmatched']:,}")
     row("proxy: queries lost (of received)",
         lambda x: f"{x['proxy']['lost']:,} ({x['proxy']['queries_udp'] + x['proxy']['queries_tcp']:,})")
     row("timeouts: records TIMEOUT / records with a DNS timeout / SMTP probes",

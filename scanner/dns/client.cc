@@ -245,8 +245,7 @@ void Client::Transaction::Reuse() {
   attempt = 0;
   use_tcp = false;
   resolver = 0;
-  socket = 0;
-  id = 0;
+  udp_attempts.clear();
   last_problem.clear();
   tcp = nullptr;
   next_free = kNoSlot;
@@ -365,8 +364,8 @@ void Client::SendUdp(uint32_t slot) {
   }
   id_owner_.emplace(IdKey(socket->index, id), slot);
   t.state = State::kUdp;
-  t.socket = socket->index;
-  t.id = id;
+  t.udp_attempts.push_back(
+      UdpAttempt{socket->index, id, static_cast<uint32_t>(t.resolver)});
   SetMessageId(id, &t.query);
   // Sent with the rest of this loop iteration's batch; a datagram the
   // kernel drops is retried by the deadline below, like one lost on the way.
@@ -404,11 +403,18 @@ void Client::SendTcp(uint32_t slot) {
   ArmTickTimer();
 }
 
-void Client::ReleaseId(Transaction& t) {
-  if (t.state != State::kUdp) return;
-  const auto owner = id_owner_.find(IdKey(t.socket, t.id));
+void Client::ReleaseAttempt(Transaction& t, size_t attempt) {
+  const UdpAttempt& a = t.udp_attempts[attempt];
+  const auto owner = id_owner_.find(IdKey(a.socket, a.id));
   if (owner != id_owner_.end() && &slots_[owner->second] == &t) {
     id_owner_.erase(owner);
+  }
+  t.udp_attempts.erase(t.udp_attempts.begin() + attempt);
+}
+
+void Client::ReleaseIds(Transaction& t) {
+  while (!t.udp_attempts.empty()) {
+    ReleaseAttempt(t, t.udp_attempts.size() - 1);
   }
 }
 
@@ -456,18 +462,27 @@ void Client::OnDatagram(UdpSocket& socket, absl::Span<const uint8_t> packet,
   }
   const uint32_t slot = owner->second;
   Transaction& t = slots_[slot];
-  if (t.state != State::kUdp || t.socket != socket.index ||
-      !options_.resolvers[t.resolver].Matches(from) ||
-      !IsAnswerTo(packet, AsBytes(t.query))) {
+  // Any UDP attempt at the question still open may be answered, each by
+  // its own resolver, on its own socket, under its own ID. (A question
+  // waiting for a rate-limit token takes no answer: it is queued to send.)
+  size_t attempt = 0;
+  while (attempt < t.udp_attempts.size() &&
+         (t.udp_attempts[attempt].socket != socket.index ||
+          t.udp_attempts[attempt].id != id)) {
+    ++attempt;
+  }
+  if (t.state != State::kUdp || attempt == t.udp_attempts.size() ||
+      !options_.resolvers[t.udp_attempts[attempt].resolver].Matches(from) ||
+      !IsAnswerTo(packet, AsBytes(t.query), id)) {
     // Wrong source, wrong question: possibly spoofed. Keep waiting.
     ++stats_.unexpected;
     return;
   }
-  OnAnswer(slot, packet, /*tcp=*/false);
+  OnAnswer(slot, packet, /*tcp=*/false, attempt);
 }
 
-void Client::OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet,
-                      bool tcp) {
+void Client::OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet, bool tcp,
+                      size_t udp_attempt) {
   Transaction& t = slots_[slot];
   if (tcp && !IsAnswerTo(packet, AsBytes(t.query))) {
     OnAttemptFailed(slot, LookupStatus::kError,
@@ -484,18 +499,33 @@ void Client::OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet,
     // real answer may still come before the deadline.
     return;
   }
+  if (!tcp && udp_attempt + 1 < t.udp_attempts.size()) ++stats_.late_answers;
   if (parsed.header.tc() && !tcp) {
     ++stats_.tcp_fallbacks;
-    ReleaseId(t);
+    ReleaseIds(t);
     wheel_.Cancel(slot);
     t.use_tcp = true;
     Transmit(slot);
     return;
   }
-  wheel_.Cancel(slot);
-  ReleaseId(t);
-  t.state = State::kFinishing;
-  t.result.resolver = options_.resolvers[t.resolver].text;
+  // The resolver that answered: a late answer's may not be the current
+  // attempt's.
+  const size_t resolver =
+      tcp ? t.resolver : t.udp_attempts[udp_attempt].resolver;
+  const bool server_said_no =
+      parsed.rcode != rcode::kNoError && parsed.rcode != rcode::kNxDomain;
+  if (server_said_no && !tcp) {
+    const bool current = udp_attempt + 1 == t.udp_attempts.size();
+    ReleaseAttempt(t, udp_attempt);
+    // An earlier attempt's "no" leaves the current one waiting for its own
+    // resolver's answer.
+    if (!current) return;
+  } else {
+    wheel_.Cancel(slot);
+    ReleaseIds(t);
+    t.state = State::kFinishing;
+  }
+  t.result.resolver = options_.resolvers[resolver].text;
   t.result.rcode = parsed.rcode;
   t.result.edns_options = std::move(parsed.edns.options);
   t.result.authenticated =
@@ -559,7 +589,8 @@ void Client::OnAttemptFailed(uint32_t slot, LookupStatus status,
                              absl::string_view why) {
   Transaction& t = slots_[slot];
   wheel_.Cancel(slot);
-  ReleaseId(t);
+  // The question's earlier UDP attempts stay open across a retry: their
+  // answers are as good as the next attempt's. Finish() frees their IDs.
   if (t.tcp != nullptr) {
     t.tcp->Abandon();
     t.tcp = nullptr;
@@ -642,7 +673,7 @@ void Client::CompleteLater(uint32_t slot) {
 void Client::Finish(uint32_t slot, LookupStatus status, std::string error) {
   Transaction& t = slots_[slot];
   wheel_.Cancel(slot);
-  ReleaseId(t);
+  ReleaseIds(t);
   LookupResult result = std::move(t.result);
   Callback done = std::move(t.done);
   result.status = status;

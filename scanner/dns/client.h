@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/random/random.h"
 #include "absl/status/statusor.h"
@@ -55,6 +56,7 @@ struct ClientStats {
   uint64_t unexpected = 0;      // datagrams that answered no pending query
   uint64_t malformed = 0;       // matching answers that failed to parse
   uint64_t timeouts = 0;        // attempts that ran out of time
+  uint64_t late_answers = 0;    // answers to an attempt that had timed out
   uint64_t tcp_fallbacks = 0;   // truncated answers retried over TCP
   uint64_t send_errors = 0;
 };
@@ -65,7 +67,10 @@ class TcpExchange;
 // number of questions in flight over a pool of UDP sockets, matches answers
 // strictly (resolver address and port, socket, ID, question), retries over
 // TCP when an answer is truncated, retries on timeout with backoff and
-// resolver failover, and follows CNAME chains. Every Resolve() call gets
+// resolver failover, and follows CNAME chains. A retry does not give up on
+// the attempts before it: whichever attempt's answer comes first is taken,
+// so a slow resolver's late answer ends the question instead of costing a
+// further retry. Every Resolve() call gets
 // exactly one callback, never from inside Resolve() itself.
 //
 // Lives on the thread of its loop; not thread-safe. Destroying it drops the
@@ -91,6 +96,13 @@ class Client {
   friend class TcpExchange;
   enum class State { kFree, kWaitingToken, kUdp, kTcp, kFinishing };
 
+  // A UDP transmission of the current question that may still be answered.
+  struct UdpAttempt {
+    uint32_t socket = 0;
+    uint16_t id = 0;
+    uint32_t resolver = 0;
+  };
+
   struct Transaction {
     // Reuse readies a freed slot for a new lookup; its strings keep their
     // memory (the name, the query, the chain) for the next one.
@@ -105,9 +117,10 @@ class Client {
     std::vector<std::string> visited;
     int attempt = 0;  // attempts at the current question
     bool use_tcp = false;  // the current attempt goes over TCP
-    size_t resolver = 0;
-    uint32_t socket = 0;
-    uint16_t id = 0;
+    size_t resolver = 0;   // of the current attempt
+    // Every UDP attempt at the current question, the current one last, each
+    // holding its (socket, ID) until the question ends.
+    absl::InlinedVector<UdpAttempt, 4> udp_attempts;
     std::string last_problem;  // e.g. a malformed answer seen meanwhile
     TcpExchange* tcp = nullptr;
     uint32_t next_free = UINT32_MAX;
@@ -142,13 +155,18 @@ class Client {
   void SendNow(uint32_t slot);
   void SendUdp(uint32_t slot);
   void SendTcp(uint32_t slot);
-  void ReleaseId(Transaction& t);
+  // ReleaseIds frees the IDs of every UDP attempt at the question.
+  void ReleaseIds(Transaction& t);
+  void ReleaseAttempt(Transaction& t, size_t attempt);
   static void OnPollEvent(uv_poll_t* handle, int status, int events);
   // OnReadable reads the datagrams waiting on `socket`, a batch at a time.
   void OnReadable(UdpSocket& socket);
   void OnDatagram(UdpSocket& socket, absl::Span<const uint8_t> packet,
                   const sockaddr* from);
-  void OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet, bool tcp);
+  // OnAnswer takes a matched answer: over TCP, or over UDP to
+  // t.udp_attempts[udp_attempt].
+  void OnAnswer(uint32_t slot, absl::Span<const uint8_t> packet, bool tcp,
+                size_t udp_attempt = 0);
   void OnTcpFailure(uint32_t slot, absl::string_view why);
   void OnAttemptFailed(uint32_t slot, LookupStatus status,
                        absl::string_view why);

@@ -130,9 +130,15 @@ bool ReadHeader(absl::Span<const uint8_t> packet, Header* header) {
 
 bool IsAnswerTo(absl::Span<const uint8_t> response,
                 absl::Span<const uint8_t> query) {
+  Header q;
+  return ReadHeader(query, &q) && IsAnswerTo(response, query, q.id);
+}
+
+bool IsAnswerTo(absl::Span<const uint8_t> response,
+                absl::Span<const uint8_t> query, uint16_t id) {
   Header r, q;
   if (!ReadHeader(response, &r) || !ReadHeader(query, &q)) return false;
-  if (!r.qr() || r.id != q.id || r.opcode() != q.opcode() || r.qdcount != 1) {
+  if (!r.qr() || r.id != id || r.opcode() != q.opcode() || r.qdcount != 1) {
     return false;
   }
   // The query's question is uncompressed: its name ends at the first zero

@@ -77,6 +77,10 @@ bool ReadHeader(absl::Span<const uint8_t> packet, Header* header);
 // ignored (RFC 5452 section 9.1).
 bool IsAnswerTo(absl::Span<const uint8_t> response,
                 absl::Span<const uint8_t> query);
+// The same, for the answer to an earlier transmission of `query`'s
+// question that carried `id` (a retry goes out with a new ID).
+bool IsAnswerTo(absl::Span<const uint8_t> response,
+                absl::Span<const uint8_t> query, uint16_t id);
 
 // RecordView is one resource record of a parsed message; its RDATA stays in
 // the message bytes (names inside RDATA may be compressed against them).

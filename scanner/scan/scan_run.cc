@@ -192,7 +192,8 @@ void PrintSummary(const ScanCounts& counts, const core::PipelineStats& stats,
       "mxscan scan: %llu domains in %.2f s (%.0f/s): %llu OK, %llu NXDOMAIN, "
       "%llu SERVFAIL, %llu TIMEOUT, %llu ERROR; %llu DNS questions "
       "(%.1f per domain), %llu answered from the cache, %llu coalesced, "
-      "%llu queries sent (%llu timed out, %llu answers matched none); "
+      "%llu queries sent (%llu timed out, %llu answered late, %llu answers "
+      "matched none); "
       "%llu SMTP probes%s for %llu MX addresses%s; "
       "%llu records in %s; %llu input domains skipped (already in the output "
       "or repeated)\n",
@@ -214,6 +215,7 @@ void PrintSummary(const ScanCounts& counts, const core::PipelineStats& stats,
       static_cast<unsigned long long>(counts.coalesced.load()),
       static_cast<unsigned long long>(counts.queries.load()),
       static_cast<unsigned long long>(counts.query_timeouts.load()),
+      static_cast<unsigned long long>(counts.late_answers.load()),
       static_cast<unsigned long long>(counts.unmatched_answers.load()),
       static_cast<unsigned long long>(counts.probes.load()),
       ExtraProbesText(counts).c_str(),

@@ -121,6 +121,7 @@ absl::Status ScanWorker::Finish() {
   counts_.coalesced.fetch_add(stats.coalesced);
   counts_.queries.fetch_add(client_->stats().sent);
   counts_.query_timeouts.fetch_add(client_->stats().timeouts);
+  counts_.late_answers.fetch_add(client_->stats().late_answers);
   counts_.unmatched_answers.fetch_add(client_->stats().unexpected);
   counts_.records.fetch_add(records_->records());
   if (probes_) {

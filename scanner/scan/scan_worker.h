@@ -59,8 +59,12 @@ struct ScanCounts {
   std::atomic<uint64_t> coalesced{0};
   std::atomic<uint64_t> queries{0};
   std::atomic<uint64_t> query_timeouts{0};
-  // Datagrams that answered no query in flight: mostly answers that came
-  // after their attempt had timed out.
+  // Answers taken that came after their attempt had timed out (the
+  // question was still open, retried).
+  std::atomic<uint64_t> late_answers{0};
+  // Datagrams that answered no query in flight: mostly answers to a
+  // question that had ended (a retry's answer came first, or the last
+  // attempt timed out).
   std::atomic<uint64_t> unmatched_answers{0};
   std::atomic<uint64_t> records{0};
   std::atomic<uint64_t> probes{0};

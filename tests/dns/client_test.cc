@@ -164,6 +164,26 @@ TEST_F(ClientTest, WaitsForADelayedAnswerWithinTheTimeout) {
   EXPECT_EQ(r.attempts, 1u);
 }
 
+// Behind real latency an answer can come after its attempt's deadline. The
+// first attempt (60 ms) is answered at 150 ms, while the retry (sent at
+// 60-68 ms, allowed 120-135 ms) is still open: that late answer ends the
+// question. Were it dropped, the retry's own answer (210 ms and later)
+// would miss the retry's deadline (203 ms at the latest): a timeout.
+TEST_F(ClientTest, TakesALateAnswerToAnEarlierAttempt) {
+  MakeClient(Options(/*timeout_ms=*/60, /*retries=*/1));
+  LookupResult r = ResolveOne("delay150-1.example");
+  EXPECT_EQ(r.status, LookupStatus::kNoError) << r.error;
+  EXPECT_EQ(r.attempts, 2u);
+  ASSERT_THAT(r.answers, SizeIs(1));
+  EXPECT_EQ(client_->stats().timeouts, 1u);
+  EXPECT_EQ(client_->stats().late_answers, 1u);
+  // The retry's answer, when it comes, finds no question open: counted,
+  // not taken.
+  LookupResult next = ResolveOne("delay100-2.example");
+  EXPECT_EQ(next.status, LookupStatus::kNoError) << next.error;
+  EXPECT_EQ(client_->stats().unexpected, 1u);
+}
+
 TEST_F(ClientTest, DuplicateAnswersGiveOneResult) {
   auto r = ResolveAll({"dup-1.example", "dup-2.example", "dup-3.example"});
   for (const auto& x : r) EXPECT_EQ(x.status, LookupStatus::kNoError);

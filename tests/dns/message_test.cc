@@ -251,6 +251,17 @@ TEST_F(IsAnswerToTest, WrongId) {
   EXPECT_FALSE(Answers(spec.Wire()));
 }
 
+// An earlier transmission of the same question, under another ID.
+TEST_F(IsAnswerToTest, AnswerToAnEarlierId) {
+  ResponseSpec spec = Spec();
+  spec.id = 0x0707;
+  EXPECT_FALSE(Answers(spec.Wire()));
+  EXPECT_TRUE(IsAnswerTo(AsBytes(spec.Wire()), AsBytes(query_), 0x0707));
+  EXPECT_FALSE(IsAnswerTo(AsBytes(spec.Wire()), AsBytes(query_), 0x0708));
+  spec.qname = "www.example.net.";
+  EXPECT_FALSE(IsAnswerTo(AsBytes(spec.Wire()), AsBytes(query_), 0x0707));
+}
+
 TEST_F(IsAnswerToTest, WrongOpcode) {
   ResponseSpec spec = Spec();
   spec.opcode = 4;  // NOTIFY
