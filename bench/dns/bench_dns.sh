@@ -5,7 +5,10 @@
 #    chains) against one local NSD, by dnsperf and by `mxscan dns` with the
 #    same in-flight limit, ROUNDS rounds alternating; reports lookups/s of
 #    each, the ratio, CPU (user+sys) per lookup and peak RSS of mxscan, and
-#    checks that every name was answered correctly.
+#    checks that every name was answered correctly. And the floor, in the
+#    same rounds: bench/dns:udp_floor_client sends the same queries over the
+#    same batched, connected sockets and only matches the answers (no
+#    parsing, no output): what the kernel alone charges per lookup here.
 # 2. Memory: 50,000 lookups in flight at once against the misbehaving
 #    server delaying every answer by 3 s; peak RSS per in-flight lookup
 #    ((RSS at 50,000 in flight - RSS at 1,000) / 49,000).
@@ -25,13 +28,14 @@ CONCURRENCY=${2:-1000}
 ROUNDS=${3:-3}
 
 tools/install_deps.sh
-TARGETS=(//tools/fakedns:misbehaving_dns_server)
+TARGETS=(//tools/fakedns:misbehaving_dns_server //bench/dns:udp_floor_client)
 [[ -z "${MXSCAN_BIN:-}" ]] && TARGETS+=(//scanner:mxscan)
 bazel build -c opt --experimental_convenience_symlinks=ignore "${TARGETS[@]}" 2>&1 | tail -n 1
 BIN=$(bazel info -c opt bazel-bin 2>/dev/null)
 MXSCAN=${MXSCAN_BIN:-$BIN/scanner/mxscan}
 BASELINE=${BASELINE_BIN:-}
 FAKEDNS=$BIN/tools/fakedns/misbehaving_dns_server
+FLOOR=$BIN/bench/dns/udp_floor_client
 
 WORK=$(mktemp -d /tmp/mxscan-bench-dns.XXXXXX)
 cleanup() {
@@ -47,7 +51,7 @@ PORT=$(python3 tools/sim/free_port.py)
 tools/sim/nsd_server.sh start "$WORK/nsd" "$PORT" sim.test "$WORK/sim.test.zone"
 
 echo "# mxscan dns vs dnsperf: $NAMES A lookups, $CONCURRENCY in flight, NSD 1 worker, $(nproc) cores"
-declare -a D_QPS M_QPS M_CPU M_RSS B_QPS B_CPU
+declare -a D_QPS M_QPS M_CPU M_RSS B_QPS B_CPU F_CPU
 # Runs one build of mxscan over the names and checks every answer; sets
 # QPS, CPU (us of user+sys per lookup), RSS (KiB) and LINE.
 run_mxscan() {
@@ -68,6 +72,10 @@ for round in $(seq "$ROUNDS"); do
   run_mxscan "$MXSCAN"
   M_QPS+=("$QPS"); M_CPU+=("$CPU"); M_RSS+=("$RSS")
   echo "round $round (load $(cut -d' ' -f1 /proc/loadavg)): dnsperf ${D_QPS[-1]}/s; mxscan $LINE"
+  f=$("$FLOOR" --resolver "127.0.0.1:$PORT" --input "$WORK/names-A.txt" \
+    --concurrency "$CONCURRENCY")
+  F_CPU+=("$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["cpu_us_per_lookup"])' "$f")")
+  echo "round $round (load $(cut -d' ' -f1 /proc/loadavg)): floor (udp_floor_client) $f"
   if [[ -n "$BASELINE" ]]; then
     run_mxscan "$BASELINE"
     B_QPS+=("$QPS"); B_CPU+=("$CPU")
@@ -78,6 +86,8 @@ done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 dq=$(median "${D_QPS[@]}"); mq=$(median "${M_QPS[@]}"); mc=$(median "${M_CPU[@]}")
 echo "median: dnsperf $dq lookups/s; mxscan $mq lookups/s; ratio $(python3 -c "print(round($mq/$dq, 3))")x; mxscan CPU $mc us/lookup (min $(printf '%s\n' "${M_CPU[@]}" | sort -g | head -n 1)); peak RSS $(median "${M_RSS[@]}") KiB"
+fc=$(median "${F_CPU[@]}")
+echo "median: floor (kernel alone, udp_floor_client) $fc us/lookup (min $(printf '%s\n' "${F_CPU[@]}" | sort -g | head -n 1)); mxscan / floor $(python3 -c "print(round($mc/$fc, 2))")x"
 if [[ -n "$BASELINE" ]]; then
   echo "median: baseline $(median "${B_QPS[@]}") lookups/s; CPU $(median "${B_CPU[@]}") us/lookup (min $(printf '%s\n' "${B_CPU[@]}" | sort -g | head -n 1))"
 fi
