@@ -130,6 +130,7 @@ Client::Client(uv_loop_t* loop, ClientOptions options)
       wheel_(options_.tick_ms, 4096, static_cast<int64_t>(uv_now(loop))),
       bucket_(options_.rate_qps, std::max(1.0, options_.rate_qps / 20),
               static_cast<int64_t>(uv_now(loop))),
+      rtt_(options_.resolvers.size()),
       receive_(std::make_unique<ReceiveBatch>()) {
   uv_timer_init(loop_, tick_timer_.get());
   tick_timer_.MarkInitialized();
@@ -364,8 +365,9 @@ void Client::SendUdp(uint32_t slot) {
   }
   id_owner_.emplace(IdKey(socket->index, id), slot);
   t.state = State::kUdp;
+  const int64_t now = static_cast<int64_t>(uv_now(loop_));
   t.udp_attempts.push_back(
-      UdpAttempt{socket->index, id, static_cast<uint32_t>(t.resolver)});
+      UdpAttempt{socket->index, id, static_cast<uint32_t>(t.resolver), now});
   SetMessageId(id, &t.query);
   // Sent with the rest of this loop iteration's batch; a datagram the
   // kernel drops is retried by the deadline below, like one lost on the way.
@@ -378,8 +380,7 @@ void Client::SendUdp(uint32_t slot) {
     t.last_problem = "query too large to send";
   }
   ++stats_.sent;
-  wheel_.Schedule(slot, static_cast<int64_t>(uv_now(loop_)) +
-                            AttemptTimeoutMs(t.attempt));
+  wheel_.Schedule(slot, now + AttemptTimeoutMs(t.attempt, t.resolver));
   ArmTickTimer();
 }
 
@@ -399,7 +400,7 @@ void Client::SendTcp(uint32_t slot) {
         OnTcpFailure(slot, why);
       });
   wheel_.Schedule(slot, static_cast<int64_t>(uv_now(loop_)) +
-                            AttemptTimeoutMs(t.attempt));
+                            AttemptTimeoutMs(t.attempt, t.resolver));
   ArmTickTimer();
 }
 
@@ -478,6 +479,9 @@ void Client::OnDatagram(UdpSocket& socket, absl::Span<const uint8_t> packet,
     ++stats_.unexpected;
     return;
   }
+  const UdpAttempt& answered = t.udp_attempts[attempt];
+  rtt_[answered.resolver].Sample(static_cast<int64_t>(uv_now(loop_)) -
+                                 answered.sent_ms);
   OnAnswer(slot, packet, /*tcp=*/false, attempt);
 }
 
@@ -615,11 +619,16 @@ void Client::OnAttemptFailed(uint32_t slot, LookupStatus status,
   Transmit(slot);
 }
 
-int64_t Client::AttemptTimeoutMs(int attempt) {
+int64_t Client::AttemptTimeoutMs(int attempt, size_t resolver) {
+  const int64_t timeout = options_.timeout_ms;
+  // The schedule (x1, x2, x4, x4 ...), or the resolver's estimated
+  // timeout when longer: its answers have been slow (a loaded path, or
+  // this loop's backlog: the time an answer waited unread counts).
+  const int64_t base =
+      std::max(timeout << std::min(attempt, 2),
+               std::min(rtt_[resolver].TimeoutMs(), 4 * timeout));
   // Up to 1/8 of jitter: queries sent in one burst must not time out, and
   // be retried, in one burst again.
-  const int64_t base = static_cast<int64_t>(options_.timeout_ms)
-                       << std::min(attempt, 2);
   return base + absl::Uniform<int64_t>(random_, 0, base / 8 + 1);
 }
 

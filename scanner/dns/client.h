@@ -15,6 +15,7 @@
 #include "absl/random/random.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "scanner/base/rtt_estimate.h"
 #include "scanner/base/timer_wheel.h"
 #include "scanner/base/token_bucket.h"
 #include "scanner/core/uv_handle.h"
@@ -28,7 +29,9 @@ namespace mxscan::dns {
 struct ClientOptions {
   std::vector<ResolverAddress> resolvers;
   // Time allowed for the first attempt; each retry doubles it (capped at
-  // 4x); up to 1/8 of random jitter is added.
+  // 4x); up to 1/8 of random jitter is added. An attempt gets longer, up
+  // to 4x, when the resolver's answers have been taking longer (see
+  // Client).
   int timeout_ms = 2000;
   // Attempts after the first one, rotating over the resolvers.
   int retries = 2;
@@ -70,7 +73,12 @@ class TcpExchange;
 // resolver failover, and follows CNAME chains. A retry does not give up on
 // the attempts before it: whichever attempt's answer comes first is taken,
 // so a slow resolver's late answer ends the question instead of costing a
-// further retry. Every Resolve() call gets
+// further retry. And each resolver's round-trip time is estimated from its
+// answers (RFC 6298's smoothing; the answer names the attempt it answers,
+// so every sample is exact): an attempt waits the estimated timeout when
+// that is longer than the schedule of `timeout_ms`, up to 4x, so that a
+// path slowed by load, or this loop's own backlog, is not met with a
+// retry storm that would slow it further. Every Resolve() call gets
 // exactly one callback, never from inside Resolve() itself.
 //
 // Lives on the thread of its loop; not thread-safe. Destroying it drops the
@@ -101,6 +109,7 @@ class Client {
     uint32_t socket = 0;
     uint16_t id = 0;
     uint32_t resolver = 0;
+    int64_t sent_ms = 0;  // the loop's clock
   };
 
   struct Transaction {
@@ -178,7 +187,7 @@ class Client {
   void ArmTickTimer();
   void Finish(uint32_t slot, LookupStatus status, std::string error);
   void CompleteLater(uint32_t slot);
-  int64_t AttemptTimeoutMs(int attempt);
+  int64_t AttemptTimeoutMs(int attempt, size_t resolver);
 
   uv_loop_t* loop_;
   ClientOptions options_;
@@ -203,6 +212,7 @@ class Client {
   core::UvHandle<uv_idle_t> completer_;
   std::vector<uint32_t> to_complete_;
   size_t next_resolver_ = 0;
+  std::vector<base::RttEstimate> rtt_;  // per resolver
   absl::BitGen random_;
   // Every answer is parsed into this one, reusing its memory.
   ParsedResponse parsed_;

@@ -181,7 +181,28 @@ TEST_F(ClientTest, TakesALateAnswerToAnEarlierAttempt) {
   // not taken.
   LookupResult next = ResolveOne("delay100-2.example");
   EXPECT_EQ(next.status, LookupStatus::kNoError) << next.error;
+  EXPECT_EQ(next.attempts, 1u);
   EXPECT_EQ(client_->stats().unexpected, 1u);
+}
+
+// A resolver whose answers take 150 ms, asked with a 60 ms timeout: the
+// first question learns it (its first attempt is answered late, a sample
+// of 150 ms: an estimated timeout of 450 ms, capped at 4 x 60 = 240), and
+// the next question's first attempt waits that long instead of retrying.
+TEST_F(ClientTest, WaitsLongerOnceTheResolverIsKnownToBeSlow) {
+  MakeClient(Options(/*timeout_ms=*/60, /*retries=*/1));
+  LookupResult first = ResolveOne("delay150-1.example");
+  EXPECT_EQ(first.status, LookupStatus::kNoError) << first.error;
+  EXPECT_EQ(first.attempts, 2u);
+  LookupResult next = ResolveOne("delay150-2.example");
+  EXPECT_EQ(next.status, LookupStatus::kNoError) << next.error;
+  EXPECT_EQ(next.attempts, 1u);
+  EXPECT_EQ(client_->stats().timeouts, 1u);
+  // Still bounded: a resolver that never answers costs 240 ms (4 x 60)
+  // per attempt at most, then the lookup ends.
+  LookupResult lost = ResolveOne("drop-1.example");
+  EXPECT_EQ(lost.status, LookupStatus::kTimeout);
+  EXPECT_EQ(lost.attempts, 2u);
 }
 
 TEST_F(ClientTest, DuplicateAnswersGiveOneResult) {
