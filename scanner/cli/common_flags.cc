@@ -22,7 +22,8 @@ ABSL_FLAG(int, concurrency, 0,
           "`scan`; 0 = 1,000 per worker");
 ABSL_FLAG(double, rate, 0, "queries per second, over all workers; 0 = no limit");
 ABSL_FLAG(int, timeout_ms, 2000,
-          "time for the first attempt; each retry doubles it (at most 4x)");
+          "DNS time for the first attempt; each retry doubles it (at most "
+          "4x); longer, up to 4x, while the resolver's answers are slow");
 ABSL_FLAG(int, retries, 3,
           "attempts after the first, rotating resolvers (3: at a few percent "
           "of lost datagrams, 2 left some questions unanswered)");
