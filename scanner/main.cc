@@ -94,7 +94,21 @@ int main(int argc, char** argv) {
   // argv without the command word, flags normalised.
   std::vector<std::string> storage;
   storage.push_back(std::string(argv[0]) + " " + command);
-  for (int i = 2; i < argc; ++i) storage.push_back(NormalizeFlag(argv[i]));
+  for (int i = 2; i < argc; ++i) {
+    storage.push_back(NormalizeFlag(argv[i]));
+    // "--input -" (standard input): absl would warn that a value starting
+    // with '-' looks like a flag; "--input=-" is the same, unquestioned.
+    const std::string& arg = storage.back();
+    const absl::CommandLineFlag* flag =
+        absl::StartsWith(arg, "--") && arg.find('=') == std::string::npos
+            ? absl::FindCommandLineFlag(absl::string_view(arg).substr(2))
+            : nullptr;
+    if (flag != nullptr && !flag->IsOfType<bool>() && i + 1 < argc &&
+        std::strcmp(argv[i + 1], "-") == 0) {
+      storage.back() += "=-";
+      ++i;
+    }
+  }
   std::vector<char*> args;
   for (std::string& s : storage) args.push_back(s.data());
   args.push_back(nullptr);

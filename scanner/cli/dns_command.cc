@@ -40,6 +40,8 @@ struct Settings {
 struct StatusCounts {
   std::atomic<uint64_t> by_status[6] = {};
   std::atomic<uint64_t> sent{0};
+  std::atomic<uint64_t> timeouts{0};
+  std::atomic<uint64_t> late_answers{0};
   std::atomic<uint64_t> unexpected{0};
 };
 
@@ -78,6 +80,8 @@ class DnsJob : public core::PipelineJob<std::string> {
   absl::Status Finish() override {
     Flush();
     counts_.sent.fetch_add(client_->stats().sent);
+    counts_.timeouts.fetch_add(client_->stats().timeouts);
+    counts_.late_answers.fetch_add(client_->stats().late_answers);
     counts_.unexpected.fetch_add(client_->stats().unexpected);
     client_.reset();
     return status_;
@@ -202,7 +206,8 @@ int RunDnsCommand(int argc, char** argv) {
       stderr,
       "mxscan dns: %llu names in %.2f s (%.0f/s): %llu NOERROR, %llu "
       "NXDOMAIN, %llu SERVFAIL, %llu REFUSED, %llu TIMEOUT, %llu ERROR; "
-      "%llu queries sent, %llu unexpected datagrams\n",
+      "%llu queries sent (%llu timed out, %llu answered late), %llu "
+      "unexpected datagrams\n",
       static_cast<unsigned long long>(stats->items), stats->seconds,
       stats->seconds > 0 ? stats->items / stats->seconds : 0.0,
       static_cast<unsigned long long>(counts.by_status[0].load()),
@@ -212,6 +217,8 @@ int RunDnsCommand(int argc, char** argv) {
       static_cast<unsigned long long>(counts.by_status[4].load()),
       static_cast<unsigned long long>(counts.by_status[5].load()),
       static_cast<unsigned long long>(counts.sent.load()),
+      static_cast<unsigned long long>(counts.timeouts.load()),
+      static_cast<unsigned long long>(counts.late_answers.load()),
       static_cast<unsigned long long>(counts.unexpected.load()));
   return stats->interrupted ? 130 : 0;
 }

@@ -43,4 +43,13 @@ for T in A TXT; do
   cat "$TMP/log-$T"
   python3 "$HERE/check_misbehaving.py" "$TMP/names.txt" "$TMP/out-$T.jsonl"
 done
+# Standard input and output as "-": a line each, and no parser warning
+# that "-" looks like a flag.
+printf 'ok-1.misbehave.test\nnxdomain-2.misbehave.test\n' |
+  "$ROOT/scanner/mxscan" dns --resolver "127.0.0.1:$PORT" --no-progress \
+    --input - --output - >"$TMP/stdin.jsonl" 2>"$TMP/log-stdin"
+[[ $(wc -l <"$TMP/stdin.jsonl") -eq 2 ]] || { echo "--input -: $(cat "$TMP/stdin.jsonl")"; exit 1; }
+if grep -q "Did you really mean" "$TMP/log-stdin"; then
+  echo "--input - drew a warning: $(cat "$TMP/log-stdin")"; exit 1
+fi
 echo "dns_misbehaving_test: all checks passed"
