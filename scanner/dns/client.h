@@ -128,8 +128,9 @@ class Client {
     bool use_tcp = false;  // the current attempt goes over TCP
     size_t resolver = 0;   // of the current attempt
     // Every UDP attempt at the current question, the current one last, each
-    // holding its (socket, ID) until the question ends.
-    absl::InlinedVector<UdpAttempt, 4> udp_attempts;
+    // holding its (socket, ID) until the question ends. Room for one in
+    // the slot: most questions need no retry.
+    absl::InlinedVector<UdpAttempt, 1> udp_attempts;
     std::string last_problem;  // e.g. a malformed answer seen meanwhile
     TcpExchange* tcp = nullptr;
     uint32_t next_free = UINT32_MAX;
