@@ -118,19 +118,27 @@ def scan_figures(work, name):
     return counts, float(user), float(sys_), int(rss) / 1024
 
 
-def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks):
-    hz = os.sysconf("SC_CLK_TCK")
-    cpus = os.cpu_count()
-    wall = float(t1) - float(t0)
-    totals = [0] * 11
+def shards_figures(work, shards):
+    """scan_figures of scan logs 0 .. shards-1: the counts summed, user and
+    sys CPU seconds summed, and each scan's peak RSS (MiB)."""
+    totals = None
     user = sys_ = 0.0
     rss = []
     for i in range(shards):
         counts, u, s, r = scan_figures(work, i)
-        totals = [t + c for t, c in zip(totals, counts)]
+        totals = counts if totals is None else [
+            t + c for t, c in zip(totals, counts)]
         user += u
         sys_ += s
         rss.append(r)
+    return totals, user, sys_, rss
+
+
+def report(work, shards, domains, t0, t1, farm_ticks, nsd_ticks, busy_ticks):
+    hz = os.sysconf("SC_CLK_TCK")
+    cpus = os.cpu_count()
+    wall = float(t1) - float(t0)
+    totals, user, sys_, rss = shards_figures(work, shards)
     (scanned, questions, hits, coalesced, queries, probes, probe_requests, records,
      query_timeouts, unmatched, late) = totals
 

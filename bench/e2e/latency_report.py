@@ -118,15 +118,7 @@ def run(d, domains, concurrency, shards, t0, t1):
     wall = t1 - t0
     fig = {"concurrency": concurrency, "shards": shards, "domains": domains,
            "wall_s": wall, "domains_per_s": domains / wall if wall else 0}
-    totals = [0] * 11
-    user = sys_ = 0.0
-    rss = []
-    for i in range(shards):
-        counts, u, s, r = e2e_report.scan_figures(d, str(i))
-        totals = [a + b for a, b in zip(totals, counts)]
-        user += u
-        sys_ += s
-        rss.append(r)
+    totals, user, sys_, rss = e2e_report.shards_figures(d, shards)
     (done, questions, hits, coalesced, sent, probes, requests, records,
      attempts_timed_out, unmatched, late) = totals
     went_out = questions - hits - coalesced
